@@ -1,0 +1,145 @@
+using System.Globalization;
+using Foresight.Series.Chunks;
+using Foresight.Series.Storage;
+
+namespace Foresight.Series;
+
+public sealed partial class SqliteTimeSeriesStore
+{
+    /// <inheritdoc />
+    public void Checkpoint()
+    {
+        lock (_checkpointLock)
+        {
+            var chunks = new List<(long, SealedChunk, long)>();
+            var moved = new List<(SeriesState State, int Count)>();
+            var heads = new List<(long, SealedChunk?)>();
+            int closedSegment;
+            lock (_writeLock)
+            {
+                closedSegment = _wal.Rotate();
+                foreach (var state in _dirty)
+                {
+                    if (state.Pending.Count > 0)
+                    {
+                        foreach (var c in state.Pending) chunks.Add((state.Info.Id, c, ++_nextChunkSeq));
+                        moved.Add((state, state.Pending.Count));
+                        state.Flushing.AddRange(state.Pending);
+                        state.Pending.Clear();
+                    }
+                    if (state.HeadDirty)
+                    {
+                        heads.Add((state.Info.Id, state.SnapshotHead()));
+                        state.HeadDirty = false;
+                    }
+                }
+                _dirty.Clear();
+            }
+            try
+            {
+                _db.WriteCheckpoint(chunks, heads, closedSegment);
+            }
+            catch
+            {
+                // Nothing was committed: put everything back so the next checkpoint retries it.
+                lock (_writeLock)
+                {
+                    foreach (var (state, count) in moved)
+                    {
+                        state.Pending.InsertRange(0, state.Flushing.GetRange(0, count));
+                        state.Flushing.RemoveRange(0, count);
+                        _dirty.Add(state);
+                    }
+                    foreach (var (id, _) in heads)
+                    {
+                        if (_byId.TryGetValue(id, out var s))
+                        {
+                            s.HeadDirty = true;
+                            _dirty.Add(s);
+                        }
+                    }
+                }
+                throw;
+            }
+            lock (_writeLock)
+            {
+                foreach (var (state, count) in moved) state.Flushing.RemoveRange(0, count);
+                foreach (var (_, c, _) in chunks)
+                {
+                    _storedChunks++;
+                    _storedPoints += c.Count;
+                    _storedBytes += c.Data.Length;
+                }
+            }
+            _wal.DeleteThrough(closedSegment);
+        }
+    }
+
+    /// <inheritdoc />
+    public int EnforceRetention()
+    {
+        var retentionMs = (long)_options.Retention.TotalMilliseconds;
+        if (retentionMs <= 0) return 0;
+        var cutoff = _options.Time.GetUtcNow().ToUnixTimeMilliseconds() - retentionMs;
+        var removed = 0;
+        lock (_checkpointLock)
+        {
+            var (chunks, points, bytes) = _db.DeleteChunksBefore(cutoff);
+            removed += (int)chunks;
+            lock (_writeLock)
+            {
+                _storedChunks -= chunks;
+                _storedPoints -= points;
+                _storedBytes -= bytes;
+                foreach (var state in _byId.Values) removed += state.Pending.RemoveAll(c => c.MaxTs < cutoff);
+            }
+        }
+        return removed;
+    }
+
+    private void Recover(Action<string> log)
+    {
+        foreach (var (id, tenant, metric, labels) in _db.LoadSeries())
+        {
+            Register(new SeriesInfo(id, tenant, metric, DeserializeLabels(labels)));
+        }
+        (_storedChunks, _storedPoints, _storedBytes, _maxChunkSpan, _nextChunkSeq) = _db.ChunkTotals();
+
+        var ts = new long[65536];
+        var values = new double[65536];
+        foreach (var (seriesId, data) in _db.LoadHeads())
+        {
+            if (!_byId.TryGetValue(seriesId, out var state)) continue;
+            var n = ChunkCodec.Decode(data, ts, values);
+            state.LoadHead(ts.AsSpan(0, n), values.AsSpan(0, n));
+            _headPoints += n;
+            state.MaxTimestamp = Math.Max(state.MaxTimestamp, n > 0 ? ts[n - 1] : long.MinValue);
+        }
+        foreach (var (seriesId, maxTs) in _db.NewestStoredTimestamps())
+        {
+            // The newest stored timestamp bounds out-of-order writes after a restart too.
+            if (_byId.TryGetValue(seriesId, out var state)) state.MaxTimestamp = Math.Max(state.MaxTimestamp, maxTs);
+        }
+
+        var checkpointed = int.TryParse(_db.ReadMeta("checkpoint_segment"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) ? c : 0;
+        var replayed = 0;
+        var records = 0;
+        foreach (var segment in _wal.ListSegments())
+        {
+            if (segment <= checkpointed || segment >= _wal.CurrentSegment) continue;
+            replayed++;
+            foreach (var payload in _wal.ReadSegment(segment, (valid, total) =>
+                log($"write-ahead log segment {segment}: ignored a torn tail of {total - valid} bytes (a write cut short by a crash, never acknowledged)")))
+            {
+                lock (_writeLock) ApplyPayload(payload);
+                records++;
+            }
+        }
+        if (replayed > 0)
+        {
+            log($"recovered {records} write-ahead log records from {replayed} segment(s)");
+            Checkpoint();
+        }
+        _wal.DeleteThrough(checkpointed);
+    }
+}

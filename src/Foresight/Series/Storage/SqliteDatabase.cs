@@ -1,0 +1,332 @@
+using Microsoft.Data.Sqlite;
+
+namespace Foresight.Series.Storage;
+
+/// <summary>
+/// Every SQL statement of the embedded store, in one place. The database holds series
+/// definitions, sealed chunks, the head snapshot of the last checkpoint and API keys.
+/// </summary>
+internal sealed class SqliteDatabase : IDisposable
+{
+    /// <summary>Version of the on-disk layout; a newer file is refused with a clear message.</summary>
+    public const int FormatVersion = 1;
+
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly Lock _writerLock = new();
+
+    public SqliteDatabase(string path, bool fullSync)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, "PRAGMA journal_mode=WAL;");
+        Execute(_writer, fullSync ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+        Execute(_writer, """
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS series(
+                id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, metric TEXT NOT NULL,
+                labels TEXT NOT NULL, key TEXT NOT NULL UNIQUE);
+            CREATE TABLE IF NOT EXISTS chunks(
+                series_id INTEGER NOT NULL, min_ts INTEGER NOT NULL, seq INTEGER NOT NULL,
+                max_ts INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL,
+                PRIMARY KEY(series_id, min_ts, seq));
+            CREATE INDEX IF NOT EXISTS chunks_max_ts ON chunks(max_ts);
+            CREATE TABLE IF NOT EXISTS heads(series_id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS api_keys(
+                id TEXT PRIMARY KEY, tenant TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL, created_ms INTEGER NOT NULL);
+            """);
+        var version = ReadMeta("format_version");
+        if (version is null)
+        {
+            WriteMeta("format_version", FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else if (int.Parse(version, System.Globalization.CultureInfo.InvariantCulture) > FormatVersion)
+        {
+            throw new InvalidDataException(
+                $"The data directory was written by a newer Foresight (store format {version}; this build reads up to {FormatVersion}). Upgrade Foresight or use another --data-dir.");
+        }
+    }
+
+    public string Path { get; }
+
+    public string? ReadMeta(string key)
+    {
+        lock (_writerLock)
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "SELECT value FROM meta WHERE key=$k";
+            cmd.Parameters.AddWithValue("$k", key);
+            return cmd.ExecuteScalar() as string;
+        }
+    }
+
+    public void WriteMeta(string key, string value)
+    {
+        lock (_writerLock)
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "INSERT INTO meta(key,value) VALUES($k,$v) ON CONFLICT(key) DO UPDATE SET value=excluded.value";
+            cmd.Parameters.AddWithValue("$k", key);
+            cmd.Parameters.AddWithValue("$v", value);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    public List<(long Id, string Tenant, string Metric, string Labels)> LoadSeries()
+    {
+        var list = new List<(long, string, string, string)>();
+        lock (_writerLock)
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "SELECT id, tenant, metric, labels FROM series ORDER BY id";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) list.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3)));
+        }
+        return list;
+    }
+
+    public void InsertSeries(IReadOnlyList<(long Id, string Tenant, string Metric, string Labels, string Key)> rows)
+    {
+        lock (_writerLock)
+        {
+            using var tx = _writer.BeginTransaction();
+            using var cmd = _writer.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "INSERT INTO series(id, tenant, metric, labels, key) VALUES($id,$t,$m,$l,$k)";
+            var pId = cmd.Parameters.Add("$id", SqliteType.Integer);
+            var pT = cmd.Parameters.Add("$t", SqliteType.Text);
+            var pM = cmd.Parameters.Add("$m", SqliteType.Text);
+            var pL = cmd.Parameters.Add("$l", SqliteType.Text);
+            var pK = cmd.Parameters.Add("$k", SqliteType.Text);
+            foreach (var row in rows)
+            {
+                pId.Value = row.Id;
+                pT.Value = row.Tenant;
+                pM.Value = row.Metric;
+                pL.Value = row.Labels;
+                pK.Value = row.Key;
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
+    public List<(long SeriesId, byte[] Data)> LoadHeads()
+    {
+        var list = new List<(long, byte[])>();
+        lock (_writerLock)
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "SELECT series_id, data FROM heads";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) list.Add((r.GetInt64(0), (byte[])r.GetValue(1)));
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Writes one checkpoint atomically: the chunks sealed since the last one, the current heads
+    /// (null data deletes a head) and the number of the last WAL segment the checkpoint covers.
+    /// </summary>
+    public void WriteCheckpoint(IReadOnlyList<(long SeriesId, SealedChunk Chunk, long Seq)> chunks,
+        IReadOnlyList<(long SeriesId, SealedChunk? Head)> heads, int walSegment)
+    {
+        lock (_writerLock)
+        {
+            using var tx = _writer.BeginTransaction();
+            using (var cmd = _writer.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "INSERT OR REPLACE INTO chunks(series_id, min_ts, seq, max_ts, count, data) VALUES($s,$min,$seq,$max,$n,$d)";
+                var pS = cmd.Parameters.Add("$s", SqliteType.Integer);
+                var pMin = cmd.Parameters.Add("$min", SqliteType.Integer);
+                var pSeq = cmd.Parameters.Add("$seq", SqliteType.Integer);
+                var pMax = cmd.Parameters.Add("$max", SqliteType.Integer);
+                var pN = cmd.Parameters.Add("$n", SqliteType.Integer);
+                var pD = cmd.Parameters.Add("$d", SqliteType.Blob);
+                foreach (var (id, c, seq) in chunks)
+                {
+                    pS.Value = id;
+                    pMin.Value = c.MinTs;
+                    pSeq.Value = seq;
+                    pMax.Value = c.MaxTs;
+                    pN.Value = c.Count;
+                    pD.Value = c.Data;
+                    cmd.ExecuteNonQuery();
+                }
+            }
+            using (var put = _writer.CreateCommand())
+            using (var del = _writer.CreateCommand())
+            {
+                put.Transaction = tx;
+                del.Transaction = tx;
+                put.CommandText = "INSERT OR REPLACE INTO heads(series_id, data) VALUES($s,$d)";
+                del.CommandText = "DELETE FROM heads WHERE series_id=$s";
+                var pS = put.Parameters.Add("$s", SqliteType.Integer);
+                var pD = put.Parameters.Add("$d", SqliteType.Blob);
+                var dS = del.Parameters.Add("$s", SqliteType.Integer);
+                foreach (var (id, head) in heads)
+                {
+                    if (head is null)
+                    {
+                        dS.Value = id;
+                        del.ExecuteNonQuery();
+                    }
+                    else
+                    {
+                        pS.Value = id;
+                        pD.Value = head.Data;
+                        put.ExecuteNonQuery();
+                    }
+                }
+            }
+            using (var meta = _writer.CreateCommand())
+            {
+                meta.Transaction = tx;
+                meta.CommandText = "INSERT INTO meta(key,value) VALUES('checkpoint_segment',$v) ON CONFLICT(key) DO UPDATE SET value=excluded.value";
+                meta.Parameters.AddWithValue("$v", walSegment.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                meta.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+    }
+
+    /// <summary>Chunks of a series that may hold points in [from, to), in seq order (oldest write first).</summary>
+    public void ReadChunks(long seriesId, long from, long to, long maxSpan, List<(long MinTs, long MaxTs, long Seq, byte[] Data)> into)
+    {
+        using var conn = new SqliteConnection(_connectionString);
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT min_ts, max_ts, seq, data FROM chunks WHERE series_id=$s AND min_ts >= $lo AND min_ts < $to AND max_ts >= $from ORDER BY min_ts, seq";
+        cmd.Parameters.AddWithValue("$s", seriesId);
+        cmd.Parameters.AddWithValue("$lo", from == long.MinValue ? long.MinValue : from - maxSpan);
+        cmd.Parameters.AddWithValue("$to", to);
+        cmd.Parameters.AddWithValue("$from", from);
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) into.Add((r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), (byte[])r.GetValue(3)));
+    }
+
+    public List<(long SeriesId, long MaxTs)> NewestStoredTimestamps()
+    {
+        var list = new List<(long, long)>();
+        lock (_writerLock)
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "SELECT series_id, max(max_ts) FROM chunks GROUP BY series_id";
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) list.Add((r.GetInt64(0), r.GetInt64(1)));
+        }
+        return list;
+    }
+
+    public (long Chunks, long Points, long Bytes, long MaxSpan, long MaxSeq) ChunkTotals()
+    {
+        lock (_writerLock)
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "SELECT count(*), coalesce(sum(count),0), coalesce(sum(length(data)),0), coalesce(max(max_ts-min_ts),0), coalesce(max(seq),0) FROM chunks";
+            using var r = cmd.ExecuteReader();
+            r.Read();
+            return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4));
+        }
+    }
+
+    /// <summary>Deletes chunks that end before <paramref name="cutoff"/>; returns (chunks, points, bytes) removed.</summary>
+    public (long Chunks, long Points, long Bytes) DeleteChunksBefore(long cutoff)
+    {
+        lock (_writerLock)
+        {
+            using var tx = _writer.BeginTransaction();
+            using var sum = _writer.CreateCommand();
+            sum.Transaction = tx;
+            sum.CommandText = "SELECT count(*), coalesce(sum(count),0), coalesce(sum(length(data)),0) FROM chunks WHERE max_ts < $c";
+            sum.Parameters.AddWithValue("$c", cutoff);
+            (long, long, long) totals;
+            using (var r = sum.ExecuteReader())
+            {
+                r.Read();
+                totals = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
+            }
+            using var del = _writer.CreateCommand();
+            del.Transaction = tx;
+            del.CommandText = "DELETE FROM chunks WHERE max_ts < $c";
+            del.Parameters.AddWithValue("$c", cutoff);
+            del.ExecuteNonQuery();
+            tx.Commit();
+            return totals;
+        }
+    }
+
+    public void InsertApiKey(ApiKeyRecord key)
+    {
+        lock (_writerLock)
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "INSERT INTO api_keys(id, tenant, key_hash, name, created_ms) VALUES($i,$t,$h,$n,$c)";
+            cmd.Parameters.AddWithValue("$i", key.Id);
+            cmd.Parameters.AddWithValue("$t", key.Tenant);
+            cmd.Parameters.AddWithValue("$h", key.KeyHash);
+            cmd.Parameters.AddWithValue("$n", key.Name);
+            cmd.Parameters.AddWithValue("$c", key.CreatedUnixMs);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    public List<ApiKeyRecord> LoadApiKeys()
+    {
+        var list = new List<ApiKeyRecord>();
+        using var conn = new SqliteConnection(_connectionString);
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT id, tenant, key_hash, name, created_ms FROM api_keys ORDER BY created_ms";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(new ApiKeyRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4)));
+        return list;
+    }
+
+    public bool DeleteApiKey(string id)
+    {
+        lock (_writerLock)
+        {
+            using var cmd = _writer.CreateCommand();
+            cmd.CommandText = "DELETE FROM api_keys WHERE id=$i";
+            cmd.Parameters.AddWithValue("$i", id);
+            return cmd.ExecuteNonQuery() > 0;
+        }
+    }
+
+    public long FileBytes()
+    {
+        long total = 0;
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            var f = new FileInfo(Path + suffix);
+            if (f.Exists) total += f.Length;
+        }
+        return total;
+    }
+
+    public void Dispose()
+    {
+        lock (_writerLock)
+        {
+            _writer.Dispose();
+        }
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    private static void Execute(SqliteConnection conn, string sql)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

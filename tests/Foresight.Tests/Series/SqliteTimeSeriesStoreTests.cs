@@ -1,0 +1,216 @@
+using Foresight.Series;
+using Foresight.Tests.Support;
+
+namespace Foresight.Tests.Series;
+
+public sealed class SqliteTimeSeriesStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _dir = new();
+    private readonly ManualTimeProvider _clock = new(Start);
+
+    public void Dispose() => _dir.Dispose();
+
+    private StoreOptions Options(int chunkPoints = 32) => new() { Time = _clock, ChunkPoints = chunkPoints, SyncWrites = false };
+
+    private static SeriesWrite Write(string metric, (string, string)[] labels, params Point[] points) =>
+        new(metric, Labels.Of(labels), points);
+
+    private List<Point> ReadAll(ITimeSeriesStore store, string tenant, long id)
+    {
+        var list = new List<Point>();
+        store.Read(tenant, id, long.MinValue, long.MaxValue, list).Should().BeTrue();
+        return list;
+    }
+
+    private Point[] Regular(int n, long start, long step, Func<int, double> value) =>
+        Enumerable.Range(0, n).Select(i => new Point(start + i * step, value(i))).ToArray();
+
+    [Fact]
+    public void Appended_points_read_back_in_order_across_sealed_chunks_checkpoints_and_restarts()
+    {
+        var t0 = _clock.NowMs - 3_600_000;
+        var points = Regular(500, t0, 5_000, i => Math.Round(Math.Sin(i / 10.0) * 100, 2));
+        long id;
+        using (var store = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            store.Append("acme", [Write("cpu", [("host", "a")], points[..200])]).Accepted.Should().BeTrue();
+            store.Checkpoint();
+            store.Append("acme", [Write("cpu", [("host", "a")], points[200..])]).Accepted.Should().BeTrue();
+            id = store.Find("acme", Sel("cpu")).Single().Id;
+            ReadAll(store, "acme", id).Should().Equal(points);
+        }
+        using (var reopened = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            ReadAll(reopened, "acme", id).Should().Equal(points);
+            reopened.GetStats().StoredPoints.Should().BeGreaterThan(400, "sealed chunks were checkpointed to the database");
+        }
+    }
+
+    [Fact]
+    public void Points_written_after_the_last_checkpoint_are_recovered_from_the_log_without_a_clean_shutdown()
+    {
+        var t0 = _clock.NowMs - 3_600_000;
+        var points = Regular(100, t0, 10_000, i => i * 1.5);
+        var crashed = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        crashed.Append("t", [Write("rps", [], points[..50])]);
+        crashed.Checkpoint();
+        crashed.Append("t", [Write("rps", [], points[50..])]);
+        // No Dispose: the process "dies" here with the second batch only in the write-ahead log.
+
+        using var recovered = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        var id = recovered.Find("t", Sel("rps")).Single().Id;
+        ReadAll(recovered, "t", id).Should().Equal(points);
+    }
+
+    [Fact]
+    public void A_torn_log_tail_is_ignored_and_earlier_records_survive()
+    {
+        var t0 = _clock.NowMs - 60_000;
+        var crashed = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        crashed.Append("t", [Write("m", [], new Point(t0, 1), new Point(t0 + 1000, 2))]);
+        var segment = Directory.GetFiles(Path.Combine(_dir.Path, "wal"), "*.wal").Max()!;
+        File.AppendAllText(segment, "\u0010\u0000\u0000\u0000garbage");   // a half-written record
+
+        var messages = new List<string>();
+        using var recovered = SqliteTimeSeriesStore.Open(_dir.Path, Options(), messages.Add);
+        ReadAll(recovered, "t", recovered.Find("t", Sel("m")).Single().Id).Should().Equal(new Point(t0, 1), new Point(t0 + 1000, 2));
+        messages.Should().Contain(m => m.Contains("torn tail"));
+    }
+
+    [Fact]
+    public void A_batch_with_one_bad_point_is_rejected_whole_and_names_the_series_and_point()
+    {
+        using var store = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        var now = _clock.NowMs;
+        var result = store.Append("t", [
+            Write("good", [], new Point(now - 1000, 1)),
+            Write("bad", [("pod", "x")], new Point(now - 500, 1), new Point(now + TimeSpan.FromHours(1).Ticks / 10_000, 2)),
+        ]);
+        result.Accepted.Should().BeFalse();
+        result.Rejections.Should().ContainSingle();
+        var r = result.Rejections[0];
+        (r.SeriesIndex, r.PointIndex, r.Series).Should().Be((1, 1, "bad{pod=\"x\"}"));
+        r.Reason.Should().Contain("in the future");
+        store.Find("t", Sel("good")).Should().BeEmpty("a rejected batch changes nothing");
+    }
+
+    [Fact]
+    public void Out_of_order_points_are_accepted_inside_the_window_and_rejected_outside()
+    {
+        var options = Options();
+        options.OutOfOrderWindow = TimeSpan.FromMinutes(10);
+        using var store = SqliteTimeSeriesStore.Open(_dir.Path, options);
+        var now = _clock.NowMs;
+        store.Append("t", [Write("m", [], new Point(now, 1))]).Accepted.Should().BeTrue();
+        store.Append("t", [Write("m", [], new Point(now - 60_000, 2))]).Accepted.Should().BeTrue();
+        var late = store.Append("t", [Write("m", [], new Point(now - 11 * 60_000, 3))]);
+        late.Accepted.Should().BeFalse();
+        late.Rejections[0].Reason.Should().Contain("out of order").And.Contain("10m");
+        ReadAll(store, "t", store.Find("t", Sel("m")).Single().Id).Should().Equal(new Point(now - 60_000, 2), new Point(now, 1));
+    }
+
+    [Fact]
+    public void A_duplicate_timestamp_keeps_the_newest_value_even_across_sealed_chunks()
+    {
+        using var store = SqliteTimeSeriesStore.Open(_dir.Path, Options(chunkPoints: 16));
+        var t0 = _clock.NowMs - 600_000;
+        var points = Regular(40, t0, 1_000, i => i);
+        store.Append("t", [Write("m", [], points)]);
+        store.Checkpoint();
+        store.Append("t", [Write("m", [], new Point(t0 + 3_000, 99), new Point(t0 + 39_000, 77))]);
+        var read = ReadAll(store, "t", store.Find("t", Sel("m")).Single().Id);
+        read.Should().HaveCount(40);
+        read[3].Should().Be(new Point(t0 + 3_000, 99));
+        read[39].Should().Be(new Point(t0 + 39_000, 77));
+    }
+
+    [Theory]
+    [InlineData(NonFinitePolicy.Store, true, 3)]
+    [InlineData(NonFinitePolicy.Drop, true, 1)]
+    [InlineData(NonFinitePolicy.Reject, false, 0)]
+    public void NaN_and_infinity_follow_the_configured_policy(NonFinitePolicy policy, bool accepted, int stored)
+    {
+        var options = Options();
+        options.NonFinite = policy;
+        using var store = SqliteTimeSeriesStore.Open(_dir.Path, options);
+        var now = _clock.NowMs;
+        var result = store.Append("t", [Write("m", [], new Point(now - 3, 1), new Point(now - 2, double.NaN), new Point(now - 1, double.PositiveInfinity))]);
+        result.Accepted.Should().Be(accepted);
+        if (!accepted)
+        {
+            result.Rejections.Should().HaveCount(2);
+            result.Rejections[0].Reason.Should().Contain("not finite");
+            return;
+        }
+        ReadAll(store, "t", store.Find("t", Sel("m")).Single().Id).Should().HaveCount(stored);
+    }
+
+    [Fact]
+    public void The_prometheus_staleness_marker_is_never_stored()
+    {
+        using var store = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        var stale = BitConverter.UInt64BitsToDouble(0x7ff0000000000002UL);
+        var now = _clock.NowMs;
+        var result = store.Append("t", [Write("m", [], new Point(now - 2, 1), new Point(now - 1, stale))]);
+        result.PointsDropped.Should().Be(1);
+        ReadAll(store, "t", store.Find("t", Sel("m")).Single().Id).Should().Equal(new Point(now - 2, 1));
+    }
+
+    [Fact]
+    public void Points_older_than_retention_are_rejected_and_expired_chunks_are_removed()
+    {
+        var options = Options(chunkPoints: 16);
+        options.Retention = TimeSpan.FromDays(1);
+        using var store = SqliteTimeSeriesStore.Open(_dir.Path, options);
+        var t0 = _clock.NowMs - TimeSpan.FromHours(20).Ticks / 10_000;
+        store.Append("t", [Write("m", [], new Point(_clock.NowMs - TimeSpan.FromDays(2).Ticks / 10_000, 1))])
+            .Rejections.Single().Reason.Should().Contain("retention");
+        store.Append("t", [Write("m", [], Regular(100, t0, 60_000, i => i))]).Accepted.Should().BeTrue();
+        store.Checkpoint();
+        _clock.Advance(TimeSpan.FromHours(5));
+        store.EnforceRetention().Should().BeGreaterThan(0);
+        var left = ReadAll(store, "t", store.Find("t", Sel("m")).Single().Id);
+        left.Should().NotBeEmpty();
+        left.Should().OnlyContain(p => p.Timestamp >= t0 + 16 * 60_000, "whole chunks older than the cutoff were deleted");
+    }
+
+    [Fact]
+    public void Tenants_never_see_each_others_series()
+    {
+        using var store = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        var now = _clock.NowMs;
+        store.Append("a", [Write("m", [("x", "1")], new Point(now - 1, 1))]);
+        store.Append("b", [Write("m", [("x", "1")], new Point(now - 1, 2))]);
+        var a = store.Find("a", Sel("m")).Single();
+        var b = store.Find("b", Sel("m")).Single();
+        a.Id.Should().NotBe(b.Id);
+        store.Get("b", a.Id).Should().BeNull();
+        store.Read("b", a.Id, 0, long.MaxValue, []).Should().BeFalse();
+        ReadAll(store, "b", b.Id).Single().Value.Should().Be(2);
+    }
+
+    [Fact]
+    public void Series_ids_are_stable_across_restarts()
+    {
+        var now = _clock.NowMs;
+        long id;
+        using (var store = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            store.Append("t", [Write("a", [], new Point(now - 1, 1)), Write("b", [("k", "v")], new Point(now - 1, 1))]);
+            id = store.Find("t", Sel("b")).Single().Id;
+        }
+        using (var store = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            store.Append("t", [Write("b", [("k", "v")], new Point(now, 2)), Write("c", [], new Point(now, 1))]);
+            store.Find("t", Sel("b")).Single().Id.Should().Be(id);
+            store.Find("t", Sel("c")).Single().Id.Should().BeGreaterThan(id);
+        }
+    }
+
+    private static SeriesSelector Sel(string text)
+    {
+        SeriesSelector.TryParse(text, out var s, out var e).Should().BeTrue(e);
+        return s!;
+    }
+}
