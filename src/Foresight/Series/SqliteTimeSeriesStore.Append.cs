@@ -234,7 +234,7 @@ public sealed partial class SqliteTimeSeriesStore
                 if (state.HeadCount > 0 && ts > state.MaxTimestamp
                     && (state.HeadCount >= chunkPoints || ts - state.HeadFirst >= spanMs))
                 {
-                    _headPoints -= state.HeadCount;
+                    _headPoints -= before;   // the sealed points that were counted; the rest never were
                     before = 0;
                     var chunk = state.Seal();
                     if (chunk.MaxTs - chunk.MinTs > _maxChunkSpan) _maxChunkSpan = chunk.MaxTs - chunk.MinTs;

@@ -31,7 +31,9 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     private readonly Dictionary<string, SeriesState> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SeriesState>> _byTenant = new(StringComparer.Ordinal);
     private readonly HashSet<SeriesState> _dirty = [];
-    private readonly List<ApiKeyRecord> _apiKeys;
+    private readonly FileStream _lockFile;
+    private List<ApiKeyRecord> _apiKeys;
+    private long _apiKeysLoadedAt;
     private long _nextSeriesId;
     private long _nextChunkSeq;
     private long _maxChunkSpan;
@@ -48,9 +50,26 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         _options = options;
         DataDirectory = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(DataDirectory);
-        _db = new SqliteDatabase(Path.Combine(DataDirectory, "foresight.db"), options.SyncWrites);
-        _wal = new WriteAheadLog(Path.Combine(DataDirectory, "wal"));
-        _apiKeys = _db.LoadApiKeys();
+        try
+        {
+            _lockFile = new FileStream(Path.Combine(DataDirectory, "foresight.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"The data directory {DataDirectory} is in use by another Foresight process (stop it, or use another --data-dir).", ex);
+        }
+        try
+        {
+            _db = new SqliteDatabase(Path.Combine(DataDirectory, "foresight.db"), options.SyncWrites);
+            _wal = new WriteAheadLog(Path.Combine(DataDirectory, "wal"));
+            _apiKeys = _db.LoadApiKeys();
+        }
+        catch
+        {
+            _db?.Dispose();
+            _lockFile.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The absolute path of the data directory.</summary>
@@ -119,27 +138,38 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     public void AddApiKey(ApiKeyRecord key)
     {
         _db.InsertApiKey(key);
-        lock (_apiKeys) _apiKeys.Add(key);
+        RefreshApiKeys(force: true);
     }
 
     /// <inheritdoc />
     public ApiKeyRecord? FindApiKey(string keyHash)
     {
-        lock (_apiKeys) return _apiKeys.FirstOrDefault(k => k.KeyHash == keyHash);
+        var found = Volatile.Read(ref _apiKeys).FirstOrDefault(k => k.KeyHash == keyHash);
+        if (found is not null) return found;
+        // A key created by `foresight keys create` while the server runs: reload, at most once a second.
+        return RefreshApiKeys(force: false).FirstOrDefault(k => k.KeyHash == keyHash);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ApiKeyRecord> ListApiKeys()
-    {
-        lock (_apiKeys) return [.. _apiKeys];
-    }
+    public IReadOnlyList<ApiKeyRecord> ListApiKeys() => RefreshApiKeys(force: false);
 
     /// <inheritdoc />
     public bool RevokeApiKey(string keyId)
     {
         var removed = _db.DeleteApiKey(keyId);
-        lock (_apiKeys) _apiKeys.RemoveAll(k => k.Id == keyId);
+        RefreshApiKeys(force: true);
         return removed;
+    }
+
+    private List<ApiKeyRecord> RefreshApiKeys(bool force)
+    {
+        var now = Environment.TickCount64;
+        if (force || now - Volatile.Read(ref _apiKeysLoadedAt) > 1000)
+        {
+            Volatile.Write(ref _apiKeys, _db.LoadApiKeys());
+            Volatile.Write(ref _apiKeysLoadedAt, now);
+        }
+        return Volatile.Read(ref _apiKeys);
     }
 
     /// <summary>Writes a final checkpoint and closes the files.</summary>
@@ -155,6 +185,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         {
             _wal.Dispose();
             _db.Dispose();
+            _lockFile.Dispose();
         }
     }
 

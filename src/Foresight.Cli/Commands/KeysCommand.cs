@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Foresight.Security;
+using Spectre.Console;
+
+namespace Foresight.Cli.Commands;
+
+/// <summary><c>foresight keys create|list|revoke</c>: API keys of a data directory.</summary>
+internal static class KeysCommand
+{
+    public static Command Create()
+    {
+        var dataDir = new Option<string>("--data-dir") { Description = "Data directory of the embedded store", DefaultValueFactory = _ => "./foresight-data", Recursive = true };
+        var tenant = new Option<string>("--tenant") { Description = "Tenant the key is scoped to", Required = true };
+        var name = new Option<string>("--name") { Description = "A note to recognise the key by", DefaultValueFactory = _ => "" };
+        var id = new Argument<string>("id") { Description = "Key id, as `keys list` shows it" };
+
+        var create = new Command("create", "Create an API key for a tenant (the secret is printed once)") { tenant, name };
+        create.SetAction(parse =>
+        {
+            using var admin = new SqliteKeyAdmin(parse.GetValue(dataDir)!);
+            try
+            {
+                var (secret, record) = admin.Create(parse.GetValue(tenant)!, parse.GetValue(name)!, TimeProvider.System);
+                Console.WriteLine(secret);
+                Console.Error.WriteLine($"Created key {record.Id} for tenant '{record.Tenant}'. Keep the secret above: only its hash is stored.");
+                return 0;
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"foresight keys create: {ex.Message}");
+                return 2;
+            }
+        });
+
+        var list = new Command("list", "List API keys (ids and tenants; secrets are not stored)");
+        list.SetAction(parse =>
+        {
+            using var admin = new SqliteKeyAdmin(parse.GetValue(dataDir)!);
+            var table = new Table().AddColumns("id", "tenant", "name", "created (UTC)");
+            foreach (var k in admin.List())
+            {
+                table.AddRow(k.Id, Markup.Escape(k.Tenant), Markup.Escape(k.Name), DateTimeOffset.FromUnixTimeMilliseconds(k.CreatedUnixMs).ToString("u"));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        });
+
+        var revoke = new Command("revoke", "Revoke an API key") { id };
+        revoke.SetAction(parse =>
+        {
+            using var admin = new SqliteKeyAdmin(parse.GetValue(dataDir)!);
+            var keyId = parse.GetValue(id)!;
+            if (admin.Revoke(keyId))
+            {
+                Console.Error.WriteLine($"Revoked key {keyId}.");
+                return 0;
+            }
+            Console.Error.WriteLine($"foresight keys revoke: there is no key '{keyId}'");
+            return 1;
+        });
+
+        return new Command("keys", "Manage API keys") { dataDir, create, list, revoke };
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Foresight.Server;
+
+namespace Foresight.Cli.Commands;
+
+/// <summary><c>foresight serve</c>: runs the HTTP API on the embedded store.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var demo = new Option<bool>("--demo") { Description = "Fill the store with a synthetic fleet (two weeks of history, then live data)" };
+        var dataDir = new Option<string>("--data-dir") { Description = "Data directory of the embedded store", DefaultValueFactory = _ => "./foresight-data" };
+        var urls = new Option<string>("--urls") { Description = "Addresses to listen on, ';'-separated", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var config = new Option<string?>("--config") { Description = "YAML config file (scrape targets, store settings)" };
+        var insecure = new Option<bool>("--insecure") { Description = "Allow a non-loopback address without API keys" };
+        var retention = new Option<string?>("--retention") { Description = "How long data is kept, e.g. 30d, 12h; 0 keeps it forever (default 30d)" };
+        var oooWindow = new Option<string?>("--out-of-order-window") { Description = "How far behind a series' newest point a write may be (default 1h)" };
+
+        var command = new Command("serve", "Run the Foresight HTTP API on the embedded store") { demo, dataDir, urls, config, insecure, retention, oooWindow };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new ForesightServerOptions
+            {
+                Demo = parse.GetValue(demo),
+                DataDirectory = parse.GetValue(dataDir)!,
+                Urls = parse.GetValue(urls)!,
+                ConfigFile = parse.GetValue(config),
+                Insecure = parse.GetValue(insecure),
+            };
+            if (!Durations.TryApply(parse.GetValue(retention), "--retention", v => options.Store.Retention = v, out var error)
+                || !Durations.TryApply(parse.GetValue(oooWindow), "--out-of-order-window", v => options.Store.OutOfOrderWindow = v, out error))
+            {
+                await Console.Error.WriteLineAsync(error);
+                return 2;
+            }
+            ForesightServer server;
+            try
+            {
+                server = await ForesightServer.StartAsync(options, cancellationToken: ct);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or InvalidDataException)
+            {
+                await Console.Error.WriteLineAsync($"foresight serve: {ex.Message}");
+                return 1;
+            }
+            await using (server)
+            {
+                await server.WaitForShutdownAsync(ct);
+            }
+            return 0;
+        });
+        return command;
+    }
+}

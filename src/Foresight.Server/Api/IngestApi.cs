@@ -1,0 +1,64 @@
+using Foresight.Ingestion;
+using Foresight.Series;
+using Foresight.Server.Hosting;
+using Foresight.Server.Observability;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Foresight.Server.Api;
+
+/// <summary>
+/// Ingestion endpoints: Foresight's JSON batches, Prometheus remote-write 1.0 and OTLP/HTTP
+/// metrics. Each request is one batch: validated whole, stored whole or not at all.
+/// </summary>
+public static partial class IngestApi
+{
+    /// <summary>Maps <c>POST /api/v1/ingest</c>, <c>POST /api/v1/write</c> and <c>POST /v1/metrics</c>.</summary>
+    public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/ingest", IngestJson).DisableAntiforgery();
+        MapProtocols(app);
+        return app;
+    }
+
+    private static async Task<IResult> IngestJson(HttpContext context, ITimeSeriesStore store, ServerMetrics metrics,
+        ForesightServerOptions options, ILogger<ForesightServer> logger)
+    {
+        var (body, error) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted);
+        if (error is not null) return error;
+        using (body)
+        {
+            if (!JsonIngestParser.TryParse(body!.Span, out var series, out var count, out var parseError))
+            {
+                return Reject("json", TenantResolution.TenantOf(context), Problems.BadRequest("Invalid ingest batch", parseError), metrics, logger, parseError, 0);
+            }
+            return Store(context, store, metrics, logger, "json", series, count, r => TypedResults.Ok(new IngestResponse(r.PointsAccepted, r.PointsDropped)));
+        }
+    }
+
+    private static IResult Store(HttpContext context, ITimeSeriesStore store, ServerMetrics metrics, ILogger logger, string protocol,
+        IReadOnlyList<SeriesWrite> series, int points, Func<AppendResult, IResult> onSuccess)
+    {
+        var tenant = TenantResolution.TenantOf(context);
+        var result = store.Append(tenant, series);
+        if (!result.Accepted)
+        {
+            var problem = Problems.Rejected(result);
+            return Reject(protocol, tenant, problem, metrics, logger, problem.ProblemDetails.Detail ?? "", points);
+        }
+        metrics.PointsIngested.Add(result.PointsAccepted, new KeyValuePair<string, object?>("protocol", protocol));
+        return onSuccess(result);
+    }
+
+    private static IResult Reject(string protocol, string tenant, IResult problem, ServerMetrics metrics, ILogger logger, string reason, int points)
+    {
+        metrics.PointsRejected.Add(Math.Max(points, 1), new KeyValuePair<string, object?>("protocol", protocol));
+        Log.IngestRejected(logger, protocol, tenant, reason);
+        return problem;
+    }
+
+    /// <summary>Response of a JSON ingest: points stored and points dropped by policy (staleness markers, NaN with policy drop).</summary>
+    public sealed record IngestResponse(int Accepted, int Dropped);
+}

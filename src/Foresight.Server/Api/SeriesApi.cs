@@ -1,0 +1,82 @@
+using Foresight.Query;
+using Foresight.Series;
+using Foresight.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Foresight.Server.Api;
+
+/// <summary>Series discovery and point queries, scoped to the caller's tenant.</summary>
+public static class SeriesApi
+{
+    /// <summary>Largest number of points one query returns; ask for a step to read more history.</summary>
+    public const int MaxPoints = 500_000;
+
+    /// <summary>Maps <c>GET /api/v1/series</c> and <c>GET /api/v1/series/{id}/points</c>.</summary>
+    public static IEndpointRouteBuilder MapSeriesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/series", ListSeries);
+        app.MapGet("/api/v1/series/{id:long}/points", ReadPoints);
+        return app;
+    }
+
+    private static IResult ListSeries(HttpContext context, ITimeSeriesStore store, string? match)
+    {
+        SeriesSelector? selector;
+        if (string.IsNullOrWhiteSpace(match)) selector = SeriesSelector.All;
+        else if (!SeriesSelector.TryParse(match, out selector, out var error))
+        {
+            return Problems.BadRequest("Invalid series selector", $"match: {error}");
+        }
+        var series = store.Find(TenantResolution.TenantOf(context), selector);
+        return TypedResults.Ok(new SeriesListResponse(series.Select(s => new SeriesDto(s.Id, s.Metric, s.Labels.ToDictionary())).ToList()));
+    }
+
+    private static IResult ReadPoints(HttpContext context, ITimeSeriesStore store, ForesightServerOptions options, long id,
+        string? from, string? to, string? step, string? agg)
+    {
+        var tenant = TenantResolution.TenantOf(context);
+        var series = store.Get(tenant, id);
+        if (series is null) return Problems.NotFound($"There is no series {id} for this tenant.");
+        var now = options.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (!TryLong(to, now + 1, out var toMs)) return Problems.BadRequest("Invalid query", $"to: '{to}' is not an integer Unix time in milliseconds");
+        if (!TryLong(from, toMs - 3_600_000, out var fromMs)) return Problems.BadRequest("Invalid query", $"from: '{from}' is not an integer Unix time in milliseconds");
+        if (fromMs >= toMs) return Problems.BadRequest("Invalid query", $"from ({fromMs}) must be before to ({toMs})");
+        if (!TryLong(step, 0, out var stepMs) || stepMs < 0) return Problems.BadRequest("Invalid query", $"step: '{step}' must be a positive integer of milliseconds");
+        if (!Downsampler.TryParse(agg, out var aggregation))
+        {
+            return Problems.BadRequest("Invalid query", $"agg: '{agg}' is not one of avg, min, max, sum, count, p50, p95, p99");
+        }
+        if (agg is not null && stepMs == 0) return Problems.BadRequest("Invalid query", "agg needs a step (e.g. step=60000)");
+        if (stepMs > 0 && (toMs - fromMs) / stepMs > MaxPoints)
+        {
+            return Problems.BadRequest("Too many points", $"from..to at step {stepMs} ms gives more than {MaxPoints} buckets; use a larger step");
+        }
+
+        var points = new List<Point>();
+        store.Read(tenant, id, fromMs, toMs, points);
+        if (stepMs > 0) points = Downsampler.Downsample(points, fromMs, stepMs, aggregation);
+        else if (points.Count > MaxPoints)
+        {
+            return Problems.BadRequest("Too many points", $"the range holds {points.Count} points, more than {MaxPoints}; pass a step and an agg");
+        }
+        return new PointsResult(series, points);
+    }
+
+    private static bool TryLong(string? text, long fallback, out long value)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            value = fallback;
+            return true;
+        }
+        return long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>One series in a listing.</summary>
+    public sealed record SeriesDto(long Id, string Metric, Dictionary<string, string> Labels);
+
+    /// <summary><c>{"series":[...]}</c></summary>
+    public sealed record SeriesListResponse(List<SeriesDto> Series);
+}

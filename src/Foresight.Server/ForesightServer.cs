@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using Foresight.Series;
+using Foresight.Server.Api;
+using Foresight.Server.Hosting;
+using Foresight.Server.Observability;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Foresight.Server;
+
+/// <summary>
+/// The Foresight HTTP server: the embedded store, the ingestion, query and operational APIs and
+/// the background services, in one object that the CLI, tests and benchmarks start in-process.
+/// </summary>
+public sealed class ForesightServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly SqliteTimeSeriesStore _store;
+
+    private ForesightServer(WebApplication app, SqliteTimeSeriesStore store)
+    {
+        _app = app;
+        _store = store;
+    }
+
+    /// <summary>The store behind the server.</summary>
+    public ITimeSeriesStore Store => _store;
+
+    /// <summary>True once the store is open and the server listens.</summary>
+    public bool Ready { get; private set; }
+
+    /// <summary>The addresses actually bound (with the real port when 0 was asked for).</summary>
+    public IReadOnlyList<string> Urls =>
+        _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    /// <summary>Completes when the demo backfill is stored (immediately when not in demo mode).</summary>
+    public Task DemoBackfilled =>
+        _app.Services.GetServices<IHostedService>().OfType<DemoFeeder>().FirstOrDefault()?.BackfillDone.Task ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Opens the store (replaying its write-ahead log), checks the binding is safe, and starts
+    /// listening. Throws <see cref="InvalidOperationException"/> with a user-facing message when
+    /// a non-loopback address is asked for without API keys or <c>--insecure</c>.
+    /// </summary>
+    public static async Task<ForesightServer> StartAsync(ForesightServerOptions options, Action<ILoggingBuilder>? logging = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Store.Time = options.Time;
+        var recovery = new List<string>();
+        var store = SqliteTimeSeriesStore.Open(options.DataDirectory, options.Store, recovery.Add);
+        try
+        {
+            CheckBinding(options, store);
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024);
+            builder.Logging.ClearProviders();
+            if (logging is not null) logging(builder.Logging);
+            else builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting", LogLevel.Warning);
+            builder.Services.AddProblemDetails();
+            builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton(options.Time);
+            builder.Services.AddSingleton(store);
+            builder.Services.AddSingleton<ITimeSeriesStore>(store);
+            builder.Services.AddSingleton<ServerMetrics>();
+            builder.Services.AddHostedService<StoreMaintenance>();
+            if (options.Demo) builder.Services.AddSingleton<IHostedService, DemoFeeder>();
+
+            var app = builder.Build();
+            var server = new ForesightServer(app, store);
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+            app.Use(RecordDuration);
+            app.UseMiddleware<TenantResolution>();
+            app.MapOpsApi(() => server.Ready);
+            app.MapIngestApi();
+            app.MapSeriesApi();
+            app.MapGet("/", () => TypedResults.Ok(new { name = "foresight", api = "/api/v1/series", metrics = "/metrics" }));
+
+            var logger = app.Services.GetRequiredService<ILogger<ForesightServer>>();
+            foreach (var message in recovery) Log.Recovery(logger, message);
+            await app.StartAsync(cancellationToken);
+            server.Ready = true;
+            Log.Listening(logger, string.Join(", ", server.Urls), store.DataDirectory);
+            return server;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until the host is asked to stop (Ctrl+C or SIGTERM).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops listening, then checkpoints and closes the store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Ready = false;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _store.Dispose();
+    }
+
+    private static void CheckBinding(ForesightServerOptions options, ITimeSeriesStore store)
+    {
+        if (options.Insecure || store.ListApiKeys().Count > 0) return;
+        foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri))
+            {
+                throw new InvalidOperationException($"--urls: '{url}' is not a valid URL (expected e.g. http://127.0.0.1:5080)");
+            }
+            var loopback = uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+            if (!loopback)
+            {
+                throw new InvalidOperationException(
+                    $"Refusing to listen on {url} with no API keys configured: anyone who can reach it could read and write every series. " +
+                    "Create a key first (foresight keys create --tenant NAME), or pass --insecure to accept the risk.");
+            }
+        }
+    }
+
+    private static async Task RecordDuration(HttpContext context, RequestDelegate next)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            context.RequestServices.GetRequiredService<ServerMetrics>().RequestDuration.Record(
+                Stopwatch.GetElapsedTime(start).TotalSeconds,
+                new KeyValuePair<string, object?>("route", route),
+                new KeyValuePair<string, object?>("method", context.Request.Method),
+                new KeyValuePair<string, object?>("status", context.Response.StatusCode));
+        }
+    }
+}

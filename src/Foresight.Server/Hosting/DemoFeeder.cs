@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Foresight.Demo;
+using Foresight.Series;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Foresight.Server.Hosting;
+
+/// <summary>
+/// Feeds the demo fleet into the <c>default</c> tenant: backfills <see cref="DemoFleet.Backfill"/>
+/// of history (continuing from the newest stored point after a restart), then appends a sample
+/// per series every 15 seconds.
+/// </summary>
+internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions options, ILogger<DemoFeeder> logger) : BackgroundService
+{
+    private static readonly long StepMs = (long)DemoFleet.Interval.TotalMilliseconds;
+
+    /// <summary>Set once the backfill is stored.</summary>
+    public TaskCompletionSource BackfillDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var time = options.Time;
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var origin = now - (long)DemoFleet.Backfill.TotalMilliseconds;
+        origin -= origin % 86_400_000;   // the story starts at a midnight, so incidents land at stated hours
+        var fleet = new DemoFleet(origin);
+        var next = Math.Max(origin, NewestStored(now) + 1);
+
+        var sw = Stopwatch.StartNew();
+        long points = 0;
+        var batchMs = 6 * 3_600_000L;
+        while (next <= now - StepMs && !stoppingToken.IsCancellationRequested)
+        {
+            var end = Math.Min(next + batchMs, now);
+            points += Write(fleet, next, end);
+            next = end;
+        }
+        BackfillDone.TrySetResult();
+        Log.DemoBackfilled(logger, points, DemoFleet.Services.Count * DemoFleet.Metrics.Count, sw.Elapsed.TotalSeconds, DemoFleet.Interval);
+
+        using var timer = new PeriodicTimer(DemoFleet.Interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var end = time.GetUtcNow().ToUnixTimeMilliseconds() + 1;
+                if (end > next)
+                {
+                    Write(fleet, next, end);
+                    next = end;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private long Write(DemoFleet fleet, long from, long to)
+    {
+        var batch = fleet.Generate(from, to);
+        var result = store.Append(TenantResolution.DefaultTenant, batch);
+        if (!result.Accepted) Log.DemoRejected(logger, result.Rejections[0].Reason);
+        return result.PointsAccepted;
+    }
+
+    private long NewestStored(long now)
+    {
+        if (!SeriesSelector.TryParse("http_requests_per_second{env=\"demo\"}", out var selector, out _)) return long.MinValue;
+        var series = store.Find(TenantResolution.DefaultTenant, selector);
+        if (series.Count == 0) return long.MinValue;
+        var newest = long.MinValue;
+        var points = new List<Point>();
+        foreach (var window in new[] { 3_600_000L, 86_400_000L, (long)DemoFleet.Backfill.TotalMilliseconds + 86_400_000L })
+        {
+            foreach (var s in series)
+            {
+                points.Clear();
+                store.Read(TenantResolution.DefaultTenant, s.Id, now - window, now + 1, points);
+                if (points.Count > 0) newest = Math.Max(newest, points[^1].Timestamp);
+            }
+            if (newest != long.MinValue) return newest;
+        }
+        return newest;
+    }
+}

@@ -1,0 +1,93 @@
+using Foresight.Series;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Foresight.Server.Hosting;
+
+/// <summary>
+/// Background housekeeping of the store: a checkpoint every <see cref="ForesightServerOptions.CheckpointInterval"/>
+/// (sooner when the write-ahead log grows past its threshold) and retention every
+/// <see cref="ForesightServerOptions.RetentionInterval"/>.
+/// </summary>
+internal sealed class StoreMaintenance(SqliteTimeSeriesStore store, ForesightServerOptions options, ILogger<StoreMaintenance> logger)
+    : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        store.CheckpointRequested += OnCheckpointRequested;
+        var time = options.Time;
+        var nextRetention = time.GetUtcNow();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (time.GetUtcNow() >= nextRetention)
+                {
+                    nextRetention = time.GetUtcNow() + options.RetentionInterval;
+                    try
+                    {
+                        var removed = store.EnforceRetention();
+                        if (removed > 0) Log.RetentionRemoved(logger, removed);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        Log.RetentionFailed(logger, ex);
+                    }
+                }
+                try
+                {
+                    await _wake.WaitAsync(options.CheckpointInterval, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                try
+                {
+                    await Task.Run(store.Checkpoint, CancellationToken.None);
+                }
+                catch (Exception ex)
+                {
+                    Log.CheckpointFailed(logger, ex);
+                }
+                while (_wake.CurrentCount > 0) _wake.Wait(0);
+            }
+        }
+        finally
+        {
+            store.CheckpointRequested -= OnCheckpointRequested;
+        }
+    }
+
+    private void OnCheckpointRequested()
+    {
+        if (_wake.CurrentCount == 0) _wake.Release();
+    }
+}
+
+internal static class SemaphoreExtensions
+{
+    /// <summary>Waits for a release or until <paramref name="timeout"/> passes on <paramref name="time"/>.</summary>
+    public static async Task WaitAsync(this SemaphoreSlim semaphore, TimeSpan timeout, TimeProvider time, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(timeout, time, cts.Token);
+        var wait = semaphore.WaitAsync(cts.Token);
+        await Task.WhenAny(delay, wait);
+        ct.ThrowIfCancellationRequested();
+        if (wait.IsCompletedSuccessfully) { }
+        else
+        {
+            cts.Cancel();
+            try
+            {
+                await wait;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text;
+using Foresight.Security;
+using Foresight.Server.Api;
+using Foresight.Series;
+using Microsoft.AspNetCore.Http;
+
+namespace Foresight.Server.Hosting;
+
+/// <summary>
+/// Scopes every API request to a tenant. With no API key in the store, every request belongs to
+/// the tenant <c>default</c> (allowed only on loopback unless <c>--insecure</c>). Once a key exists,
+/// each request to <c>/api</c> and <c>/v1</c> must carry one, as <c>Authorization: Bearer KEY</c>,
+/// <c>X-API-Key: KEY</c> or HTTP Basic with the key as password (what Prometheus' remote_write
+/// <c>basic_auth</c> sends), and sees only its tenant's series.
+/// </summary>
+internal sealed class TenantResolution(RequestDelegate next, ITimeSeriesStore store)
+{
+    public const string DefaultTenant = "default";
+    private const string ItemKey = "foresight.tenant";
+
+    public static string TenantOf(HttpContext context) => (string)context.Items[ItemKey]!;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/api") && !path.StartsWithSegments("/v1"))
+        {
+            await next(context);
+            return;
+        }
+        if (store.ListApiKeys().Count == 0)
+        {
+            context.Items[ItemKey] = DefaultTenant;
+            await next(context);
+            return;
+        }
+        var key = ExtractKey(context.Request);
+        if (key is null)
+        {
+            await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key required",
+                "This server has API keys configured: send one as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.");
+            return;
+        }
+        var record = store.FindApiKey(ApiKeys.Hash(key));
+        if (record is null)
+        {
+            await Problems.Write(context, StatusCodes.Status401Unauthorized, "Unknown API key",
+                "The API key is not valid on this server (it may have been revoked).");
+            return;
+        }
+        context.Items[ItemKey] = record.Tenant;
+        await next(context);
+    }
+
+    private static string? ExtractKey(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue("X-API-Key", out var header) && !string.IsNullOrWhiteSpace(header)) return header.ToString().Trim();
+        var auth = request.Headers.Authorization.ToString();
+        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return auth[7..].Trim();
+        if (auth.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(auth[6..].Trim()));
+                var colon = decoded.IndexOf(':');
+                return colon >= 0 ? decoded[(colon + 1)..] : decoded;
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+}

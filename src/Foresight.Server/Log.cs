@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Foresight.Server;
+
+/// <summary>Every log message of the server, source-generated.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Foresight listening on {Urls} (data directory {DataDirectory})")]
+    public static partial void Listening(ILogger logger, string urls, string dataDirectory);
+
+    [LoggerMessage(2, LogLevel.Information, "Store recovery: {Message}")]
+    public static partial void Recovery(ILogger logger, string message);
+
+    [LoggerMessage(3, LogLevel.Error, "Checkpoint failed; will retry")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Information, "Retention removed {Chunks} chunks")]
+    public static partial void RetentionRemoved(ILogger logger, int chunks);
+
+    [LoggerMessage(5, LogLevel.Error, "Retention enforcement failed; will retry")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Information, "Demo fleet: backfilled {Points} points for {Series} series in {Seconds:0.0} s; streaming live every {Interval}")]
+    public static partial void DemoBackfilled(ILogger logger, long points, int series, double seconds, TimeSpan interval);
+
+    [LoggerMessage(7, LogLevel.Warning, "Demo fleet batch rejected: {Reason}")]
+    public static partial void DemoRejected(ILogger logger, string reason);
+
+    [LoggerMessage(8, LogLevel.Warning, "Rejected {Endpoint} request from tenant {Tenant}: {Reason}")]
+    public static partial void IngestRejected(ILogger logger, string endpoint, string tenant, string reason);
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+using Foresight.Series;
+
+namespace Foresight.Server.Observability;
+
+/// <summary>
+/// The server's own metrics, recorded through a <see cref="Meter"/> and rendered for
+/// <c>/metrics</c> in the Prometheus text exposition format 0.0.4 by a <see cref="MeterListener"/>
+/// that aggregates counters by their tags and histograms into fixed buckets.
+/// </summary>
+public sealed class ServerMetrics : IDisposable
+{
+    /// <summary>Meter name, for OpenTelemetry users who want to export these too.</summary>
+    public const string MeterName = "Foresight.Server";
+
+    private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    private readonly Meter _meter = new(MeterName);
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<(string Name, string Labels), double> _counters = new();
+    private readonly ConcurrentDictionary<(string Name, string Labels), Histogram> _histograms = new();
+
+    /// <summary>Creates the instruments and starts aggregating them.</summary>
+    public ServerMetrics()
+    {
+        PointsIngested = _meter.CreateCounter<long>("foresight_points_ingested", description: "Points accepted, by protocol");
+        PointsRejected = _meter.CreateCounter<long>("foresight_points_rejected", description: "Points refused, by protocol");
+        RequestDuration = _meter.CreateHistogram<double>("foresight_http_request_duration_seconds", "s", "HTTP request latency, by route and status");
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter == _meter) listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((inst, value, tags, _) =>
+            _counters.AddOrUpdate((inst.Name + "_total", Render(tags)), value, (_, old) => old + value));
+        _listener.SetMeasurementEventCallback<double>((inst, value, tags, _) =>
+            _histograms.GetOrAdd((inst.Name, Render(tags)), _ => new Histogram()).Observe(value));
+        _listener.Start();
+    }
+
+    /// <summary>Points accepted (tag <c>protocol</c>).</summary>
+    public Counter<long> PointsIngested { get; }
+
+    /// <summary>Points refused (tag <c>protocol</c>).</summary>
+    public Counter<long> PointsRejected { get; }
+
+    /// <summary>Request latency in seconds (tags <c>route</c>, <c>method</c>, <c>status</c>).</summary>
+    public Histogram<double> RequestDuration { get; }
+
+    /// <summary>Writes every metric in the Prometheus text format, with the store's sizes.</summary>
+    public string Render(StoreStats stats)
+    {
+        var sb = new StringBuilder();
+        Help(sb, "foresight_points_ingested_total", "counter", "Points accepted, by protocol.");
+        Help(sb, "foresight_points_rejected_total", "counter", "Points refused, by protocol.");
+        foreach (var ((name, labels), value) in _counters.OrderBy(kv => kv.Key.Name).ThenBy(kv => kv.Key.Labels))
+        {
+            sb.Append(name).Append(labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+        Help(sb, "foresight_http_request_duration_seconds", "histogram", "HTTP request latency by route.");
+        foreach (var ((name, labels), h) in _histograms.OrderBy(kv => kv.Key.Labels))
+        {
+            h.Write(sb, name, labels);
+        }
+        Gauge(sb, "foresight_store_series", "Series in the store.", stats.SeriesCount);
+        Gauge(sb, "foresight_store_chunks", "Sealed chunks in the database.", stats.StoredChunks);
+        Gauge(sb, "foresight_store_points", "Points in sealed chunks in the database.", stats.StoredPoints);
+        Gauge(sb, "foresight_store_chunk_bytes", "Compressed bytes of the sealed chunks.", stats.StoredChunkBytes);
+        Gauge(sb, "foresight_store_head_points", "Points in open head chunks (memory, backed by the write-ahead log).", stats.HeadPoints);
+        Gauge(sb, "foresight_store_wal_bytes", "Size of the write-ahead log.", stats.WalBytes);
+        Gauge(sb, "foresight_store_database_bytes", "Size of the SQLite database files.", stats.DatabaseBytes);
+        return sb.ToString();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _meter.Dispose();
+    }
+
+    private static void Help(StringBuilder sb, string name, string type, string help) =>
+        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static void Gauge(StringBuilder sb, string name, string help, long value)
+    {
+        Help(sb, name, "gauge", help);
+        sb.Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+    }
+
+    private static string Render(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.Length == 0) return "";
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var t in tags) pairs.Add(new(t.Key, Convert.ToString(t.Value, CultureInfo.InvariantCulture) ?? ""));
+        return Labels.From(pairs).ToString();
+    }
+
+    private sealed class Histogram
+    {
+        private readonly long[] _counts = new long[LatencyBuckets.Length + 1];
+        private readonly Lock _lock = new();
+        private double _sum;
+        private long _count;
+
+        public void Observe(double v)
+        {
+            var i = Array.BinarySearch(LatencyBuckets, v);
+            if (i < 0) i = ~i;
+            lock (_lock)
+            {
+                _counts[i]++;
+                _sum += v;
+                _count++;
+            }
+        }
+
+        public void Write(StringBuilder sb, string name, string labels)
+        {
+            long cumulative = 0;
+            lock (_lock)
+            {
+                var inner = labels.Length > 2 ? labels[1..^1] + "," : "";
+                for (var i = 0; i <= LatencyBuckets.Length; i++)
+                {
+                    cumulative += _counts[i];
+                    var le = i < LatencyBuckets.Length ? LatencyBuckets[i].ToString(CultureInfo.InvariantCulture) : "+Inf";
+                    sb.Append(name).Append("_bucket{").Append(inner).Append("le=\"").Append(le).Append("\"} ").Append(cumulative).Append('\n');
+                }
+                sb.Append(name).Append("_sum").Append(labels).Append(' ').Append(_sum.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                sb.Append(name).Append("_count").Append(labels).Append(' ').Append(_count).Append('\n');
+            }
+        }
+    }
+}

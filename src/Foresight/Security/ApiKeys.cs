@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text;
+using Foresight.Series;
+
+namespace Foresight.Security;
+
+/// <summary>
+/// API keys: <c>fs_&lt;id&gt;_&lt;secret&gt;</c>, of which only the SHA-256 hash is stored. A key
+/// scopes every request to one tenant.
+/// </summary>
+public static class ApiKeys
+{
+    /// <summary>Creates a key for a tenant, stores its hash, and returns the secret (shown once).</summary>
+    public static (string Secret, ApiKeyRecord Record) Create(ITimeSeriesStore store, string tenant, string name, TimeProvider time) =>
+        Create(store.AddApiKey, tenant, name, time);
+
+    internal static (string Secret, ApiKeyRecord Record) Create(Action<ApiKeyRecord> save, string tenant, string name, TimeProvider time)
+    {
+        if (!IsValidTenant(tenant)) throw new ArgumentException($"tenant '{tenant}' is not valid: use 1-64 characters of [a-zA-Z0-9_.-]", nameof(tenant));
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var secret = $"fs_{id}_{Base64Url(RandomNumberGenerator.GetBytes(24))}";
+        var record = new ApiKeyRecord(id, tenant, Hash(secret), name, time.GetUtcNow().ToUnixTimeMilliseconds());
+        save(record);
+        return (secret, record);
+    }
+
+    /// <summary>The stored form of a key: lowercase hex SHA-256 of its UTF-8 bytes.</summary>
+    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    /// <summary>Tenant names: 1-64 characters of <c>[a-zA-Z0-9_.-]</c>.</summary>
+    public static bool IsValidTenant(string? tenant) =>
+        !string.IsNullOrEmpty(tenant) && tenant.Length <= 64 && tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
