@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Foresight.Demo;
+using Foresight.Series;
+
+namespace Foresight.Benchmarks;
+
+/// <summary>
+/// <c>--storage-report</c>: stores the demo fleet's two weeks (as <c>serve --demo</c> backfills
+/// them), checkpoints, and prints bytes per point of the compressed chunks and of the whole
+/// database file.
+/// </summary>
+internal static class StorageReport
+{
+    public static int Run()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "foresight-storage-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            using (var store = SqliteTimeSeriesStore.Open(dir, new StoreOptions { SyncWrites = false }))
+            {
+                var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+                var origin = now - (long)DemoFleet.Backfill.TotalMilliseconds;
+                origin -= origin % 86_400_000;
+                var fleet = new DemoFleet(origin);
+                for (var t = origin; t < now; t += 6 * 3_600_000L) store.Append("default", fleet.Generate(t, Math.Min(t + 6 * 3_600_000L, now)));
+                store.Checkpoint();
+                var s = store.GetStats();
+                var totalPoints = s.StoredPoints + s.HeadPoints;
+                Console.WriteLine($"demo fleet: {s.SeriesCount} series, {totalPoints:N0} points ({s.StoredPoints:N0} in {s.StoredChunks:N0} sealed chunks, {s.HeadPoints:N0} in heads), stored in {sw.Elapsed.TotalSeconds:0.0} s");
+                Console.WriteLine($"sealed chunk bytes per point:  {(double)s.StoredChunkBytes / s.StoredPoints:0.000}");
+            }
+            var dbBytes = Directory.GetFiles(dir, "foresight.db*").Sum(f => new FileInfo(f).Length);
+            using var reopened = SqliteTimeSeriesStore.Open(dir, new StoreOptions { SyncWrites = false });
+            var st = reopened.GetStats();
+            Console.WriteLine($"database file bytes per point: {(double)dbBytes / (st.StoredPoints + st.HeadPoints):0.000} (SQLite pages, indexes and head snapshots included)");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
