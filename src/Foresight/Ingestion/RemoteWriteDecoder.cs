@@ -1,0 +1,288 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using Foresight.Series;
+
+namespace Foresight.Ingestion;
+
+/// <summary>
+/// Decodes and encodes Prometheus remote-write 1.0 requests
+/// (https://prometheus.io/docs/specs/prw/remote_write_spec/): a snappy block-compressed protobuf
+/// <c>prometheus.WriteRequest</c> (schema in <c>Ingestion/Protos/remote_write.proto</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each <c>TimeSeries</c> becomes one <see cref="SeriesWrite"/>: the <c>__name__</c> label is the
+/// metric name (required, must match <c>[a-zA-Z_:][a-zA-Z0-9_:]*</c>), the other labels must match
+/// <c>[a-zA-Z_][a-zA-Z0-9_]*</c>, appear once, and be valid UTF-8; labels with an empty value are
+/// dropped as Prometheus does. A series without samples is validated but not returned. Metadata,
+/// exemplars and native histograms are skipped.
+/// </para>
+/// <para>
+/// The decoder is the ingestion hot path: it reads the wire format directly from the decompressed
+/// span, shares label strings through a small cache, and allocates per series only the label set,
+/// the point array and the <see cref="SeriesWrite"/>, never per sample.
+/// </para>
+/// </remarks>
+public static partial class RemoteWriteDecoder
+{
+    /// <summary>The default cap on the decompressed size of one request (64 MiB).</summary>
+    public const int DefaultMaxDecodedBytes = 64 << 20;
+
+    [ThreadStatic] private static List<Point>? t_points;
+    [ThreadStatic] private static List<KeyValuePair<string, string>>? t_labels;
+
+    /// <summary>
+    /// Decodes a remote-write request body. On failure nothing is returned but an error that names
+    /// what is wrong and where (series index, label, byte offset).
+    /// </summary>
+    /// <param name="body">The HTTP body: snappy block format (not the framed stream format), decompressed into a pooled buffer.</param>
+    /// <param name="series">The decoded series, in request order.</param>
+    /// <param name="samples">The total number of samples in <paramref name="series"/>.</param>
+    /// <param name="error">Why the request was refused; null on success.</param>
+    /// <param name="maxDecodedBytes">Refuse bodies whose declared decompressed size exceeds this.</param>
+    public static bool TryDecode(ReadOnlySpan<byte> body, out List<SeriesWrite> series, out int samples,
+        [NotNullWhen(false)] out string? error, int maxDecodedBytes = DefaultMaxDecodedBytes)
+    {
+        series = [];
+        samples = 0;
+        if (!TryDecompress(body, maxDecodedBytes, out var rented, out var length, out error)) return false;
+        try
+        {
+            return TryDecodeRequest(rented.AsSpan(0, length), series, ref samples, out error);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static bool TryDecodeRequest(ReadOnlySpan<byte> raw, List<SeriesWrite> series, ref int samples, [NotNullWhen(false)] out string? error)
+    {
+        var reader = new ProtoReader(raw);
+        var index = 0;
+        while (!reader.End)
+        {
+            var offset = reader.Position;
+            if (!reader.TryReadTag(out var field, out var wireType))
+            {
+                return Fail($"body is not a protobuf WriteRequest: malformed field tag at byte {offset}", series, out error);
+            }
+            if (field == 1 && wireType == WireType.LengthDelimited)
+            {
+                if (!reader.TryReadLengthDelimited(out var timeSeries))
+                {
+                    return Fail($"body is not a protobuf WriteRequest: timeseries[{index}] at byte {offset} is truncated", series, out error);
+                }
+                if (!TryDecodeSeries(timeSeries, index, out var write, out error))
+                {
+                    series.Clear();
+                    return false;
+                }
+                if (write is not null)
+                {
+                    series.Add(write);
+                    samples += write.Points.Count;
+                }
+                index++;
+            }
+            else if (!reader.TrySkip(wireType))
+            {
+                return Fail($"body is not a protobuf WriteRequest: field {field} at byte {offset} is malformed", series, out error);
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    private static bool Fail(string message, List<SeriesWrite> series, out string error)
+    {
+        series.Clear();
+        error = message;
+        return false;
+    }
+
+    private static bool TryDecompress(ReadOnlySpan<byte> body, int maxDecodedBytes, out byte[] rented, out int length,
+        [NotNullWhen(false)] out string? error)
+    {
+        rented = [];
+        // Check the declared length before allocating that much.
+        if (!SnappyBlock.TryGetDecodedLength(body, out length, out var header))
+        {
+            error = "body is not snappy block-compressed data (missing or invalid length header)";
+            return false;
+        }
+        if (length > maxDecodedBytes)
+        {
+            error = $"body declares {length} decompressed bytes, more than the limit of {maxDecodedBytes}";
+            return false;
+        }
+        rented = ArrayPool<byte>.Shared.Rent(length);
+        if (!SnappyBlock.TryDecode(body[header..], rented.AsSpan(0, length)))
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            rented = [];
+            error = "body is not snappy block-compressed data (corrupt block)";
+            return false;
+        }
+        error = null;
+        return true;
+    }
+
+    private static bool TryDecodeSeries(ReadOnlySpan<byte> bytes, int index, out SeriesWrite? write, [NotNullWhen(false)] out string? error)
+    {
+        write = null;
+        var points = t_points ??= new List<Point>(16);
+        var labels = t_labels ??= new List<KeyValuePair<string, string>>(16);
+        points.Clear();
+        labels.Clear();
+        string? metric = null;
+        var cache = Utf8StringCache.Shared;
+
+        var reader = new ProtoReader(bytes);
+        while (!reader.End)
+        {
+            if (!reader.TryReadTag(out var field, out var wireType))
+            {
+                error = $"timeseries[{index}]: malformed field tag";
+                return false;
+            }
+            if (field == 1 && wireType == WireType.LengthDelimited)
+            {
+                if (!reader.TryReadLengthDelimited(out var label) || !TryReadLabel(label, out var name, out var value))
+                {
+                    error = $"timeseries[{index}]: label {labels.Count + (metric is null ? 0 : 1)} is malformed";
+                    return false;
+                }
+                if (!cache.TryGet(name, out var nameText))
+                {
+                    error = $"timeseries[{index}]: a label name is not valid UTF-8";
+                    return false;
+                }
+                if (!cache.TryGet(value, out var valueText))
+                {
+                    error = $"timeseries[{index}]: the value of label '{nameText}' is not valid UTF-8";
+                    return false;
+                }
+                if (nameText == SeriesNames.MetricNameLabel)
+                {
+                    if (metric is not null)
+                    {
+                        error = $"timeseries[{index}]: label '{SeriesNames.MetricNameLabel}' appears more than once";
+                        return false;
+                    }
+                    metric = valueText;
+                }
+                else
+                {
+                    labels.Add(new(nameText, valueText));
+                }
+            }
+            else if (field == 2 && wireType == WireType.LengthDelimited)
+            {
+                if (!reader.TryReadLengthDelimited(out var sample) || !TryReadSample(sample, out var point))
+                {
+                    error = $"timeseries[{index}]: sample {points.Count} is malformed";
+                    return false;
+                }
+                points.Add(point);
+            }
+            else if (!reader.TrySkip(wireType))
+            {
+                error = $"timeseries[{index}]: field {field} is malformed";
+                return false;
+            }
+        }
+
+        if (string.IsNullOrEmpty(metric))
+        {
+            error = $"timeseries[{index}] {Describe(labels)}: missing the '{SeriesNames.MetricNameLabel}' label (the metric name)";
+            return false;
+        }
+        if (!SeriesNames.IsValidMetricName(metric))
+        {
+            error = $"timeseries[{index}]: metric name '{metric}' is not valid (expected [a-zA-Z_:][a-zA-Z0-9_:]*)";
+            return false;
+        }
+        if (!Labels.TryFrom(labels, out var labelSet, out var labelError))
+        {
+            error = $"timeseries[{index}] ({metric}): {labelError}";
+            return false;
+        }
+        if (points.Count > 0) write = new SeriesWrite(metric, labelSet, points.ToArray());
+        error = null;
+        return true;
+    }
+
+    private static bool TryReadLabel(ReadOnlySpan<byte> bytes, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        name = default;
+        value = default;
+        var reader = new ProtoReader(bytes);
+        while (!reader.End)
+        {
+            if (!reader.TryReadTag(out var field, out var wireType)) return false;
+            if (field == 1 && wireType == WireType.LengthDelimited)
+            {
+                if (!reader.TryReadLengthDelimited(out name)) return false;
+            }
+            else if (field == 2 && wireType == WireType.LengthDelimited)
+            {
+                if (!reader.TryReadLengthDelimited(out value)) return false;
+            }
+            else if (!reader.TrySkip(wireType))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool TryReadSample(ReadOnlySpan<byte> bytes, out Point point)
+    {
+        double value = 0;
+        long timestamp = 0;
+        var reader = new ProtoReader(bytes);
+        while (!reader.End)
+        {
+            if (!reader.TryReadTag(out var field, out var wireType))
+            {
+                point = default;
+                return false;
+            }
+            if (field == 1 && wireType == WireType.Fixed64)
+            {
+                if (!reader.TryReadFixed64(out var bits)) { point = default; return false; }
+                value = BitConverter.UInt64BitsToDouble(bits);
+            }
+            else if (field == 2 && wireType == WireType.Varint)
+            {
+                if (!reader.TryReadVarint(out var ts)) { point = default; return false; }
+                timestamp = (long)ts;
+            }
+            else if (!reader.TrySkip(wireType))
+            {
+                point = default;
+                return false;
+            }
+        }
+        point = new Point(timestamp, value);
+        return true;
+    }
+
+    private static string Describe(List<KeyValuePair<string, string>> labels)
+    {
+        var sb = new StringBuilder("{");
+        foreach (var (name, value) in labels)
+        {
+            if (sb.Length > 1) sb.Append(',');
+            sb.Append(name).Append("=\"").Append(value).Append('"');
+            if (sb.Length > 200)
+            {
+                sb.Append(",...");
+                break;
+            }
+        }
+        return sb.Append('}').ToString();
+    }
+}
