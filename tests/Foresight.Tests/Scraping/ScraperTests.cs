@@ -1,0 +1,184 @@
+using Foresight.Scraping;
+using Foresight.Series;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Foresight.Tests.Scraping;
+
+public sealed class ScraperTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly long NowMs = Now.ToUnixTimeMilliseconds();
+
+    private readonly HttpClient _http = Scraper.CreateHttpClient();
+    private readonly RecordingSink _sink = new();
+    private MetricsServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await MetricsServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _http.Dispose();
+    }
+
+    private static ScrapeConfig Config(string address, string interval = "15s", string timeout = "10s") => ScrapeConfig.Load($"""
+        scrape:
+          interval: {interval}
+          timeout: {timeout}
+          tenant: team-a
+          jobs:
+            - job_name: app
+              static_configs:
+                - targets: ["{address}"]
+                  labels: {"{"}env: dev{"}"}
+        """);
+
+    private Scraper NewScraper(ScrapeConfig config, TimeProvider? time = null) =>
+        new(config, _http, _sink.Append, time ?? new FixedTimeProvider(Now), NullLogger.Instance);
+
+    [Fact]
+    public async Task One_scrape_stores_samples_with_job_instance_and_static_labels_and_up_1()
+    {
+        _server.Body = """
+            # TYPE requests_total counter
+            requests_total{path="/a",instance="pod-7"} 5
+            requests_total{path="/b"} 7 1740830000000
+            temperature NaN
+            """;
+        await using var scraper = NewScraper(Config(_server.Address));
+        var target = scraper.Targets.Single();
+
+        var result = await scraper.ScrapeOnceAsync(target, CancellationToken.None);
+
+        result.Should().BeEquivalentTo(new { Up = true, SamplesScraped = 3, Error = (string?)null, AppendError = (string?)null, Started = Now });
+        _server.LastAccept.Should().StartWith("text/plain;version=0.0.4");
+        var instance = _server.Address;
+        var targetLabels = Labels.Of(("job", "app"), ("instance", instance), ("env", "dev"));
+        _sink.Writes.Should().OnlyContain(w => w.Tenant == "team-a");
+        _sink.Series("requests_total").Should().BeEquivalentTo(new[]
+        {
+            new SeriesWrite("requests_total",
+                Labels.Of(("job", "app"), ("instance", instance), ("env", "dev"), ("path", "/a"), ("exported_instance", "pod-7")),
+                [new Point(NowMs, 5)]),
+            new SeriesWrite("requests_total", Labels.Of(("job", "app"), ("instance", instance), ("env", "dev"), ("path", "/b")),
+                [new Point(1740830000000, 7)]),
+        }, o => o.ComparingByMembers<SeriesWrite>().WithStrictOrdering());
+        _sink.Series("temperature").Single().Points.Single().Value.Should().Be(double.NaN);
+        _sink.Series("up").Should().BeEquivalentTo(new[] { new SeriesWrite("up", targetLabels, [new Point(NowMs, 1)]) }, o => o.ComparingByMembers<SeriesWrite>());
+        _sink.Series("scrape_samples_scraped").Should().BeEquivalentTo(new[] { new SeriesWrite("scrape_samples_scraped", targetLabels, [new Point(NowMs, 3)]) }, o => o.ComparingByMembers<SeriesWrite>());
+        var duration = _sink.Series("scrape_duration_seconds").Should().ContainSingle().Subject;
+        duration.Labels.Should().Equal(targetLabels);
+        duration.Points.Single().Value.Should().BeInRange(0, 10);
+        result.Written.Should().HaveCount(6);
+
+        var status = scraper.GetStatus().Single();
+        status.Should().BeEquivalentTo(new { Target = target, Health = TargetHealth.Up, LastScrape = (DateTimeOffset?)Now, LastSamples = 3, LastError = (string?)null });
+    }
+
+    [Fact]
+    public async Task A_target_nobody_listens_on_is_down_with_up_0()
+    {
+        var address = $"127.0.0.1:{FreePort.Next()}";
+        await using var scraper = NewScraper(Config(address));
+
+        var result = await scraper.ScrapeOnceAsync(scraper.Targets[0], CancellationToken.None);
+
+        result.Up.Should().BeFalse();
+        result.Error.Should().Contain("refused");
+        _sink.Writes.Select(w => w.Write).Should().BeEquivalentTo(new[]
+        {
+            new SeriesWrite("up", Labels.Of(("job", "app"), ("instance", address), ("env", "dev")), [new Point(NowMs, 0)]),
+            new SeriesWrite("scrape_duration_seconds", Labels.Of(("job", "app"), ("instance", address), ("env", "dev")), [new Point(NowMs, result.Duration.TotalSeconds)]),
+            new SeriesWrite("scrape_samples_scraped", Labels.Of(("job", "app"), ("instance", address), ("env", "dev")), [new Point(NowMs, 0)]),
+        }, o => o.ComparingByMembers<SeriesWrite>().WithStrictOrdering());
+        scraper.GetStatus().Single().Should().BeEquivalentTo(new { Health = TargetHealth.Down, LastError = result.Error });
+    }
+
+    [Fact]
+    public async Task Http_errors_malformed_lines_and_timeouts_mark_the_target_down_with_the_reason()
+    {
+        await using var scraper = NewScraper(Config(_server.Address, interval: "1s", timeout: "300ms"), TimeProvider.System);
+        var target = scraper.Targets[0];
+
+        _server.StatusCode = 500;
+        (await scraper.ScrapeOnceAsync(target, CancellationToken.None)).Error.Should().Be("server returned HTTP status 500 Internal Server Error");
+
+        _server.StatusCode = 200;
+        _server.Body = "ok 1\nbroken{x=1} 2\n";
+        (await scraper.ScrapeOnceAsync(target, CancellationToken.None)).Error.Should().Be("line 2: expected a quoted value for label 'x'");
+
+        _server.Body = "ok 1\n";
+        _server.Delay = TimeSpan.FromSeconds(5);
+        var slow = await scraper.ScrapeOnceAsync(target, CancellationToken.None);
+        slow.Error.Should().Be("scrape timed out after 300ms");
+        slow.Duration.Should().BeLessThan(TimeSpan.FromSeconds(4));
+
+        _server.Delay = TimeSpan.Zero;
+        (await scraper.ScrapeOnceAsync(target, CancellationToken.None)).Up.Should().BeTrue();
+        _sink.Series("up").Select(w => w.Points[0].Value).Should().Equal(0, 0, 0, 1);
+        _sink.Series("ok").Should().ContainSingle("failed scrapes store no samples");
+    }
+
+    [Fact]
+    public async Task A_refusing_store_is_reported_without_marking_the_target_down()
+    {
+        _server.Body = "x 1\n";
+        _sink.Answer = () => AppendResult.Rejected([new PointRejection(0, "x{}", 0, "too old")]);
+        await using var scraper = NewScraper(Config(_server.Address));
+
+        var result = await scraper.ScrapeOnceAsync(scraper.Targets[0], CancellationToken.None);
+
+        result.Up.Should().BeTrue();
+        result.AppendError.Should().Be("the store refused the batch: x{}: too old");
+        scraper.GetStatus()[0].Should().BeEquivalentTo(new { Health = TargetHealth.Up, LastAppendError = "the store refused the batch: x{}: too old" });
+    }
+
+    [Fact]
+    public async Task Started_loops_scrape_at_the_interval_until_stopped()
+    {
+        _server.Body = "x 1\n";
+        var scraper = NewScraper(Config(_server.Address, interval: "200ms", timeout: "200ms"), TimeProvider.System);
+        (await _http.GetStringAsync($"http://{_server.Address}/metrics")).Should().Be("x 1\n", "a warm server answers within the timeout");
+
+        scraper.Start();
+        scraper.IsRunning.Should().BeTrue();
+        FluentActions.Invoking(scraper.Start).Should().Throw<InvalidOperationException>();
+        await _sink.WaitUntilAsync(s => s.Series("up").Count >= 3, TimeSpan.FromSeconds(10));
+        await scraper.StopAsync();
+        var requests = Volatile.Read(ref _server.Requests);
+        await Task.Delay(300);
+
+        scraper.IsRunning.Should().BeFalse();
+        Volatile.Read(ref _server.Requests).Should().Be(requests, "no scrape happens after StopAsync returned");
+        _sink.Series("x").Should().OnlyContain(w => w.Labels.Get("job") == "app" && w.Labels.Get("instance") == _server.Address);
+        _sink.Series("up").Should().OnlyContain(w => w.Points[0].Value == 1, scraper.GetStatus()[0].LastError);
+
+        await scraper.DisposeAsync();
+        FluentActions.Invoking(scraper.Start).Should().Throw<ObjectDisposedException>();
+    }
+
+    [Fact]
+    public async Task Unknown_targets_are_refused()
+    {
+        await using var scraper = NewScraper(Config(_server.Address));
+        var stranger = ScrapeTarget.Create("other", "127.0.0.1:1", Labels.Empty, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+        await FluentActions.Awaiting(() => scraper.ScrapeOnceAsync(stranger, CancellationToken.None)).Should().ThrowAsync<ArgumentException>();
+    }
+
+    [Theory]
+    [InlineData("path=/a", "job=app,instance=h:1,path=/a")]
+    [InlineData("job=x,path=/a", "job=app,instance=h:1,exported_job=x,path=/a")]
+    [InlineData("instance=p,exported_instance=q", "job=app,instance=h:1,exported_instance=q,exported_exported_instance=p")]
+    [InlineData("", "job=app,instance=h:1")]
+    public void Exposed_labels_that_clash_with_target_labels_become_exported(string exposed, string expected)
+    {
+        var merged = Scraper.MergeTargetLabels(Parse(exposed), Parse("job=app,instance=h:1"));
+
+        merged.Should().Equal(Parse(expected));
+    }
+
+    private static Labels Parse(string pairs) => pairs.Length == 0
+        ? Labels.Empty
+        : Labels.Of([.. pairs.Split(',').Select(p => p.Split('=')).Select(p => (p[0], p[1]))]);
+}
