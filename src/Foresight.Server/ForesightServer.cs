@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Foresight.Scraping;
 using Foresight.Series;
 using Foresight.Server.Api;
 using Foresight.Server.Hosting;
@@ -76,6 +77,13 @@ public sealed class ForesightServer : IAsyncDisposable
             builder.Services.AddSingleton<ServerMetrics>();
             builder.Services.AddHostedService<StoreMaintenance>();
             if (options.Demo) builder.Services.AddSingleton<IHostedService, DemoFeeder>();
+            var scrape = LoadScrapeConfig(options);
+            if (scrape.Jobs.Count > 0)
+            {
+                builder.Services.AddSingleton(scrape);
+                builder.Services.AddSingleton<ScrapeService>();
+                builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ScrapeService>());
+            }
 
             var app = builder.Build();
             var server = new ForesightServer(app, store);
@@ -112,6 +120,18 @@ public sealed class ForesightServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _store.Dispose();
+    }
+
+    /// <summary>Reads the config file's scrape section; errors name the file and line.</summary>
+    private static ScrapeConfig LoadScrapeConfig(ForesightServerOptions options)
+    {
+        if (options.ConfigFile is null) return ScrapeConfig.Empty;
+        if (!File.Exists(options.ConfigFile)) throw new InvalidOperationException($"--config: {options.ConfigFile} does not exist");
+        if (!ScrapeConfig.TryParse(File.ReadAllText(options.ConfigFile), out var config, out var error))
+        {
+            throw new InvalidOperationException($"{options.ConfigFile}: {error}");
+        }
+        return config;
     }
 
     private static void CheckBinding(ForesightServerOptions options, ITimeSeriesStore store)

@@ -23,6 +23,8 @@ public static partial class IngestApi
         return app;
     }
 
+    static partial void MapProtocols(IEndpointRouteBuilder app);
+
     private static async Task<IResult> IngestJson(HttpContext context, ITimeSeriesStore store, ServerMetrics metrics,
         ForesightServerOptions options, ILogger<ForesightServer> logger)
     {

@@ -6,7 +6,8 @@ namespace Foresight.Server.Api;
 
 /// <summary>
 /// Reads a whole request body (decompressing <c>Content-Encoding: gzip</c>) under a size limit.
-/// Too large a body yields 413 before anything is parsed.
+/// Too large a body yields 413 before anything is parsed. An <c>opaqueEncoding</c> (snappy for
+/// remote-write) is accepted and left to the protocol decoder.
 /// </summary>
 internal static class RequestBody
 {
@@ -17,13 +18,14 @@ internal static class RequestBody
         public void Dispose() => ArrayPool<byte>.Shared.Return(Buffer);
     }
 
-    public static async Task<(Body? Body, IResult? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
+    public static async Task<(Body? Body, IResult? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken ct, string? opaqueEncoding = null)
     {
         if (request.ContentLength > limit) return (null, TooLarge(limit));
         Stream stream = request.Body;
         var encoding = request.Headers.ContentEncoding.ToString();
         if (encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase)) stream = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
-        else if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        else if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase)
+            && !encoding.Equals(opaqueEncoding, StringComparison.OrdinalIgnoreCase))
         {
             return (null, Problems.BadRequest("Unsupported Content-Encoding", $"Content-Encoding '{encoding}' is not supported; use gzip or none."));
         }

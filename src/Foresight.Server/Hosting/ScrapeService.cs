@@ -1,0 +1,34 @@
+using Foresight.Scraping;
+using Foresight.Series;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Foresight.Server.Hosting;
+
+/// <summary>Runs the scrape jobs of the config file's <c>scrape:</c> section for the server's lifetime.</summary>
+internal sealed class ScrapeService(ScrapeConfig config, ITimeSeriesStore store, ForesightServerOptions options, ILogger<Scraper> logger)
+    : IHostedService, IAsyncDisposable
+{
+    private readonly HttpClient _http = Scraper.CreateHttpClient();
+    private Scraper? _scraper;
+
+    public Scraper? Scraper => _scraper;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _scraper = new Scraper(config, _http, store, options.Time, logger);
+        _scraper.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_scraper is not null) await _scraper.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_scraper is not null) await _scraper.DisposeAsync();
+        _http.Dispose();
+    }
+}
