@@ -189,6 +189,18 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         }
     }
 
+    /// <summary>
+    /// Closes the files as a killed process would: no checkpoint, heads and sealed chunks lost
+    /// from memory, only the write-ahead log and the database left. For crash-recovery tests.
+    /// </summary>
+    internal void CloseWithoutCheckpoint()
+    {
+        _disposed = true;
+        _wal.Dispose();
+        _db.Dispose();
+        _lockFile.Dispose();
+    }
+
     private static string SerializeLabels(Labels labels) => JsonSerializer.Serialize(labels.ToDictionary());
 
     private static Labels DeserializeLabels(string json) =>

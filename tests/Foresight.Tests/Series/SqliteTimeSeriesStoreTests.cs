@@ -56,7 +56,7 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
         crashed.Append("t", [Write("rps", [], points[..50])]);
         crashed.Checkpoint();
         crashed.Append("t", [Write("rps", [], points[50..])]);
-        // No Dispose: the process "dies" here with the second batch only in the write-ahead log.
+        crashed.CloseWithoutCheckpoint();   // the process "dies" with the second batch only in the log
 
         using var recovered = SqliteTimeSeriesStore.Open(_dir.Path, Options());
         var id = recovered.Find("t", Sel("rps")).Single().Id;
@@ -70,6 +70,7 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
         var crashed = SqliteTimeSeriesStore.Open(_dir.Path, Options());
         crashed.Append("t", [Write("m", [], new Point(t0, 1), new Point(t0 + 1000, 2))]);
         var segment = Directory.GetFiles(Path.Combine(_dir.Path, "wal"), "*.wal").Max()!;
+        crashed.CloseWithoutCheckpoint();
         File.AppendAllText(segment, "\u0010\u0000\u0000\u0000garbage");   // a half-written record
 
         var messages = new List<string>();
