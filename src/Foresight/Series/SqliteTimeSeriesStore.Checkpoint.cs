@@ -84,7 +84,9 @@ public sealed partial class SqliteTimeSeriesStore
         var removed = 0;
         lock (_checkpointLock)
         {
-            var (chunks, points, bytes) = _db.DeleteChunksBefore(cutoff);
+            long[] ids;
+            lock (_writeLock) ids = [.. _byId.Keys];
+            var (chunks, points, bytes) = _db.DeleteChunksBefore(cutoff, ids);
             removed += (int)chunks;
             lock (_writeLock)
             {

@@ -36,8 +36,7 @@ internal sealed class SqliteDatabase : IDisposable
             CREATE TABLE IF NOT EXISTS chunks(
                 series_id INTEGER NOT NULL, min_ts INTEGER NOT NULL, seq INTEGER NOT NULL,
                 max_ts INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL,
-                PRIMARY KEY(series_id, min_ts, seq));
-            CREATE INDEX IF NOT EXISTS chunks_max_ts ON chunks(max_ts);
+                PRIMARY KEY(series_id, min_ts, seq)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS heads(series_id INTEGER PRIMARY KEY, data BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS api_keys(
                 id TEXT PRIMARY KEY, tenant TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
@@ -239,29 +238,42 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Deletes chunks that end before <paramref name="cutoff"/>; returns (chunks, points, bytes) removed.</summary>
-    public (long Chunks, long Points, long Bytes) DeleteChunksBefore(long cutoff)
+    /// <summary>
+    /// Deletes chunks that end before <paramref name="cutoff"/>; returns (chunks, points, bytes) removed.
+    /// Walks the primary key per series, so no secondary index is needed.
+    /// </summary>
+    public (long Chunks, long Points, long Bytes) DeleteChunksBefore(long cutoff, IReadOnlyCollection<long> seriesIds)
     {
         lock (_writerLock)
         {
             using var tx = _writer.BeginTransaction();
             using var sum = _writer.CreateCommand();
             sum.Transaction = tx;
-            sum.CommandText = "SELECT count(*), coalesce(sum(count),0), coalesce(sum(length(data)),0) FROM chunks WHERE max_ts < $c";
+            sum.CommandText = "SELECT count(*), coalesce(sum(count),0), coalesce(sum(length(data)),0) FROM chunks WHERE series_id=$s AND min_ts < $c AND max_ts < $c";
+            var sumS = sum.Parameters.Add("$s", SqliteType.Integer);
             sum.Parameters.AddWithValue("$c", cutoff);
-            (long, long, long) totals;
-            using (var r = sum.ExecuteReader())
-            {
-                r.Read();
-                totals = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
-            }
             using var del = _writer.CreateCommand();
             del.Transaction = tx;
-            del.CommandText = "DELETE FROM chunks WHERE max_ts < $c";
+            del.CommandText = "DELETE FROM chunks WHERE series_id=$s AND min_ts < $c AND max_ts < $c";
+            var delS = del.Parameters.Add("$s", SqliteType.Integer);
             del.Parameters.AddWithValue("$c", cutoff);
-            del.ExecuteNonQuery();
+            long chunks = 0, points = 0, bytes = 0;
+            foreach (var id in seriesIds)
+            {
+                sumS.Value = id;
+                using (var r = sum.ExecuteReader())
+                {
+                    r.Read();
+                    if (r.GetInt64(0) == 0) continue;
+                    chunks += r.GetInt64(0);
+                    points += r.GetInt64(1);
+                    bytes += r.GetInt64(2);
+                }
+                delS.Value = id;
+                del.ExecuteNonQuery();
+            }
             tx.Commit();
-            return totals;
+            return (chunks, points, bytes);
         }
     }
 
