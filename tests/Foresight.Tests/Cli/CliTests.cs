@@ -1,0 +1,123 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Foresight.Cli;
+using Foresight.Series;
+using Foresight.Tests.Support;
+
+namespace Foresight.Tests.Cli;
+
+public sealed class CliTests
+{
+    [Fact]
+    public async Task Import_sends_a_csv_file_to_a_running_server()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Store.Retention = TimeSpan.Zero);
+        using var dir = new TempDirectory();
+        var csv = Path.Combine(dir.Path, "nyc_taxi.csv");
+        var lines = new List<string> { "timestamp,value" };
+        var start = new DateTime(2014, 7, 1, 0, 0, 0, DateTimeKind.Utc);
+        for (var i = 0; i < 30_000; i++) lines.Add($"{start.AddMinutes(30 * i):yyyy-MM-dd HH:mm:ss},{1000 + i % 48}");
+        await File.WriteAllLinesAsync(csv, lines);
+
+        var exit = await ForesightCommand.Build().Parse(["import", csv, "--metric", "taxi_passengers", "--label", "city=nyc", "--url", server.BaseAddress.ToString()]).InvokeAsync();
+
+        exit.Should().Be(0);
+        var series = server.Server.Store.Find("default", Sel("taxi_passengers{city=\"nyc\"}")).Single();
+        var points = new List<Point>();
+        server.Server.Store.Read("default", series.Id, long.MinValue, long.MaxValue, points);
+        points.Should().HaveCount(30_000);
+        points[0].Should().Be(new Point(new DateTimeOffset(start).ToUnixTimeMilliseconds(), 1000));
+    }
+
+    [Fact]
+    public async Task Import_of_history_older_than_retention_fails_with_the_reason()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var dir = new TempDirectory();
+        var csv = Path.Combine(dir.Path, "old.csv");
+        await File.WriteAllLinesAsync(csv, ["timestamp,value", "2014-07-01 00:00:00,1"]);
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            var exit = await ForesightCommand.Build().Parse(["import", csv, "--metric", "m", "--url", server.BaseAddress.ToString()]).InvokeAsync();
+            exit.Should().Be(1);
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        error.ToString().Should().Contain("retention");
+    }
+
+    [Fact]
+    public async Task Keys_created_on_the_command_line_scope_requests_to_their_tenant()
+    {
+        await using var server = await TestServer.StartAsync();
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        int exit;
+        try
+        {
+            exit = await ForesightCommand.Build().Parse(["keys", "create", "--tenant", "ops", "--data-dir", server.DataDirectory]).InvokeAsync();
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        exit.Should().Be(0);
+        var secret = output.ToString().Trim();
+        secret.Should().StartWith("fs_");
+
+        using var anonymous = server.Client();
+        await Task.Delay(1100);   // the server re-reads keys at most once a second
+        (await anonymous.GetAsync("/api/v1/series")).StatusCode.Should().Be(System.Net.HttpStatusCode.Unauthorized, "the running server picked the new key up");
+        using var ops = server.Client(secret);
+        var list = await ops.GetFromJsonAsync<JsonElement>("/api/v1/series");
+        list.GetProperty("series").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Serve_scrapes_the_targets_of_its_config_file()
+    {
+        using var dir = new TempDirectory();
+        await using var target = await TestServer.StartAsync();
+        var config = Path.Combine(dir.Path, "foresight.yml");
+        await File.WriteAllTextAsync(config, $"""
+            scrape:
+              interval: 1s
+              jobs:
+                - job_name: self
+                  static_configs:
+                    - targets: ["{target.BaseAddress.Authority}"]
+            """);
+        await using var server = await TestServer.StartAsync(o => o.ConfigFile = config);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        IReadOnlyList<SeriesInfo> up = [];
+        while (waited.Elapsed < TimeSpan.FromSeconds(20) && up.Count == 0)
+        {
+            await Task.Delay(200);
+            up = server.Server.Store.Find("default", Sel("up{job=\"self\"}"));
+        }
+        up.Should().ContainSingle();
+        server.Server.Store.Find("default", Sel("foresight_store_series{job=\"self\"}")).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_bad_config_file_stops_serve_with_the_line_at_fault()
+    {
+        using var dir = new TempDirectory();
+        var config = Path.Combine(dir.Path, "bad.yml");
+        await File.WriteAllTextAsync(config, "scrape:\n  interval: soon\n  jobs: []\n");
+        var start = () => TestServer.StartAsync(o => o.ConfigFile = config);
+        (await start.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*bad.yml*line 2*interval*");
+    }
+
+    private static SeriesSelector Sel(string text)
+    {
+        SeriesSelector.TryParse(text, out var s, out var e).Should().BeTrue(e);
+        return s!;
+    }
+}
