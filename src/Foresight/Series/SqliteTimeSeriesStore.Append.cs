@@ -251,6 +251,7 @@ public sealed partial class SqliteTimeSeriesStore
         if (!_byId.Remove(id, out var state)) return;
         _byKey.Remove(StorageKey(state.Info.Tenant, state.Info.Metric, state.Info.Labels));
         _byTenant[state.Info.Tenant].Remove(state);
+        _byMetric[(state.Info.Tenant, state.Info.Metric)].Remove(state);
     }
 
     private static string Describe(SeriesWrite w) => new SeriesKey("", w.Metric, w.Labels).Canonical();

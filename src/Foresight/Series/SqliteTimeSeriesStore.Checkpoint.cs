@@ -137,11 +137,8 @@ public sealed partial class SqliteTimeSeriesStore
                 records++;
             }
         }
-        if (replayed > 0)
-        {
-            log($"recovered {records} write-ahead log records from {replayed} segment(s)");
-            Checkpoint();
-        }
+        if (records > 0) log($"recovered {records} write-ahead log records from {replayed} segment(s)");
+        if (replayed > 0) Checkpoint();
         _wal.DeleteThrough(checkpointed);
     }
 }

@@ -30,6 +30,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     private readonly Dictionary<long, SeriesState> _byId = [];
     private readonly Dictionary<string, SeriesState> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<SeriesState>> _byTenant = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Tenant, string Metric), List<SeriesState>> _byMetric = [];
     private readonly HashSet<SeriesState> _dirty = [];
     private readonly FileStream _lockFile;
     private List<ApiKeyRecord> _apiKeys;
@@ -104,11 +105,13 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         var result = new List<SeriesInfo>();
         lock (_writeLock)
         {
-            if (!_byTenant.TryGetValue(tenant, out var list)) return result;
             var exact = selector.ExactMetric;
-            foreach (var s in list)
+            List<SeriesState>? candidates;
+            if (exact is not null) _byMetric.TryGetValue((tenant, exact), out candidates);
+            else _byTenant.TryGetValue(tenant, out candidates);
+            if (candidates is null) return result;
+            foreach (var s in candidates)
             {
-                if (exact is not null && s.Info.Metric != exact) continue;
                 if (selector.Matches(s.Info.Metric, s.Info.Labels)) result.Add(s.Info);
             }
         }
@@ -216,6 +219,8 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         _byKey.Add(StorageKey(info.Tenant, info.Metric, info.Labels), state);
         if (!_byTenant.TryGetValue(info.Tenant, out var list)) _byTenant[info.Tenant] = list = [];
         list.Add(state);
+        if (!_byMetric.TryGetValue((info.Tenant, info.Metric), out var byMetric)) _byMetric[(info.Tenant, info.Metric)] = byMetric = [];
+        byMetric.Add(state);
         if (info.Id >= _nextSeriesId) _nextSeriesId = info.Id + 1;
         return state;
     }
