@@ -13,6 +13,7 @@ public static class ForesightCommand
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(ForecastCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         return root;
     }

@@ -76,6 +76,8 @@ public sealed class ForesightServer : IAsyncDisposable
             builder.Services.AddSingleton<ITimeSeriesStore>(store);
             builder.Services.AddSingleton<ServerMetrics>();
             builder.Services.AddHostedService<StoreMaintenance>();
+            builder.Services.AddSingleton<ForecastCache>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ForecastCache>());
             if (options.Demo) builder.Services.AddSingleton<IHostedService, DemoFeeder>();
             var scrape = LoadScrapeConfig(options);
             if (scrape.Jobs.Count > 0)
@@ -94,6 +96,7 @@ public sealed class ForesightServer : IAsyncDisposable
             app.MapOpsApi(() => server.Ready);
             app.MapIngestApi();
             app.MapSeriesApi();
+            app.MapForecastApi();
             app.MapGet("/", () => TypedResults.Ok(new { name = "foresight", api = "/api/v1/series", metrics = "/metrics" }));
 
             var logger = app.Services.GetRequiredService<ILogger<ForesightServer>>();

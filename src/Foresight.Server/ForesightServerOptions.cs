@@ -29,6 +29,9 @@ public sealed class ForesightServerOptions
     /// <summary>How often retention is enforced. Default 10 minutes.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often stored series' forecasts are refreshed when new data arrived. Default 1 minute.</summary>
+    public TimeSpan ForecastRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Store acceptance rules (out-of-order window, retention, NaN policy, ...).</summary>
     public StoreOptions Store { get; set; } = new();
 

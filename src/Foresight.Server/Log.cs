@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "Rejected {Endpoint} request from tenant {Tenant}: {Reason}")]
     public static partial void IngestRejected(ILogger logger, string endpoint, string tenant, string reason);
+
+    [LoggerMessage(9, LogLevel.Error, "Forecast refresh failed; will retry")]
+    public static partial void ForecastRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Debug, "Refreshed {Count} forecasts")]
+    public static partial void ForecastsRefreshed(ILogger logger, int count);
 }

@@ -9,7 +9,7 @@ public sealed class AutoForecasterOptions
     /// <summary>How many of the best candidates (by cross-validated error) are averaged. Default 3.</summary>
     public int Combine { get; set; } = 3;
 
-    /// <summary>Minimum history, in seasons of the longest period, kept before the first fold. Default 2.</summary>
+    /// <summary>Minimum history before a fold's origin, in cycles of the shortest period (and at least one cycle of the longest). Default 2.</summary>
     public int MinSeasonsBeforeFold { get; set; } = 2;
 }
 
@@ -23,8 +23,10 @@ public sealed class AutoForecasterOptions
 /// <param name="Description">The combination, e.g. <c>mean of mstl-ets, mstl-theta, snaive168</c>.</param>
 /// <param name="Scores">Cross-validated relative error of each candidate (lower is better; NaN when not evaluated).</param>
 /// <param name="Folds">How many rolling-origin folds were used.</param>
+/// <param name="Errors">The combination's signed out-of-sample errors per fold and step, from which
+/// quantiles at any other level can be computed later (<see cref="ConformalIntervals.Quantiles"/>).</param>
 public sealed record ForecastOutcome(double[] Mean, IReadOnlyList<double> Quantiles, double[][] QuantileValues, string Description,
-    IReadOnlyDictionary<string, double> Scores, int Folds);
+    IReadOnlyDictionary<string, double> Scores, int Folds, IReadOnlyList<double[]> Errors);
 
 /// <summary>
 /// The automatic forecaster: rolling-origin cross-validation on the training tail scores every
@@ -66,8 +68,9 @@ public sealed class AutoForecaster : IForecastModel
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         if (history.IsEmpty) throw new ArgumentException("the history is empty", nameof(history));
         var n = history.Length;
+        var shortest = seasons.Count > 0 ? seasons.Min() : 1;
         var longest = seasons.Count > 0 ? seasons.Max() : 1;
-        var minTrain = Math.Max(Math.Max(2 * horizon, 10), _options.MinSeasonsBeforeFold * longest);
+        var minTrain = Math.Max(Math.Max(2 * horizon, 10), Math.Max(_options.MinSeasonsBeforeFold * shortest, longest));
         var folds = 0;
         while (folds < _options.Folds && n - (folds + 1) * horizon >= minTrain) folds++;
 
@@ -135,7 +138,7 @@ public sealed class AutoForecaster : IForecastModel
         var description = chosen.Length == 1 ? names : $"mean of {names}";
         var scoreMap = new Dictionary<string, double>();
         for (var c = 0; c < _candidates.Count; c++) scoreMap[_candidates[c].Name] = scores[c];
-        return new ForecastOutcome(mean, quantiles, quantileValues, description, scoreMap, folds);
+        return new ForecastOutcome(mean, quantiles, quantileValues, description, scoreMap, folds, errors);
     }
 
     private static double MeanAbsoluteError(ReadOnlySpan<double> actual, ReadOnlySpan<double> forecast)

@@ -21,6 +21,9 @@ public interface ITimeSeriesStore : IDisposable
     /// <summary>The tenant's series that match a selector, in id order.</summary>
     IReadOnlyList<SeriesInfo> Find(string tenant, SeriesSelector selector);
 
+    /// <summary>The tenants that have at least one series.</summary>
+    IReadOnlyList<string> Tenants();
+
     /// <summary>One series by id, or null when it does not exist or belongs to another tenant.</summary>
     SeriesInfo? Get(string tenant, long seriesId);
 

@@ -119,6 +119,12 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Tenants()
+    {
+        lock (_writeLock) return _byTenant.Where(kv => kv.Value.Count > 0).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <inheritdoc />
     public SeriesInfo? Get(string tenant, long seriesId)
     {
         lock (_writeLock)

@@ -6,6 +6,7 @@ using Foresight.Tests.Support;
 
 namespace Foresight.Tests.Cli;
 
+[Collection("Console")]
 public sealed class CliTests
 {
     [Fact]
@@ -119,5 +120,53 @@ public sealed class CliTests
     {
         SeriesSelector.TryParse(text, out var s, out var e).Should().BeTrue(e);
         return s!;
+    }
+}
+
+[Collection("Console")]
+public sealed class ForecastCliTests
+{
+    [Fact]
+    public async Task Forecast_reads_a_nab_format_file_and_writes_quantiles()
+    {
+        using var dir = new TempDirectory();
+        var csv = Path.Combine(dir.Path, "load.csv");
+        var start = new DateTime(2015, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var lines = new List<string> { "timestamp,value" };
+        for (var i = 0; i < 24 * 2 * 28; i++)
+        {
+            lines.Add($"{start.AddMinutes(30 * i):yyyy-MM-dd HH:mm:ss},{(500 + 200 * Math.Sin(2 * Math.PI * i / 48)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+        await File.WriteAllLinesAsync(csv, lines);
+        var output = Path.Combine(dir.Path, "out.csv");
+        var exit = await Foresight.Cli.ForesightCommand.Build().Parse(["forecast", csv, "--horizon", "48", "--out", output]).InvokeAsync();
+        exit.Should().Be(0);
+        var rows = await File.ReadAllLinesAsync(output);
+        rows[0].Should().Be("timestamp,mean,q0.1,q0.5,q0.9");
+        rows.Should().HaveCount(49);
+        rows[1].Should().StartWith("2015-01-29 00:00:00,");
+        var first = rows[1].Split(',').Skip(1).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        first[0].Should().BeApproximately(500, 15);
+        first[1].Should().BeLessThanOrEqualTo(first[3]);
+    }
+
+    [Fact]
+    public async Task Forecast_of_a_missing_or_malformed_file_fails_with_the_reason()
+    {
+        using var dir = new TempDirectory();
+        var bad = Path.Combine(dir.Path, "bad.csv");
+        await File.WriteAllLinesAsync(bad, ["timestamp,value", "2015-01-01 00:00:00,x"]);
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            (await Foresight.Cli.ForesightCommand.Build().Parse(["forecast", bad, "--horizon", "4"]).InvokeAsync()).Should().Be(2);
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        error.ToString().Should().Contain("line 2");
     }
 }

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using Foresight.Forecasting;
+using Foresight.Ingestion;
+using Foresight.Series;
+using Spectre.Console;
+
+namespace Foresight.Cli.Commands;
+
+/// <summary><c>foresight forecast FILE.csv --horizon H</c>: forecasts a user's own <c>timestamp,value</c> file.</summary>
+internal static class ForecastCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "CSV file: timestamp,value (the NAB format)" };
+        var horizon = new Option<int>("--horizon") { Description = "Steps to forecast, at the file's own spacing (or --step)", Required = true };
+        var quantiles = new Option<string>("--quantiles") { Description = "Quantile levels", DefaultValueFactory = _ => "0.1,0.5,0.9" };
+        var output = new Option<FileInfo?>("--out") { Description = "CSV to write (default: FILE.forecast.csv beside the input)" };
+        var step = new Option<string?>("--step") { Description = "Resample to this step first, e.g. 1h (default: the file's spacing, coarsened for long files)" };
+
+        var command = new Command("forecast", "Forecast a timestamp,value CSV file with the automatic forecaster") { file, horizon, quantiles, output, step };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            var h = parse.GetValue(horizon);
+            if (!path.Exists) return Fail($"{path.FullName} does not exist");
+            if (h < 1) return Fail("--horizon must be at least 1");
+            var levels = new List<double>();
+            foreach (var t in parse.GetValue(quantiles)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var q) || q <= 0 || q >= 1) return Fail($"--quantiles: '{t}' must be strictly between 0 and 1");
+                levels.Add(q);
+            }
+            long? stepMs = null;
+            if (parse.GetValue(step) is { } stepText)
+            {
+                if (!Durations.TryParse(stepText, out var span) || span <= TimeSpan.Zero) return Fail($"--step: '{stepText}' is not a duration such as 5m or 1h");
+                stepMs = (long)span.TotalMilliseconds;
+            }
+
+            var import = new CsvImport("forecast_input", Labels.Empty);
+            var lineNumber = 0;
+            foreach (var line in File.ReadLines(path.FullName))
+            {
+                lineNumber++;
+                if (!import.TryAddLine(line, out var error)) return Fail($"{path.Name}: {error}");
+            }
+            var batch = import.TakeBatch();
+            if (batch.Count != 1) return Fail($"{path.Name}: expected one value column (timestamp,value), found {batch.Count}");
+            var points = batch[0].Points.OrderBy(p => p.Timestamp).ToList();
+            if (points.Count < 3) return Fail($"{path.Name}: at least 3 points are needed, found {points.Count}");
+
+            var result = SeriesForecasting.Forecast(points, h, levels, step: stepMs);
+            if (result is null) return Fail($"{path.Name}: no finite values to forecast from");
+
+            var outPath = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(path.FullName, ".forecast.csv");
+            using (var writer = new StreamWriter(outPath))
+            {
+                writer.WriteLine("timestamp,mean," + string.Join(",", levels.Select(q => "q" + q.ToString(CultureInfo.InvariantCulture))));
+                for (var i = 0; i < h; i++)
+                {
+                    var cells = new[] { Iso(result.Timestamps[i]), F(result.Outcome.Mean[i]) }.Concat(result.Outcome.QuantileValues.Select(q => F(q[i])));
+                    writer.WriteLine(string.Join(",", cells));
+                }
+            }
+
+            var table = new Table().AddColumn("timestamp (UTC)").AddColumn("mean");
+            foreach (var q in levels) table.AddColumn("q" + q.ToString(CultureInfo.InvariantCulture));
+            var shown = Enumerable.Range(0, h).Where(i => h <= 24 || i < 12 || i >= h - 6).ToList();
+            foreach (var i in shown)
+            {
+                if (i > 0 && !shown.Contains(i - 1)) table.AddRow(Enumerable.Repeat("...", levels.Count + 2).ToArray());
+                table.AddRow(new[] { Iso(result.Timestamps[i]), F(result.Outcome.Mean[i]) }.Concat(result.Outcome.QuantileValues.Select(q => F(q[i]))).ToArray());
+            }
+            AnsiConsole.Write(table);
+            var seasons = result.Seasons.Count == 0 ? "none" : string.Join(", ", result.Seasons);
+            Console.WriteLine($"{points.Count} points, fitted on {result.HistoryPoints} steps of {TimeSpan.FromMilliseconds(result.Step)}; seasonal periods (steps): {seasons}");
+            Console.WriteLine($"model: {Markup.Escape(result.Outcome.Description)}; quantiles from {result.Outcome.Folds} rolling-origin folds");
+            Console.WriteLine($"wrote {outPath}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"foresight forecast: {message}");
+        return 2;
+    }
+
+    private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+}

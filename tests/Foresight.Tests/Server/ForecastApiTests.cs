@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Foresight.Series;
+using Foresight.Tests.Support;
+
+namespace Foresight.Tests.Server;
+
+public sealed class ForecastApiTests
+{
+    [Fact]
+    public async Task A_stored_seasonal_series_gets_a_forecast_with_quantiles_model_and_fit_time()
+    {
+        await using var server = await TestServer.StartAsync();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var start = now - now % 3_600_000 - 20L * 86_400_000;
+        var points = Enumerable.Range(0, 20 * 24).Select(i => new Point(start + i * 3_600_000L, 100 + 30 * Math.Sin(2 * Math.PI * i / 24) + (i % 7))).ToArray();
+        server.Server.Store.Append("default", [new SeriesWrite("rps", Labels.Of(("svc", "a")), points)]).Accepted.Should().BeTrue();
+        var id = server.Server.Store.Find("default", SeriesSelector.All).Single().Id;
+        using var http = server.Client();
+
+        var body = await http.GetFromJsonAsync<JsonElement>($"/api/v1/series/{id}/forecast?horizon=24&quantiles=0.1,0.5,0.9");
+        body.GetProperty("step").GetInt64().Should().Be(3_600_000);
+        body.GetProperty("horizon").GetInt32().Should().Be(24);
+        body.GetProperty("model").GetString().Should().NotBeNullOrEmpty();
+        body.GetProperty("fittedAt").GetInt64().Should().BeGreaterThan(0);
+        body.GetProperty("seasons").EnumerateArray().Select(s => s.GetInt32()).Should().Contain(24);
+        var forecast = body.GetProperty("points").EnumerateArray().ToList();
+        forecast.Should().HaveCount(24);
+        forecast[0][0].GetInt64().Should().Be(points[^1].Timestamp + 3_600_000);
+        var lower = body.GetProperty("quantiles").GetProperty("0.1").EnumerateArray().Select(p => p[1].GetDouble()).ToList();
+        var upper = body.GetProperty("quantiles").GetProperty("0.9").EnumerateArray().Select(p => p[1].GetDouble()).ToList();
+        for (var h = 0; h < 24; h++)
+        {
+            lower[h].Should().BeLessThanOrEqualTo(upper[h]);
+            var truth = 100 + 30 * Math.Sin(2 * Math.PI * (points.Length + h) / 24);
+            forecast[h][1].GetDouble().Should().BeApproximately(truth, 12, "the daily cycle is forecast");
+        }
+    }
+
+    [Fact]
+    public async Task Bad_forecast_queries_are_400_and_unknown_series_404()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = server.Client();
+        (await http.GetAsync("/api/v1/series/99/forecast")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        server.Server.Store.Append("default", [new SeriesWrite("m", Labels.Empty, [new Point(now - 1000, 1), new Point(now, 2)])]);
+        (await http.GetAsync("/api/v1/series/0/forecast?quantiles=1.5")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await http.GetAsync("/api/v1/series/0/forecast?horizon=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await http.GetAsync("/api/v1/series/0/forecast?horizon=3")).StatusCode.Should().Be(HttpStatusCode.OK, "a two-point series still gets a (naive) forecast");
+    }
+}
