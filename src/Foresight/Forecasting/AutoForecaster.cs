@@ -3,11 +3,22 @@ namespace Foresight.Forecasting;
 /// <summary>Settings of <see cref="AutoForecaster"/>.</summary>
 public sealed class AutoForecasterOptions
 {
-    /// <summary>Rolling-origin folds on the training tail (each one horizon long). Default 4; fewer when the history is short.</summary>
-    public int Folds { get; set; } = 4;
+    /// <summary>
+    /// Rolling-origin folds on the training tail (each one horizon long); fewer when the history is
+    /// short. Default 8: on the M4 Hourly validation split, 4 folds gave 76.9% / 86.2% empirical
+    /// coverage of the 80% / 95% intervals, 6 folds 78.4% / 90.9%, 8 folds 80.6% / 94.3%.
+    /// </summary>
+    public int Folds { get; set; } = 8;
 
-    /// <summary>How many of the best candidates (by cross-validated error) are averaged. Default 3.</summary>
-    public int Combine { get; set; } = 3;
+    /// <summary>
+    /// How many of the best candidates (by cross-validated error) are averaged. Default 2: on the
+    /// M4 Hourly validation split (the last 48 values of each training series; 4 folds) the top two
+    /// scored OWA 0.474, the single best 0.475, the top three 0.496 and all five candidates 0.518.
+    /// </summary>
+    public int Combine { get; set; } = 2;
+
+    /// <summary>Name reported for the forecaster. Default <c>auto</c>.</summary>
+    public string Name { get; set; } = "auto";
 
     /// <summary>Minimum history before a fold's origin, in cycles of the shortest period (and at least one cycle of the longest). Default 2.</summary>
     public int MinSeasonsBeforeFold { get; set; } = 2;
@@ -50,7 +61,7 @@ public sealed class AutoForecaster : IForecastModel
     }
 
     /// <inheritdoc />
-    public string Name => "auto";
+    public string Name => _options.Name;
 
     /// <summary>The candidate models.</summary>
     public IReadOnlyList<IForecastModel> Candidates => _candidates;
@@ -77,6 +88,7 @@ public sealed class AutoForecaster : IForecastModel
         // forecasts[c][k]: candidate c at fold k (origin n − (k+1)·h).
         var forecasts = new double[_candidates.Count][][];
         var scores = new double[_candidates.Count];
+        var foldScores = new double[_candidates.Count][];
         var reference = new SeasonalNaive();
         var refSmape = new double[folds];
         var refMae = new double[folds];
@@ -91,6 +103,7 @@ public sealed class AutoForecaster : IForecastModel
         for (var c = 0; c < _candidates.Count; c++)
         {
             forecasts[c] = new double[folds][];
+            foldScores[c] = new double[folds];
             var total = 0.0;
             for (var k = 0; k < folds; k++)
             {
@@ -98,7 +111,8 @@ public sealed class AutoForecaster : IForecastModel
                 var f = Safe(_candidates[c].Forecast(history[..origin], horizon, seasons).Mean, history[..origin]);
                 forecasts[c][k] = f;
                 var actual = history.Slice(origin, horizon);
-                total += 0.5 * (Evaluation.ForecastAccuracy.SMape(actual, f) / refSmape[k] + MeanAbsoluteError(actual, f) / refMae[k]);
+                foldScores[c][k] = 0.5 * (Evaluation.ForecastAccuracy.SMape(actual, f) / refSmape[k] + MeanAbsoluteError(actual, f) / refMae[k]);
+                total += foldScores[c][k];
             }
             scores[c] = folds > 0 ? total / folds : double.NaN;
         }
@@ -114,15 +128,21 @@ public sealed class AutoForecaster : IForecastModel
             for (var h = 0; h < horizon; h++) mean[h] += f[h] / chosen.Length;
         }
 
+        // The errors behind the quantiles: at each fold, the combination that would have been
+        // chosen from the OTHER folds' scores (cross-fitting), so that choosing the models that
+        // happened to do best on a fold does not make the intervals too narrow.
         var errors = new List<double[]>(folds);
         for (var k = 0; k < folds; k++)
         {
             var origin = n - (k + 1) * horizon;
+            var pick = folds == 1 ? chosen : Enumerable.Range(0, _candidates.Count)
+                .OrderBy(c => (scores[c] * folds - foldScores[c][k]) / (folds - 1))
+                .Take(chosen.Length).ToArray();
             var e = new double[horizon];
             for (var h = 0; h < horizon; h++)
             {
                 var combined = 0.0;
-                foreach (var c in chosen) combined += forecasts[c][k][h] / chosen.Length;
+                foreach (var c in pick) combined += forecasts[c][k][h] / pick.Length;
                 e[h] = history[origin + h] - combined;
             }
             errors.Add(e);
