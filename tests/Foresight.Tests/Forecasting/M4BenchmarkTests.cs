@@ -25,3 +25,18 @@ public class M4BenchmarkTests
         Math.Round(snaive.Mase, 3).Should().Be(1.193);
     }
 }
+
+public class M4AutoForecastTests
+{
+    [RequiresSharedDataFact("datasets/m4-hourly/Hourly-train.csv")]
+    public void Auto_beats_owa_0_55_on_m4_hourly_with_calibrated_80_percent_intervals()
+    {
+        var data = M4Dataset.Load(SharedData.Find("datasets/m4-hourly/Hourly-train.csv")!, SharedData.Find("datasets/m4-hourly/Hourly-test.csv")!);
+        var options = new EvaluationOptions { Horizon = 48, Season = 24, CandidateSeasons = [24, 168] };
+        var naive2 = ForecastEvaluation.Evaluate(data, new Naive2(), new EvaluationOptions { Horizon = 48, Season = 24, Intervals = false });
+        var auto = ForecastEvaluation.Evaluate(data, ForecastModels.CreateAuto(), options);
+        var owa = ForecastAccuracy.Owa(auto.SMape, auto.Mase, naive2.SMape, naive2.Mase);
+        owa.Should().BeLessThanOrEqualTo(0.55);
+        auto.Coverage80.Should().BeInRange(0.75, 0.85);
+    }
+}
