@@ -55,22 +55,9 @@ public static class ClassicalDecomposition
         if (m <= 1 || n < 2 * m) return null;
         var sums = new double[m];
         var counts = new int[m];
-        var half = m / 2;
-        for (var t = half; t < n - half; t++)
+        for (var t = m / 2; t < n - m / 2; t++)
         {
-            double trend;
-            if (m % 2 == 0)
-            {
-                var s = 0.5 * (x[t - half] + x[t + half]);
-                for (var j = t - half + 1; j < t + half; j++) s += x[j];
-                trend = s / m;
-            }
-            else
-            {
-                var s = 0.0;
-                for (var j = t - half; j <= t + half; j++) s += x[j];
-                trend = s / m;
-            }
+            var trend = CentredMovingAverage(x, t, m);
             if (trend == 0) return null;
             sums[t % m] += x[t] / trend;
             counts[t % m]++;
@@ -85,5 +72,51 @@ public static class ClassicalDecomposition
         var mean = total / m;
         for (var p = 0; p < m; p++) figure[p] /= mean;
         return figure;
+    }
+
+    /// <summary>
+    /// Additive seasonal components as R's <c>decompose(type = "additive")</c> computes them: the
+    /// per-position mean of x − (2×m centred moving average), centred to sum zero. Writes m values
+    /// to <paramref name="figure"/>; false for fewer than two seasons.
+    /// </summary>
+    public static bool AdditiveIndices(ReadOnlySpan<double> x, int m, Span<double> figure)
+    {
+        var n = x.Length;
+        if (m <= 1 || n < 2 * m || figure.Length < m) return false;
+        Span<int> counts = m <= 256 ? stackalloc int[m] : new int[m];
+        counts.Clear();
+        figure[..m].Clear();
+        for (var t = m / 2; t < n - m / 2; t++)
+        {
+            figure[t % m] += x[t] - CentredMovingAverage(x, t, m);
+            counts[t % m]++;
+        }
+        var total = 0.0;
+        for (var p = 0; p < m; p++)
+        {
+            figure[p] = counts[p] > 0 ? figure[p] / counts[p] : 0;
+            total += figure[p];
+        }
+        var mean = total / m;
+        for (var p = 0; p < m; p++) figure[p] -= mean;
+        return true;
+    }
+
+    /// <summary>The centred moving average of order m at t (2×m for even m, as R's <c>decompose</c>); needs m/2 values each side.</summary>
+    internal static double CentredMovingAverage(ReadOnlySpan<double> x, int t, int m)
+    {
+        var half = m / 2;
+        double s;
+        if (m % 2 == 0)
+        {
+            s = 0.5 * (x[t - half] + x[t + half]);
+            for (var j = t - half + 1; j < t + half; j++) s += x[j];
+        }
+        else
+        {
+            s = 0;
+            for (var j = t - half; j <= t + half; j++) s += x[j];
+        }
+        return s / m;
     }
 }

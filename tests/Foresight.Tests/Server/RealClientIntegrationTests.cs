@@ -42,7 +42,8 @@ public sealed class RealClientIntegrationTests
         var config = Path.Combine(work.Path, "prometheus.yml");
         await File.WriteAllTextAsync(config, $$"""
             global:
-              scrape_interval: 1s
+              scrape_interval: 2s
+              scrape_timeout: 2s
             scrape_configs:
               - job_name: foresight-self
                 static_configs:
@@ -75,7 +76,8 @@ public sealed class RealClientIntegrationTests
             up.Single().Labels.Get("instance").Should().Be(target);
             var points = new List<Point>();
             server.Server.Store.Read("default", up.Single().Id, 0, long.MaxValue, points);
-            points.Should().NotBeEmpty().And.OnlyContain(p => p.Value == 1);
+            // up is 1 for a successful scrape; a scrape that times out on a busy test machine is 0.
+            points.Should().Contain(p => p.Value == 1).And.OnlyContain(p => p.Value == 0 || p.Value == 1);
 
             // The scraped target's own metrics arrived too, with Prometheus' job label.
             var ingested = await WaitForSeries(server.Server.Store, "foresight_store_series{job=\"foresight-self\"}", TimeSpan.FromSeconds(30), () => log.ToString());

@@ -32,7 +32,7 @@ public static partial class Ets
             }
             else
             {
-                AdditiveIndices(head, m, s0);
+                ClassicalDecomposition.AdditiveIndices(head, m, s0);
             }
         }
 
@@ -70,42 +70,5 @@ public static partial class Ets
             b0 *= 1 + 1e-3;
         }
         return double.IsFinite(l0) && double.IsFinite(b0);
-    }
-
-    /// <summary>
-    /// Additive seasonal figure of R's <c>decompose(type = "additive")</c>: the per-position mean of
-    /// x − trend (trend = centred 2×m moving average), centred to sum zero. Needs n ≥ 2m.
-    /// </summary>
-    private static void AdditiveIndices(ReadOnlySpan<double> x, int m, Span<double> figure)
-    {
-        var n = x.Length;
-        Span<int> counts = m <= 256 ? stackalloc int[m] : new int[m];
-        counts.Clear();
-        figure[..m].Clear();
-        var half = m / 2;
-        for (var t = half; t < n - half; t++)
-        {
-            double s;
-            if (m % 2 == 0)
-            {
-                s = 0.5 * (x[t - half] + x[t + half]);
-                for (var j = t - half + 1; j < t + half; j++) s += x[j];
-            }
-            else
-            {
-                s = 0;
-                for (var j = t - half; j <= t + half; j++) s += x[j];
-            }
-            figure[t % m] += x[t] - s / m;
-            counts[t % m]++;
-        }
-        var total = 0.0;
-        for (var p = 0; p < m; p++)
-        {
-            figure[p] = counts[p] > 0 ? figure[p] / counts[p] : 0;
-            total += figure[p];
-        }
-        var mean = total / m;
-        for (var p = 0; p < m; p++) figure[p] -= mean;
     }
 }

@@ -78,45 +78,10 @@ internal readonly record struct ThetaSeasonality(ThetaSeasonalAdjustment Kind, i
         _ => value,
     };
 
-    /// <summary>
-    /// Classical additive seasonal components as R's <c>decompose(type = "additive")</c> and statsmodels'
-    /// <c>seasonal_decompose</c> compute them: the per-position mean of x − (2×m centred moving average),
-    /// centred to sum zero. Null for fewer than two seasons.
-    /// </summary>
-    internal static double[]? AdditiveIndices(ReadOnlySpan<double> x, int m)
+    private static double[]? AdditiveIndices(ReadOnlySpan<double> x, int m)
     {
-        var n = x.Length;
-        if (m <= 1 || n < 2 * m) return null;
-        var sums = new double[m];
-        var counts = new int[m];
-        var half = m / 2;
-        for (var t = half; t < n - half; t++)
-        {
-            double trend;
-            if (m % 2 == 0)
-            {
-                var s = 0.5 * (x[t - half] + x[t + half]);
-                for (var j = t - half + 1; j < t + half; j++) s += x[j];
-                trend = s / m;
-            }
-            else
-            {
-                var s = 0.0;
-                for (var j = t - half; j <= t + half; j++) s += x[j];
-                trend = s / m;
-            }
-            sums[t % m] += x[t] - trend;
-            counts[t % m]++;
-        }
-        var total = 0.0;
-        for (var p = 0; p < m; p++)
-        {
-            sums[p] /= counts[p];
-            total += sums[p];
-        }
-        var mean = total / m;
-        for (var p = 0; p < m; p++) sums[p] -= mean;
-        return AllFinite(sums) ? sums : null;
+        var figure = new double[m];
+        return ClassicalDecomposition.AdditiveIndices(x, m, figure) && AllFinite(figure) ? figure : null;
     }
 
     private static bool AllFinite(ReadOnlySpan<double> x)
