@@ -4,6 +4,7 @@ using Foresight.Tests.Support;
 
 namespace Foresight.Tests.Forecasting;
 
+[Collection("Heavy")]
 public class M4BenchmarkTests
 {
     private static List<M4Series> Load() => M4Dataset.Load(
@@ -26,6 +27,7 @@ public class M4BenchmarkTests
     }
 }
 
+[Collection("Heavy")]
 public class M4AutoForecastTests
 {
     [RequiresSharedDataFact("datasets/m4-hourly/Hourly-train.csv")]
