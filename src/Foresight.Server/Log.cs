@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Debug, "Refreshed {Count} forecasts")]
     public static partial void ForecastsRefreshed(ILogger logger, int count);
+
+    [LoggerMessage(11, LogLevel.Warning, "Alert delivery attempt {Attempt} failed, retrying in {Delay}: {Reason}")]
+    public static partial void AlertRetry(ILogger logger, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(12, LogLevel.Information, "Alert {Incident} delivered to {Url}, {Seconds:0.0} s after its first anomalous point")]
+    public static partial void AlertDelivered(ILogger logger, string incident, string url, double seconds);
 }

@@ -1,0 +1,142 @@
+using System.Net.Http.Json;
+using System.Threading.Channels;
+using Foresight.Detection.Incidents;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace Foresight.Server.Alerts;
+
+/// <summary>Where and how incidents are announced.</summary>
+public sealed class AlertOptions
+{
+    /// <summary>Webhook URLs; each alert is POSTed to every one as JSON.</summary>
+    public List<string> Webhooks { get; set; } = [];
+
+    /// <summary>After an alert for a service, further incidents of that service within this period are grouped into it (not re-announced). Default 5 minutes.</summary>
+    public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Only incidents reaching this severity are announced. Default <see cref="Severity.Low"/> (all).</summary>
+    public Severity MinimumSeverity { get; set; } = Severity.Low;
+
+    /// <summary>First retry delay of a failed delivery; doubles up to <see cref="MaxRetryDelay"/>. Default 1 s.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between delivery attempts. Default 1 minute. Deliveries are retried until they succeed or the server stops.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Per-attempt HTTP timeout. Default 10 s.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// The JSON body of an alert: the incident (<see cref="Incident"/> describes the fields), with
+/// <c>status</c> always <c>firing</c>, <c>sentAt</c> the delivery attempt's time and
+/// <c>delaySeconds</c> the seconds from processing the incident's first anomalous point to it.
+/// Delivery is at least once: receivers can de-duplicate on <c>id</c>.
+/// </summary>
+public sealed record AlertPayload(string Id, string Status, string Tenant, string Service, string Severity, long Start, long End,
+    double MaxScore, IReadOnlyList<IncidentSeries> Series, IReadOnlyList<string> Detectors, long DetectedAt, long SentAt, double DelaySeconds);
+
+/// <summary>
+/// Announces incidents to webhooks: one alert per incident (de-duplicated by incident id),
+/// grouped per service by a cooldown, delivered in order by a background worker that retries with
+/// exponential backoff and jitter (Polly) until the receiver accepts, so a receiver that is down
+/// for a while loses nothing. The delay from the first anomalous point to delivery is in every
+/// payload and in <see cref="DeliveryDelays"/>.
+/// </summary>
+public sealed class WebhookAlerter : BackgroundService
+{
+    private readonly AlertOptions _options;
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WebhookAlerter> _logger;
+    private readonly Channel<Incident> _queue = Channel.CreateUnbounded<Incident>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly HashSet<string> _announced = [];
+    private readonly Dictionary<(string Tenant, string Service), long> _lastAlert = [];
+    private readonly ResiliencePipeline _retry;
+    private readonly Lock _lock = new();
+
+    /// <summary>Creates the alerter and subscribes it to <paramref name="tracker"/>.</summary>
+    public WebhookAlerter(AlertOptions options, IncidentTracker tracker, HttpClient http, TimeProvider time, ILogger<WebhookAlerter> logger)
+    {
+        _options = options;
+        _http = http;
+        _time = time;
+        _logger = logger;
+        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TaskCanceledException>().Handle<TimeoutException>(),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.FirstRetryDelay,
+                MaxDelay = options.MaxRetryDelay,
+                OnRetry = args =>
+                {
+                    Log.AlertRetry(logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.Message ?? "");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        tracker.Changed += OnIncident;
+    }
+
+    /// <summary>Seconds from first anomalous point to delivery, of every alert delivered so far.</summary>
+    public List<double> DeliveryDelays { get; } = [];
+
+    /// <summary>Alerts waiting for delivery.</summary>
+    public int Pending => _queue.Reader.Count;
+
+    private void OnIncident(Incident incident, IncidentChange change)
+    {
+        if (_options.Webhooks.Count == 0 || change == IncidentChange.Resolved || incident.Severity < _options.MinimumSeverity) return;
+        lock (_lock)
+        {
+            if (_announced.Contains(incident.Id)) return;
+            var key = (incident.Tenant, incident.Service);
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (_lastAlert.TryGetValue(key, out var last) && now - last < _options.Cooldown.TotalMilliseconds) return;
+            _announced.Add(incident.Id);
+            _lastAlert[key] = now;
+        }
+        _queue.Writer.TryWrite(incident);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var incident in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                foreach (var url in _options.Webhooks) await DeliverAsync(url, incident, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DeliverAsync(string url, Incident incident, CancellationToken ct)
+    {
+        await _retry.ExecuteAsync(async token =>
+        {
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var delay = (now - incident.DetectedAt) / 1000.0;
+            var payload = new AlertPayload(incident.Id, "firing", incident.Tenant, incident.Service, incident.Severity.ToString().ToLowerInvariant(),
+                incident.Start, incident.End, incident.MaxScore, incident.Series, incident.Detectors, incident.DetectedAt, now, delay);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
+            attempt.CancelAfter(_options.AttemptTimeout);
+            using var response = await _http.PostAsJsonAsync(url, payload, attempt.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"webhook {url} answered {(int)response.StatusCode}");
+            }
+            lock (DeliveryDelays) DeliveryDelays.Add(delay);
+            Log.AlertDelivered(_logger, incident.Id, url, delay);
+        }, ct);
+    }
+}

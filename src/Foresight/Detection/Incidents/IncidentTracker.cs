@@ -1,0 +1,126 @@
+namespace Foresight.Detection.Incidents;
+
+/// <summary>Settings of <see cref="IncidentTracker"/>.</summary>
+public sealed class IncidentOptions
+{
+    /// <summary>An incident is resolved when none of its service's series was anomalous for this long. Default 10 minutes.</summary>
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many resolved incidents are kept for the API. Default 1,000.</summary>
+    public int KeepResolved { get; set; } = 1000;
+}
+
+/// <summary>What happened to an incident.</summary>
+public enum IncidentChange
+{
+    /// <summary>A new incident.</summary>
+    Opened,
+    /// <summary>More points, series or a higher severity.</summary>
+    Updated,
+    /// <summary>Quiet for the quiet period.</summary>
+    Resolved,
+}
+
+/// <summary>
+/// Groups anomalous points into incidents: a point opens an incident for its tenant and service
+/// when none is open, or joins the open one; an incident resolves when its service stays quiet
+/// for <see cref="IncidentOptions.QuietPeriod"/> (judged by data time, so replays behave like live
+/// data). Severity combines the anomaly score (likelihood) with how far the value left its expected
+/// range, in units of the range's width: critical when the score is at least 0.9999 and the value is
+/// more than 3 widths out, high at 0.999 and 1.5 widths, medium at 0.99, low below. Thread-safe.
+/// </summary>
+public sealed class IncidentTracker(IncidentOptions? options = null)
+{
+    private readonly IncidentOptions _options = options ?? new IncidentOptions();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Tenant, string Service), Incident> _open = [];
+    private readonly LinkedList<Incident> _resolved = new();
+    private long _sequence;
+
+    /// <summary>Raised (under no lock) for every change.</summary>
+    public event Action<Incident, IncidentChange>? Changed;
+
+    /// <summary>Severity of one anomalous point.</summary>
+    public static Severity Classify(double score, double value, double expectedLow, double expectedHigh)
+    {
+        var width = Math.Max(expectedHigh - expectedLow, 1e-12);
+        var distance = value > expectedHigh ? (value - expectedHigh) / width : value < expectedLow ? (expectedLow - value) / width : 0;
+        if (score >= 0.9999 && distance > 3) return Severity.Critical;
+        if (score >= 0.999 && distance > 1.5) return Severity.High;
+        if (score >= 0.99) return Severity.Medium;
+        return Severity.Low;
+    }
+
+    /// <summary>Adds an anomalous point; <paramref name="now"/> is the processing time (Unix ms).</summary>
+    public Incident Add(string tenant, AnomalyPoint point, long now)
+    {
+        Incident incident;
+        IncidentChange change;
+        List<(Incident, IncidentChange)> resolved;
+        lock (_lock)
+        {
+            resolved = ResolveQuiet(tenant, point.Service, point.Timestamp);
+            var severity = Classify(point.Score, point.Value, point.ExpectedLow, point.ExpectedHigh);
+            var contribution = new IncidentSeries(point.SeriesId, point.Series, point.ExpectedLow, point.ExpectedHigh, point.Value, point.Score);
+            if (_open.TryGetValue((tenant, point.Service), out var current))
+            {
+                var series = current.Series.ToList();
+                var i = series.FindIndex(s => s.SeriesId == point.SeriesId);
+                if (i < 0) series.Add(contribution);
+                else if (point.Score >= series[i].MaxScore) series[i] = contribution;
+                incident = current with
+                {
+                    End = Math.Max(current.End, point.Timestamp),
+                    Severity = severity > current.Severity ? severity : current.Severity,
+                    MaxScore = Math.Max(current.MaxScore, point.Score),
+                    Series = series,
+                    Detectors = current.Detectors.Union(point.Detectors).ToList(),
+                };
+                change = IncidentChange.Updated;
+            }
+            else
+            {
+                incident = new Incident($"inc-{++_sequence}-{point.Timestamp}", tenant, point.Service, point.Timestamp, point.Timestamp, false,
+                    severity, point.Score, [contribution], [.. point.Detectors], now);
+                change = IncidentChange.Opened;
+            }
+            _open[(tenant, point.Service)] = incident;
+        }
+        foreach (var (r, c) in resolved) Changed?.Invoke(r, c);
+        Changed?.Invoke(incident, change);
+        return incident;
+    }
+
+    /// <summary>Resolves a tenant's incidents that have been quiet until <paramref name="dataTime"/>; call as normal points arrive.</summary>
+    public void Advance(string tenant, string service, long dataTime)
+    {
+        List<(Incident, IncidentChange)> resolved;
+        lock (_lock) resolved = ResolveQuiet(tenant, service, dataTime);
+        foreach (var (r, c) in resolved) Changed?.Invoke(r, c);
+    }
+
+    /// <summary>Open and recent resolved incidents of a tenant, newest first.</summary>
+    public IReadOnlyList<Incident> List(string tenant)
+    {
+        lock (_lock)
+        {
+            return _open.Values.Where(i => i.Tenant == tenant).Concat(_resolved.Where(i => i.Tenant == tenant))
+                .OrderByDescending(i => i.Start).ToList();
+        }
+    }
+
+    private List<(Incident, IncidentChange)> ResolveQuiet(string tenant, string service, long dataTime)
+    {
+        var result = new List<(Incident, IncidentChange)>();
+        var quiet = (long)_options.QuietPeriod.TotalMilliseconds;
+        if (_open.TryGetValue((tenant, service), out var current) && dataTime - current.End > quiet)
+        {
+            _open.Remove((tenant, service));
+            var done = current with { Resolved = true };
+            _resolved.AddFirst(done);
+            while (_resolved.Count > _options.KeepResolved) _resolved.RemoveLast();
+            result.Add((done, IncidentChange.Resolved));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Foresight.Detection.Incidents;
+using Foresight.Server.Alerts;
+using Foresight.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Foresight.Tests.Detection;
+
+public sealed class WebhookAlerterTests
+{
+    private sealed class Receiver(int port) : IAsyncDisposable
+    {
+        private WebApplication? _app;
+
+        public ConcurrentQueue<JsonElement> Received { get; } = new();
+
+        public async Task StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            builder.Logging.ClearProviders();
+            _app = builder.Build();
+            _app.MapPost("/hook", async (HttpContext ctx) =>
+            {
+                Received.Enqueue(await JsonSerializer.DeserializeAsync<JsonElement>(ctx.Request.Body));
+                return Results.Ok();
+            });
+            await _app.StartAsync();
+        }
+
+        public async Task StopAsync()
+        {
+            if (_app is null) return;
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+
+        public ValueTask DisposeAsync() => new(StopAsync());
+    }
+
+    private static AnomalyPoint Point(string service, long t, double score = 0.9999) =>
+        new(1, $"rps{{service=\"{service}\"}}", service, t, 500, score, 90, 110, ["zscore"]);
+
+    [Fact]
+    public async Task One_alert_per_incident_and_none_lost_while_the_receiver_refuses_connections()
+    {
+        var port = ServerProcess.FreePort();
+        await using var receiver = new Receiver(port);
+        await receiver.StartAsync();
+        var tracker = new IncidentTracker();
+        var options = new AlertOptions
+        {
+            Webhooks = [$"http://127.0.0.1:{port}/hook"],
+            Cooldown = TimeSpan.Zero,
+            FirstRetryDelay = TimeSpan.FromMilliseconds(100),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(400),
+            AttemptTimeout = TimeSpan.FromSeconds(5),
+        };
+        using var http = new HttpClient();
+        using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
+        await alerter.StartAsync(CancellationToken.None);
+
+        var t = 1_700_000_000_000L;
+        tracker.Add("default", Point("checkout", t), t);
+        tracker.Add("default", Point("checkout", t + 60_000), t);   // same incident: no second alert
+        await WaitFor(() => receiver.Received.Count == 1);
+
+        await receiver.StopAsync();                                  // connections now refused
+        tracker.Add("default", Point("payments", t + 120_000), t);
+        tracker.Add("default", Point("search", t + 180_000), t);
+        tracker.Add("default", Point("checkout", t + 3_600_000), t); // checkout's first incident resolved by quiet time: a new one
+        await Task.Delay(1500);                                      // several failed attempts
+        receiver.Received.Count.Should().Be(1);
+
+        await receiver.StartAsync();
+        await WaitFor(() => receiver.Received.Count == 4);
+        await Task.Delay(500);
+        var ids = receiver.Received.Select(r => r.GetProperty("id").GetString()).ToList();
+        ids.Should().OnlyHaveUniqueItems().And.HaveCount(4);
+        receiver.Received.Select(r => r.GetProperty("service").GetString()).Should().BeEquivalentTo(["checkout", "payments", "search", "checkout"]);
+        receiver.Received.Should().OnlyContain(r => r.GetProperty("delaySeconds").GetDouble() >= 0 && r.GetProperty("severity").GetString() == "critical");
+        alerter.DeliveryDelays.Should().HaveCount(4);
+        await alerter.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public void Cooldown_groups_a_services_incidents_and_severity_follows_score_and_distance()
+    {
+        var tracker = new IncidentTracker(new IncidentOptions { QuietPeriod = TimeSpan.FromMinutes(1) });
+        var changes = new List<(Incident, IncidentChange)>();
+        tracker.Changed += (i, c) => changes.Add((i, c));
+        var t = 1_700_000_000_000L;
+        var first = tracker.Add("x", Point("a", t, 0.95), t);
+        first.Severity.Should().Be(Severity.Low);
+        var escalated = tracker.Add("x", Point("a", t + 10_000, 0.99999), t);
+        escalated.Id.Should().Be(first.Id);
+        escalated.Severity.Should().Be(Severity.Critical);
+        tracker.Advance("x", "a", t + 200_000);
+        changes.Select(c => c.Item2).Should().Equal(IncidentChange.Opened, IncidentChange.Updated, IncidentChange.Resolved);
+        tracker.List("x").Single().Resolved.Should().BeTrue();
+        tracker.List("y").Should().BeEmpty();
+
+        IncidentTracker.Classify(0.999, 150, 90, 110).Should().Be(Severity.High);
+        IncidentTracker.Classify(0.999, 130, 90, 110).Should().Be(Severity.Medium, "one range width out is not yet high");
+        IncidentTracker.Classify(0.99, 100, 90, 110).Should().Be(Severity.Medium);
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition() && sw.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+        condition().Should().BeTrue();
+    }
+}
