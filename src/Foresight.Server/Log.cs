@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Information, "Alert {Incident} delivered to {Url}, {Seconds:0.0} s after its first anomalous point")]
     public static partial void AlertDelivered(ILogger logger, string incident, string url, double seconds);
+
+    [LoggerMessage(13, LogLevel.Error, "Anomaly detection of a batch failed")]
+    public static partial void DetectionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Warning, "Anomaly scores were not stored: {Reason}")]
+    public static partial void ScoreRejected(ILogger logger, string reason);
 }

@@ -40,10 +40,10 @@ public static class SeriesApi
         var series = store.Get(tenant, id);
         if (series is null) return Problems.NotFound($"There is no series {id} for this tenant.");
         var now = options.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (!TryLong(to, now + 1, out var toMs)) return Problems.BadRequest("Invalid query", $"to: '{to}' is not an integer Unix time in milliseconds");
-        if (!TryLong(from, toMs - 3_600_000, out var fromMs)) return Problems.BadRequest("Invalid query", $"from: '{from}' is not an integer Unix time in milliseconds");
+        if (!QueryValues.TryLong(to, now + 1, out var toMs)) return Problems.BadRequest("Invalid query", $"to: '{to}' is not an integer Unix time in milliseconds");
+        if (!QueryValues.TryLong(from, toMs - 3_600_000, out var fromMs)) return Problems.BadRequest("Invalid query", $"from: '{from}' is not an integer Unix time in milliseconds");
         if (fromMs >= toMs) return Problems.BadRequest("Invalid query", $"from ({fromMs}) must be before to ({toMs})");
-        if (!TryLong(step, 0, out var stepMs) || stepMs < 0) return Problems.BadRequest("Invalid query", $"step: '{step}' must be a positive integer of milliseconds");
+        if (!QueryValues.TryLong(step, 0, out var stepMs) || stepMs < 0) return Problems.BadRequest("Invalid query", $"step: '{step}' must be a positive integer of milliseconds");
         if (!Downsampler.TryParse(agg, out var aggregation))
         {
             return Problems.BadRequest("Invalid query", $"agg: '{agg}' is not one of avg, min, max, sum, count, p50, p95, p99");
@@ -62,16 +62,6 @@ public static class SeriesApi
             return Problems.BadRequest("Too many points", $"the range holds {points.Count} points, more than {MaxPoints}; pass a step and an agg");
         }
         return new PointsResult(series, points);
-    }
-
-    private static bool TryLong(string? text, long fallback, out long value)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            value = fallback;
-            return true;
-        }
-        return long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>One series in a listing.</summary>

@@ -18,6 +18,12 @@ public interface ITimeSeriesStore : IDisposable
     /// </summary>
     AppendResult Append(string tenant, IReadOnlyList<SeriesWrite> batch);
 
+    /// <summary>
+    /// Raised after every accepted batch, on the appending thread, with each series and the points
+    /// stored for it (dropped points left out). Handlers must be quick (hand the work to a queue).
+    /// </summary>
+    event Action<string, IReadOnlyList<AppendedSeries>>? Appended;
+
     /// <summary>The tenant's series that match a selector, in id order.</summary>
     IReadOnlyList<SeriesInfo> Find(string tenant, SeriesSelector selector);
 
@@ -61,6 +67,9 @@ public interface ITimeSeriesStore : IDisposable
 /// <param name="Labels">The series' labels.</param>
 /// <param name="Points">The points, in any order.</param>
 public sealed record SeriesWrite(string Metric, Labels Labels, IReadOnlyList<Point> Points);
+
+/// <summary>The points one accepted batch stored for one series.</summary>
+public sealed record AppendedSeries(SeriesInfo Series, IReadOnlyList<Point> Points);
 
 /// <summary>A stored series.</summary>
 public sealed record SeriesInfo(long Id, string Tenant, string Metric, Labels Labels);

@@ -31,6 +31,7 @@ public sealed partial class SqliteTimeSeriesStore
         var dropped = 0;
         var accepted = 0;
         long mark;
+        SeriesState?[]? appendedTargets = null;
 
         lock (_writeLock)
         {
@@ -135,6 +136,7 @@ public sealed partial class SqliteTimeSeriesStore
                 if (_walScratch.Length < payload.Length + 8) _walScratch = new byte[payload.Length + 8];
                 mark = _wal.Append(payload, _walScratch);
                 ApplyPayload(payload);
+                appendedTargets = targets;
             }
             else
             {
@@ -143,6 +145,7 @@ public sealed partial class SqliteTimeSeriesStore
         }
         if (mark > 0 && _options.SyncWrites) _wal.SyncTo(mark);
         if (_wal.CurrentSegmentBytes > CheckpointWalBytes) CheckpointRequested?.Invoke();
+        if (accepted > 0 && Appended is { } handler) handler(tenant, Describe(batch, appendedTargets!));
         return AppendResult.Ok(accepted, dropped);
 
         void Reject(PointRejection r)
@@ -150,6 +153,24 @@ public sealed partial class SqliteTimeSeriesStore
             rejectedCount++;
             if (rejections.Count < MaxListedRejections) rejections.Add(r);
         }
+    }
+
+    /// <inheritdoc />
+    public event Action<string, IReadOnlyList<AppendedSeries>>? Appended;
+
+    private static List<AppendedSeries> Describe(IReadOnlyList<SeriesWrite> batch, SeriesState?[] targets)
+    {
+        var result = new List<AppendedSeries>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var points = new List<Point>(batch[i].Points.Count);
+            foreach (var p in batch[i].Points)
+            {
+                if (BitConverter.DoubleToUInt64Bits(p.Value) != StaleNaNBits) points.Add(p);
+            }
+            if (points.Count > 0) result.Add(new AppendedSeries(targets[i]!.Info, points));
+        }
+        return result;
     }
 
     /// <summary>Raised (on the appending thread) when the log has grown enough to want a checkpoint.</summary>

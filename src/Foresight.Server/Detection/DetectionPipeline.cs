@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Foresight.Detection;
+using Foresight.Detection.Incidents;
+using Foresight.Series;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Foresight.Server.Detection;
+
+/// <summary>Settings of live anomaly detection.</summary>
+public sealed class DetectionOptions
+{
+    /// <summary>Score at or above which a point is anomalous. Default 0.99 (the ensemble's scores are likelihoods).</summary>
+    public double Threshold { get; set; } = 0.99;
+
+    /// <summary>Metric name under which each series' anomaly score is stored (labels: the series' own plus <c>metric</c>).</summary>
+    public string ScoreMetric { get; set; } = "anomaly_score";
+
+    /// <summary>Anomalous points kept in memory for <c>GET /api/v1/anomalies</c>. Default 10,000.</summary>
+    public int KeepAnomalies { get; set; } = 10_000;
+
+    /// <summary>Creates a detector for a new series.</summary>
+    public Func<IStreamingDetector> DetectorFactory { get; set; } = () => throw new InvalidOperationException("no detector configured");
+}
+
+/// <summary>An anomalous point with its tenant, for the API.</summary>
+public sealed record TenantAnomaly(string Tenant, AnomalyPoint Point, Severity Severity);
+
+/// <summary>
+/// Live detection: every accepted batch is queued (the store's <see cref="ITimeSeriesStore.Appended"/>
+/// event), and a background worker feeds each series' points, in order, to that series' own
+/// streaming detector. Each score is stored as a queryable series; points at or above the threshold
+/// go to the <see cref="IncidentTracker"/>, which groups them per service and drives the alerts.
+/// Points older than a series' last scored point (out-of-order writes) are stored but not scored.
+/// </summary>
+public sealed class DetectionPipeline : BackgroundService
+{
+    private readonly ITimeSeriesStore _store;
+    private readonly DetectionOptions _options;
+    private readonly IncidentTracker _tracker;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DetectionPipeline> _logger;
+    private readonly Channel<(string Tenant, IReadOnlyList<AppendedSeries> Batch)> _queue =
+        Channel.CreateBounded<(string, IReadOnlyList<AppendedSeries>)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly Dictionary<(string Tenant, long Id), SeriesDetector> _detectors = [];
+    private readonly ConcurrentQueue<TenantAnomaly> _anomalies = new();
+
+    /// <summary>Creates the pipeline and subscribes it to the store.</summary>
+    public DetectionPipeline(ITimeSeriesStore store, DetectionOptions options, IncidentTracker tracker, TimeProvider time, ILogger<DetectionPipeline> logger)
+    {
+        _store = store;
+        _options = options;
+        _tracker = tracker;
+        _time = time;
+        _logger = logger;
+        store.Appended += OnAppended;
+    }
+
+    /// <summary>Batches waiting to be scored.</summary>
+    public int Pending => _queue.Reader.Count;
+
+    /// <summary>Points scored so far.</summary>
+    public long Scored { get; private set; }
+
+    /// <summary>Recent anomalous points of a tenant within [from, to), newest first, at or above a severity.</summary>
+    public IReadOnlyList<TenantAnomaly> Anomalies(string tenant, long from, long to, Severity minimum) =>
+        _anomalies.Where(a => a.Tenant == tenant && a.Point.Timestamp >= from && a.Point.Timestamp < to && a.Severity >= minimum)
+            .OrderByDescending(a => a.Point.Timestamp).ToList();
+
+    private void OnAppended(string tenant, IReadOnlyList<AppendedSeries> batch)
+    {
+        var relevant = batch.Where(s => s.Series.Metric != _options.ScoreMetric).ToList();
+        if (relevant.Count > 0) _queue.Writer.TryWrite((tenant, relevant));
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (_queue.Reader.TryRead(out var item))
+                {
+                    try
+                    {
+                        Process(item.Tenant, item.Batch);
+                    }
+                    catch (Exception ex)
+                    {
+                        Log.DetectionFailed(_logger, ex);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _store.Appended -= OnAppended;
+        }
+    }
+
+    /// <summary>Scores one batch synchronously (the worker's step; public for tests).</summary>
+    public void Process(string tenant, IReadOnlyList<AppendedSeries> batch)
+    {
+        var scores = new List<SeriesWrite>(batch.Count);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (series, points) in batch)
+        {
+            if (!_detectors.TryGetValue((tenant, series.Id), out var state))
+            {
+                _detectors[(tenant, series.Id)] = state = new SeriesDetector(_options.DetectorFactory(), ServiceOf(series), series.ToString());
+            }
+            var scored = new List<Point>(points.Count);
+            foreach (var p in points)
+            {
+                if (p.Timestamp <= state.LastTimestamp || !double.IsFinite(p.Value)) continue;
+                state.LastTimestamp = p.Timestamp;
+                var low = state.Range.Low;
+                var high = state.Range.High;
+                var score = state.Detector.Update(p.Timestamp, p.Value);
+                state.Range.Update(p.Value);
+                Scored++;
+                scored.Add(new Point(p.Timestamp, score));
+                if (score >= _options.Threshold && double.IsFinite(low))
+                {
+                    var point = new AnomalyPoint(series.Id, state.Name, state.Service, p.Timestamp, p.Value, score, low, high,
+                        state.Detector is IExplainingDetector e ? e.Fired : []);
+                    var incident = _tracker.Add(tenant, point, now);
+                    _anomalies.Enqueue(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, p.Value, low, high)));
+                    while (_anomalies.Count > _options.KeepAnomalies) _anomalies.TryDequeue(out _);
+                    _ = incident;
+                }
+                else
+                {
+                    _tracker.Advance(tenant, state.Service, p.Timestamp);
+                }
+            }
+            if (scored.Count > 0)
+            {
+                var labels = Labels.From(series.Labels.Where(l => l.Key != "metric").Append(new("metric", series.Metric)));
+                scores.Add(new SeriesWrite(_options.ScoreMetric, labels, scored));
+            }
+        }
+        if (scores.Count > 0)
+        {
+            var result = _store.Append(tenant, scores);
+            if (!result.Accepted) Log.ScoreRejected(_logger, result.Rejections[0].Reason);
+        }
+    }
+
+    private static string ServiceOf(SeriesInfo series) => series.Labels.Get("service") ?? series.Labels.Get("job") ?? series.Metric;
+
+    private sealed class SeriesDetector(IStreamingDetector detector, string service, string name)
+    {
+        public IStreamingDetector Detector { get; } = detector;
+        public string Service { get; } = service;
+        public string Name { get; } = name;
+        public ExpectedRange Range { get; } = new();
+        public long LastTimestamp { get; set; } = long.MinValue;
+    }
+}
