@@ -1,0 +1,158 @@
+namespace Foresight.Detection;
+
+/// <summary>
+/// Parameters of <see cref="AnomalyLikelihood"/>. The defaults are Numenta's (NuPIC
+/// <c>anomaly_likelihood.py</c>, used for the paper's NAB results).
+/// </summary>
+public sealed record AnomalyLikelihoodOptions
+{
+    /// <summary>Initial raw scores ignored for estimation while the wrapped detector learns (288, a day of 5-minute data).</summary>
+    public int LearningPeriod { get; init; } = 288;
+
+    /// <summary>Averaged scores gathered after the learning period before the first estimate (100).</summary>
+    public int EstimationSamples { get; init; } = 100;
+
+    /// <summary>Long window W of averaged scores from which μ and σ are estimated (8640, a month of 5-minute data).</summary>
+    public int HistoricWindow { get; init; } = 8640;
+
+    /// <summary>Points between re-estimations of μ and σ (100).</summary>
+    public int ReestimationPeriod { get; init; } = 100;
+
+    /// <summary>Short moving-average window W′ over the raw scores (10).</summary>
+    public int AveragingWindow { get; init; } = 10;
+
+    /// <summary>Lower bound on the estimated mean (0.03), so that near-zero raw scores do not make the slightest blip red.</summary>
+    public double MinMean { get; init; } = 0.03;
+
+    /// <summary>Lower bound on the estimated variance (0.0003).</summary>
+    public double MinVariance { get; init; } = 0.0003;
+
+    /// <summary>
+    /// When true, a tail probability at or below 10⁻⁵ ("red") that directly follows another red one is
+    /// raised to 10⁻³ ("yellow"): NuPIC's <c>_filterLikelihoods</c>, which reports a run of reds once.
+    /// </summary>
+    public bool SuppressConsecutiveRed { get; init; }
+}
+
+/// <summary>
+/// Numenta's anomaly likelihood (Ahmad, Lavin, Purdy &amp; Agha, "Unsupervised real-time anomaly
+/// detection for streaming data", Neurocomputing 262, 2017, §3.3), wrapped around any
+/// <see cref="IStreamingDetector"/>. The wrapped detector's raw scores are averaged over a short
+/// window W′ = 10; the averages over a long window W are modelled as a Gaussian N(μ, σ²)
+/// (re-estimated every 100 points, with μ ≥ 0.03 and σ² ≥ 0.0003), and the likelihood is
+/// L = 1 − Q((μ̃ − μ)/σ), Q the Gaussian upper tail. It turns "how unusual is this raw score" into
+/// "how unusual is this score for this series", which puts different detectors and series on one
+/// scale. <see cref="Update"/> returns a log-likelihood score, <see cref="ScoreFromLogTail"/>, which
+/// orders points like L but keeps resolution near L = 1 (0.5 ↔ Q = 10⁻⁵); unlike NuPIC's
+/// ln(Q + 10⁻¹⁰)/ln(10⁻¹⁰) it does not saturate, so the strongest alarms stay distinguishable.
+/// Cost per point is O(1) amortised (a sum over W every re-estimation period).
+/// </summary>
+public sealed class AnomalyLikelihood : IStreamingDetector
+{
+    private static readonly double LogRed = Math.Log(1e-5);
+    private static readonly double LogYellow = Math.Log(1e-3);
+    private readonly IStreamingDetector _inner;
+    private readonly AnomalyLikelihoodOptions _options;
+    private readonly RingBuffer _short;
+    private readonly RingBuffer _historic;
+    private double _shortSum;
+    private long _seen;
+    private long _sinceEstimate;
+    private double _mean = double.NaN, _stdev;
+    private bool _previousRed;
+
+    /// <summary>Wraps <paramref name="inner"/>, whose raw scores should lie in [0, 1].</summary>
+    public AnomalyLikelihood(IStreamingDetector inner, AnomalyLikelihoodOptions? options = null)
+    {
+        _inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        _options = options ?? new AnomalyLikelihoodOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.AveragingWindow, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.EstimationSamples, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ReestimationPeriod, 1);
+        _short = new RingBuffer(_options.AveragingWindow);
+        _historic = new RingBuffer(Math.Max(_options.HistoricWindow, _options.EstimationSamples));
+    }
+
+    /// <summary>The last tail probability Q (1 before the first estimate).</summary>
+    public double TailProbability => Math.Exp(LogTailProbability);
+
+    /// <summary>ln Q of the last point, computed directly so that it stays finite far in the tail (0 before the first estimate).</summary>
+    public double LogTailProbability { get; private set; }
+
+    /// <summary>The last likelihood L = 1 − Q.</summary>
+    public double Likelihood => 1 - TailProbability;
+
+    /// <summary>
+    /// Maps −ln Q to a score in [0, 1) without saturating: x/(x + ln 10⁵), so Q = 10⁻⁵ scores 0.5,
+    /// 10⁻¹⁰ scores 2/3 and 10⁻¹⁰⁰ scores 0.95; the order of the tail probabilities is kept.
+    /// </summary>
+    public static double ScoreFromLogTail(double logTail)
+    {
+        var x = Math.Max(0, -logTail);
+        return x / (x + HalfScoreLogTail);
+    }
+
+    private static readonly double HalfScoreLogTail = Math.Log(1e5);
+
+    /// <inheritdoc />
+    public double Update(long timestamp, double value)
+    {
+        var raw = _inner.Update(timestamp, value);
+        if (double.IsNaN(raw)) raw = 0;
+        var dropped = _short.Push(raw);
+        _shortSum += raw - (double.IsNaN(dropped) ? 0 : dropped);
+        var average = _shortSum / _short.Count;
+        _seen++;
+
+        double score = 0;
+        LogTailProbability = 0;
+        if (_seen > _options.LearningPeriod + _options.EstimationSamples)
+        {
+            if (double.IsNaN(_mean) || ++_sinceEstimate >= _options.ReestimationPeriod) Estimate();
+            LogTailProbability = LogUpperTail((average - _mean) / _stdev);
+            var red = LogTailProbability <= LogRed;
+            if (_options.SuppressConsecutiveRed && red && _previousRed) LogTailProbability = LogYellow;
+            _previousRed = red;
+            score = ScoreFromLogTail(LogTailProbability);
+        }
+        if (_seen > _options.LearningPeriod) _historic.Push(average);
+        return score;
+    }
+
+    private void Estimate()
+    {
+        _sinceEstimate = 0;
+        var n = _historic.Count;
+        double sum = 0, sumSq = 0;
+        for (var i = 0; i < n; i++) sum += _historic[i];
+        var mean = sum / n;
+        for (var i = 0; i < n; i++)
+        {
+            var d = _historic[i] - mean;
+            sumSq += d * d;
+        }
+        _mean = Math.Max(mean, _options.MinMean);
+        _stdev = Math.Sqrt(Math.Max(sumSq / n, _options.MinVariance));
+    }
+
+    /// <summary>
+    /// Q(z) = P(Z &gt; z) for a standard normal. Unlike NuPIC, which reflects z &lt; 0 (so an unusually
+    /// quiet stretch also turns red), only raw scores above the mean count as anomalous: detectors
+    /// whose normal raw score is well above zero would otherwise flag calm periods. erfc by the
+    /// Chebyshev fit of Numerical Recipes §6.2 (fractional error below 1.2·10⁻⁷ everywhere).
+    /// </summary>
+    internal static double LogUpperTail(double z)
+    {
+        var x = z / Math.Sqrt(2);
+        if (x < 0) return Math.Log(0.5 * (2 - Math.Exp(LogErfcPositive(-x))));
+        return Math.Log(0.5) + LogErfcPositive(x);
+    }
+
+    /// <summary>ln erfc(z) for z ≥ 0, evaluated in log space so that it does not underflow.</summary>
+    private static double LogErfcPositive(double z)
+    {
+        var t = 1 / (1 + 0.5 * z);
+        return Math.Log(t) - z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+            + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    }
+}

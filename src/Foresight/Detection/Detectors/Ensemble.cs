@@ -1,0 +1,130 @@
+namespace Foresight.Detection;
+
+/// <summary>How <see cref="Ensemble"/> combines its members' likelihoods.</summary>
+public enum EnsembleCombination
+{
+    /// <summary>The largest member log likelihood: the ensemble is as alarmed as its most alarmed member.</summary>
+    Max,
+
+    /// <summary>
+    /// Noisy-OR, 1 − Π(1 − Lᵢ): the members' tail probabilities multiply, so several moderately
+    /// surprised members add up to one strong alarm (on the log scale the member scores add).
+    /// </summary>
+    NoisyOr,
+}
+
+/// <summary>Parameters of <see cref="Ensemble"/>.</summary>
+public sealed record EnsembleOptions
+{
+    /// <summary>How member likelihoods are combined.</summary>
+    public EnsembleCombination Combination { get; init; } = EnsembleCombination.Max;
+
+    /// <summary>Likelihood post-processing applied to every member's raw score.</summary>
+    public AnomalyLikelihoodOptions Likelihood { get; init; } = new() { SuppressConsecutiveRed = true };
+
+    /// <summary>
+    /// When positive, a value outside [min − f·range, max + f·range] of everything seen so far scores
+    /// 1 (f = this fraction; Numenta's NAB detector uses the same "spatial anomaly" rule with 0.05).
+    /// 0 disables the rule.
+    /// </summary>
+    public double RangeBreakoutFraction { get; init; } = 0.05;
+
+    /// <summary>Points before the range rule applies.</summary>
+    public int RangeWarmUp { get; init; } = 400;
+
+    /// <summary>
+    /// Refractory length K in points, 0 to disable: a score that does not exceed the largest combined
+    /// score of the previous K points is multiplied by <see cref="RefractoryDamping"/>, so one event
+    /// raises one alarm rather than a run of them (an ongoing anomaly costs false positives in NAB once
+    /// its window has ended).
+    /// </summary>
+    public int Refractory { get; init; }
+
+    /// <summary>Factor in [0, 1] applied to scores inside the refractory period.</summary>
+    public double RefractoryDamping { get; init; } = 0.5;
+}
+
+/// <summary>
+/// Several streaming detectors, each turned into a calibrated likelihood by
+/// <see cref="AnomalyLikelihood"/> (Ahmad et al., Neurocomputing 2017), combined into one score in
+/// [0, 1] on the log-likelihood scale (<see cref="AnomalyLikelihood.ScoreFromLogTail"/>): by default the maximum, or a
+/// noisy-OR (see <see cref="EnsembleCombination"/>). The likelihood step is what makes the
+/// combination meaningful: raw scores of different detectors live on different scales, their
+/// likelihoods do not. The defaults were chosen on NAB (same parameters for every file): members
+/// <see cref="SeasonalRobustZScore"/>, <see cref="Bocpd"/> and <see cref="SpectralResidual"/>
+/// (adding <see cref="ForecastResidual"/> lowered the score), the maximum (the noisy-OR scored
+/// lower: members that agree on ordinary noise compound it), NuPIC's consecutive-red suppression
+/// and Numenta's 5% range-breakout rule.
+/// Cost per point is the sum of the members' costs.
+/// </summary>
+public sealed class Ensemble : IStreamingDetector
+{
+    private readonly AnomalyLikelihood[] _members;
+    private readonly EnsembleOptions _options;
+    private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
+    private readonly RingBuffer? _recent;
+    private long _seen;
+
+    /// <summary>The default ensemble: robust z-score, BOCPD and spectral residual, with default options.</summary>
+    public Ensemble(EnsembleOptions? options = null)
+        : this([new SeasonalRobustZScore(), new Bocpd(), new SpectralResidual()], options)
+    {
+    }
+
+    /// <summary>An ensemble of the given members (at least one; each must be a fresh detector owned by the ensemble).</summary>
+    public Ensemble(IEnumerable<IStreamingDetector> members, EnsembleOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        _options = options ?? new EnsembleOptions();
+        _members = members.Select(m => new AnomalyLikelihood(m, _options.Likelihood)).ToArray();
+        if (_members.Length == 0) throw new ArgumentException("An ensemble needs at least one member.", nameof(members));
+        if (_options.Refractory > 0) _recent = new RingBuffer(_options.Refractory);
+    }
+
+    /// <inheritdoc />
+    public double Update(long timestamp, double value)
+    {
+        double score;
+        if (_options.Combination == EnsembleCombination.Max)
+        {
+            score = 0;
+            foreach (var m in _members) score = Math.Max(score, m.Update(timestamp, value));
+        }
+        else
+        {
+            var logTail = 0.0;
+            foreach (var m in _members)
+            {
+                m.Update(timestamp, value);
+                logTail += m.LogTailProbability;
+            }
+            score = AnomalyLikelihood.ScoreFromLogTail(logTail);
+        }
+        score = Math.Max(score, RangeBreakout(value));
+        return Refract(score);
+    }
+
+    private double Refract(double score)
+    {
+        if (_recent is null) return score;
+        var recentMax = 0.0;
+        for (var i = 0; i < _recent.Count; i++) recentMax = Math.Max(recentMax, _recent[i]);
+        _recent.Push(score);
+        return score > recentMax ? score : score * _options.RefractoryDamping;
+    }
+
+    private double RangeBreakout(double value)
+    {
+        if (_options.RangeBreakoutFraction <= 0) return 0;
+        _seen++;
+        var result = 0.0;
+        if (_seen > _options.RangeWarmUp && _max > _min)
+        {
+            var tolerance = (_max - _min) * _options.RangeBreakoutFraction;
+            if (value > _max + tolerance || value < _min - tolerance) result = 1;
+        }
+        _min = Math.Min(_min, value);
+        _max = Math.Max(_max, value);
+        return result;
+    }
+}

@@ -1,0 +1,145 @@
+namespace Foresight.Detection;
+
+/// <summary>Parameters of <see cref="SeasonalRobustZScore"/>. The defaults are the ones used on NAB (same for every series).</summary>
+public sealed record SeasonalRobustZScoreOptions
+{
+    /// <summary>Past daily cycles kept per phase (ring buffers), 1–60. Memory is period × cycles values.</summary>
+    public int Cycles { get; init; } = 7;
+
+    /// <summary>Phases on each side pooled with a point's own phase, 0–10, so that a few cycles already give a usable sample.</summary>
+    public int PhaseNeighbours { get; init; } = 2;
+
+    /// <summary>Length of the recent (non-seasonal) window, 8–1024.</summary>
+    public int RecentWindow { get; init; } = 64;
+
+    /// <summary>Largest daily period, in steps, for which a seasonal baseline is kept (a day of 1-minute data is 1440).</summary>
+    public int MaxPeriod { get; init; } = 1440;
+
+    /// <summary>Smallest sample (seasonal or recent) the detector scores against; before that it is warming up and returns 0.</summary>
+    public int MinSamples { get; init; } = 12;
+
+    /// <summary>Tukey fence multiplier k: a value inside [Q1 − k·IQR, Q3 + k·IQR] has its score halved.</summary>
+    public double FenceK { get; init; } = 1.5;
+
+    /// <summary>The |z| that maps to a score of 0.5; score = |z| / (|z| + ZHalf).</summary>
+    public double ZHalf { get; init; } = 4.0;
+}
+
+/// <summary>
+/// Robust z-score against a seasonal baseline. The daily period is inferred from the timestamps'
+/// spacing (a day of steps when that is a whole number, else none). For each phase of the day the
+/// values of the last <see cref="SeasonalRobustZScoreOptions.Cycles"/> cycles are kept in ring
+/// buffers; a new value is compared with the median of its phase and the neighbouring phases,
+/// scaled by 1.4826·MAD (the consistent estimator of σ for Gaussian data; Rousseeuw &amp; Croux,
+/// JASA 1993), with IQR/1.349 as a fallback when the MAD is 0. The same is done against a window of
+/// recent values, and the smaller of the two |z| is kept, so a point must be unusual both for its
+/// time of day and for the recent level. Values inside Tukey's fences (Q1 − k·IQR, Q3 + k·IQR)
+/// have their score halved. Score = |z| / (|z| + ZHalf) ∈ [0, 1). Cost per point is constant:
+/// two sorts of at most Cycles·(2·PhaseNeighbours+1) and RecentWindow values; no allocation.
+/// </summary>
+public sealed class SeasonalRobustZScore : IStreamingDetector
+{
+    private readonly SeasonalRobustZScoreOptions _options;
+    private readonly CycleClock _clock;
+    private readonly RingBuffer _recent;
+    private readonly double[] _sample;
+    private readonly double[] _scratch;
+    private double[] _phaseValues = [];
+    private int[] _phaseCount = [];
+    private int[] _phaseHead = [];
+    private double _meanAbsDiff = double.NaN;
+    private double _previous = double.NaN;
+
+    /// <summary>Creates the detector with the given (or default) options.</summary>
+    public SeasonalRobustZScore(SeasonalRobustZScoreOptions? options = null)
+    {
+        _options = options ?? new SeasonalRobustZScoreOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Cycles, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.PhaseNeighbours);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.RecentWindow, 4);
+        _clock = new CycleClock(_options.MaxPeriod);
+        _recent = new RingBuffer(_options.RecentWindow);
+        var most = Math.Max(_options.RecentWindow, _options.Cycles * (2 * _options.PhaseNeighbours + 1));
+        _sample = new double[most];
+        _scratch = new double[most];
+    }
+
+    /// <inheritdoc />
+    public double Update(long timestamp, double value)
+    {
+        _clock.Observe(timestamp);
+        if (_clock.Ready && _clock.Period > 0 && _phaseCount.Length == 0)
+        {
+            _phaseValues = new double[_clock.Period * _options.Cycles];
+            _phaseCount = new int[_clock.Period];
+            _phaseHead = new int[_clock.Period];
+        }
+
+        var score = 0.0;
+        if (_clock.Ready && _recent.Count >= _options.MinSamples)
+        {
+            var (z, insideFences) = RecentZ(value);
+            if (_phaseCount.Length > 0)
+            {
+                var (zs, insideSeasonal) = SeasonalZ(timestamp, value);
+                if (!double.IsNaN(zs) && zs < z) (z, insideFences) = (zs, insideSeasonal);
+            }
+            score = z / (z + _options.ZHalf);
+            if (insideFences) score *= 0.5;
+        }
+
+        if (!double.IsNaN(_previous))
+        {
+            var d = Math.Abs(value - _previous);
+            _meanAbsDiff = double.IsNaN(_meanAbsDiff) ? d : _meanAbsDiff + 0.01 * (d - _meanAbsDiff);
+        }
+        _previous = value;
+        _recent.Push(value);
+        if (_phaseCount.Length > 0) AddSeasonal(_clock.Phase(timestamp), value);
+        return score;
+    }
+
+    private (double Z, bool InsideFences) RecentZ(double value)
+    {
+        var n = _recent.CopyTo(_sample);
+        return Standardize(_sample.AsSpan(0, n), value);
+    }
+
+    private (double Z, bool InsideFences) SeasonalZ(long timestamp, double value)
+    {
+        var period = _clock.Period;
+        var phase = _clock.Phase(timestamp);
+        var cycles = _options.Cycles;
+        var n = 0;
+        for (var d = -_options.PhaseNeighbours; d <= _options.PhaseNeighbours; d++)
+        {
+            var p = ((phase + d) % period + period) % period;
+            var count = _phaseCount[p];
+            for (var i = 0; i < count; i++) _sample[n++] = _phaseValues[p * cycles + i];
+        }
+        return n < _options.MinSamples ? (double.NaN, false) : Standardize(_sample.AsSpan(0, n), value);
+    }
+
+    private (double Z, bool InsideFences) Standardize(Span<double> sample, double value)
+    {
+        var (median, mad, q1, q3) = RobustStats.Describe(sample, _scratch);
+        var iqr = q3 - q1;
+        var scale = mad > 0 ? 1.4826 * mad : iqr / 1.349;
+        var floor = Math.Max(1e-9 * (1 + Math.Abs(median)), double.IsNaN(_meanAbsDiff) ? 0 : 0.25 * _meanAbsDiff);
+        scale = Math.Max(scale, floor);
+        var inside = value >= q1 - _options.FenceK * iqr && value <= q3 + _options.FenceK * iqr;
+        return (Math.Abs(value - median) / scale, inside);
+    }
+
+    private void AddSeasonal(int phase, double value)
+    {
+        var cycles = _options.Cycles;
+        if (_phaseCount[phase] < cycles)
+        {
+            _phaseValues[phase * cycles + _phaseCount[phase]++] = value;
+            return;
+        }
+        _phaseValues[phase * cycles + _phaseHead[phase]] = value;
+        _phaseHead[phase] = (_phaseHead[phase] + 1) % cycles;
+    }
+}

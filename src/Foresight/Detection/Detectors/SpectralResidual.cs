@@ -1,0 +1,124 @@
+namespace Foresight.Detection;
+
+/// <summary>Parameters of <see cref="SpectralResidual"/>; the defaults follow the paper and ML.NET's SrCnn detector.</summary>
+public sealed record SpectralResidualOptions
+{
+    /// <summary>Real points in the sliding window. Window + ExtrapolatedPoints must be a power of two (default 59 + 5 = 64).</summary>
+    public int Window { get; init; } = 59;
+
+    /// <summary>Points appended after the newest one (κ in the paper, 5), so that the newest point is not at the window's edge.</summary>
+    public int ExtrapolatedPoints { get; init; } = 5;
+
+    /// <summary>Preceding points whose average gradient gives the extrapolated value (m in the paper, 5).</summary>
+    public int GradientPoints { get; init; } = 5;
+
+    /// <summary>Width of the moving average over the log amplitude spectrum (q in the paper, 3).</summary>
+    public int SpectrumAveraging { get; init; } = 3;
+
+    /// <summary>Preceding saliency values whose mean is the local average (z in the paper, 21).</summary>
+    public int LocalAverage { get; init; } = 21;
+
+    /// <summary>The relative saliency excess (S − S̄)/S̄ that maps to a score of 0.5 (the paper's threshold τ = 3).</summary>
+    public double RatioHalf { get; init; } = 3.0;
+}
+
+/// <summary>
+/// Spectral Residual saliency (Ren et al., "Time-Series Anomaly Detection Service at Microsoft",
+/// KDD 2019), run on a sliding window. Each point: the window of the last <c>Window</c> values is
+/// extended by κ copies of an extrapolated point, so the point being judged sits inside the
+/// transform. The paper extrapolates x̂ = x[n−m+1] + ḡ·m with ḡ the mean slope from the newest
+/// point to its m predecessors; a spike at the newest point then drags the tail up with it and is
+/// no longer salient, so here the slope and the anchor are taken from the point before the newest
+/// (x̂ = x[n−m] + ḡ′·(m+1), ḡ′ the mean slope from x[n−1] to its m predecessors). Then
+/// FFT → log amplitude L(f) → spectral residual R(f) = L(f) − (h_q * L)(f) (a q-point moving
+/// average) → inverse FFT of exp(R(f) + i·P(f)) with the original phase P → saliency map S = |·|.
+/// The newest point's relative excess r = (S − S̄)/S̄ over the mean S̄ of the z preceding saliency
+/// values is mapped to max(r, 0)/(max(r, 0) + τ). A radix-2 FFT of fixed length makes the cost per
+/// point constant (two 64-point transforms by default); no allocation after construction.
+/// </summary>
+public sealed class SpectralResidual : IStreamingDetector
+{
+    private readonly SpectralResidualOptions _options;
+    private readonly RingBuffer _window;
+    private readonly Fft _fft;
+    private readonly double[] _re;
+    private readonly double[] _im;
+    private readonly double[] _logAmplitude;
+
+    /// <summary>Creates the detector with the given (or default) options.</summary>
+    public SpectralResidual(SpectralResidualOptions? options = null)
+    {
+        _options = options ?? new SpectralResidualOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.GradientPoints, 1);
+        if (_options.Window < _options.GradientPoints + 2) throw new ArgumentOutOfRangeException(nameof(options), "Window must exceed GradientPoints + 1.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ExtrapolatedPoints, 0);
+        if (_options.Window <= Math.Max(_options.GradientPoints, _options.LocalAverage))
+            throw new ArgumentOutOfRangeException(nameof(options), "Window must exceed GradientPoints and LocalAverage.");
+        _fft = new Fft(_options.Window + _options.ExtrapolatedPoints);
+        _window = new RingBuffer(_options.Window);
+        _re = new double[_fft.Length];
+        _im = new double[_fft.Length];
+        _logAmplitude = new double[_fft.Length];
+    }
+
+    /// <inheritdoc />
+    public double Update(long timestamp, double value)
+    {
+        _window.Push(value);
+        if (!_window.IsFull) return 0;
+        var saliency = Saliency();
+        var newest = _options.Window - 1;
+        var mean = 0.0;
+        for (var i = newest - _options.LocalAverage; i < newest; i++) mean += saliency[i];
+        mean /= _options.LocalAverage;
+        if (!(mean > 1e-12)) return saliency[newest] > 1e-9 ? 1 - 1e-9 : 0;
+        var r = Math.Max(0, (saliency[newest] - mean) / mean);
+        return r / (r + _options.RatioHalf);
+    }
+
+    /// <summary>Fills the real buffer with window + tail and returns the saliency map (valid until the next call).</summary>
+    internal ReadOnlySpan<double> Saliency()
+    {
+        var n = _options.Window;
+        _window.CopyTo(_re);
+        var m = _options.GradientPoints;
+        var g = 0.0;
+        // The extrapolation is anchored on the point before the newest: anchored on the newest, a
+        // spike drags the tail up with it and stops being salient.
+        for (var i = 1; i <= m; i++) g += (_re[n - 2] - _re[n - 2 - i]) / i;
+        g /= m;
+        var next = _re[n - 1 - m] + g * (m + 1);
+        for (var i = n; i < _re.Length; i++) _re[i] = next;
+        Array.Clear(_im);
+
+        _fft.Transform(_re, _im, inverse: false);
+        var len = _re.Length;
+        for (var k = 0; k < len; k++)
+        {
+            var amplitude = Math.Sqrt(_re[k] * _re[k] + _im[k] * _im[k]);
+            _logAmplitude[k] = Math.Log(Math.Max(amplitude, 1e-300));
+        }
+        var q = _options.SpectrumAveraging;
+        var running = 0.0;
+        for (var k = 0; k < len; k++)
+        {
+            running += _logAmplitude[k];
+            if (k >= q) running -= _logAmplitude[k - q];
+            var average = running / Math.Min(k + 1, q);
+            var amplitude = Math.Sqrt(_re[k] * _re[k] + _im[k] * _im[k]);
+            if (amplitude < 1e-12)
+            {
+                _re[k] = 0;
+                _im[k] = 0;
+                continue;
+            }
+            // exp(R + iP) = exp(L − average) · F/|F| = F · exp(−average).
+            var factor = Math.Exp(-average);
+            _re[k] *= factor;
+            _im[k] *= factor;
+        }
+        _fft.Transform(_re, _im, inverse: true);
+        for (var k = 0; k < len; k++) _re[k] = Math.Sqrt(_re[k] * _re[k] + _im[k] * _im[k]);
+        return _re;
+    }
+}
