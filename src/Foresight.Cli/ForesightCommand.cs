@@ -14,6 +14,7 @@ public static class ForesightCommand
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(ForecastCommand.Create());
+        root.Subcommands.Add(DetectCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         return root;
     }

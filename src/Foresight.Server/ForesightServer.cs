@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using Foresight.Detection.Incidents;
 using Foresight.Scraping;
+using Foresight.Server.Alerts;
+using Foresight.Server.Detection;
 using Foresight.Series;
 using Foresight.Server.Api;
 using Foresight.Server.Hosting;
@@ -31,6 +34,9 @@ public sealed class ForesightServer : IAsyncDisposable
         _app = app;
         _store = store;
     }
+
+    /// <summary>A service of the running server (for tests and embedding hosts).</summary>
+    public T Services<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     /// <summary>The store behind the server.</summary>
     public ITimeSeriesStore Store => _store;
@@ -79,6 +85,15 @@ public sealed class ForesightServer : IAsyncDisposable
             builder.Services.AddSingleton<ForecastCache>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<ForecastCache>());
             if (options.Demo) builder.Services.AddSingleton<IHostedService, DemoFeeder>();
+            builder.Services.AddSingleton(new IncidentTracker());
+            builder.Services.AddSingleton(options.Detection);
+            builder.Services.AddSingleton<DetectionPipeline>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<DetectionPipeline>());
+            var alerts = options.ConfigFile is null ? new AlertOptions() : AlertConfig.Parse(File.ReadAllText(options.ConfigFile), options.ConfigFile);
+            builder.Services.AddSingleton(alerts);
+            builder.Services.AddSingleton(sp => new WebhookAlerter(alerts, sp.GetRequiredService<IncidentTracker>(), new HttpClient(),
+                options.Time, sp.GetRequiredService<ILogger<WebhookAlerter>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlerter>());
             var scrape = LoadScrapeConfig(options);
             if (scrape.Jobs.Count > 0)
             {
@@ -97,6 +112,7 @@ public sealed class ForesightServer : IAsyncDisposable
             app.MapIngestApi();
             app.MapSeriesApi();
             app.MapForecastApi();
+            app.MapDetectionApi();
             app.MapGet("/", () => TypedResults.Ok(new { name = "foresight", api = "/api/v1/series", metrics = "/metrics" }));
 
             var logger = app.Services.GetRequiredService<ILogger<ForesightServer>>();

@@ -32,6 +32,9 @@ public sealed class ForesightServerOptions
     /// <summary>How often stored series' forecasts are refreshed when new data arrived. Default 1 minute.</summary>
     public TimeSpan ForecastRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Live anomaly detection settings (detector, threshold).</summary>
+    public Server.Detection.DetectionOptions Detection { get; set; } = new();
+
     /// <summary>Store acceptance rules (out-of-order window, retention, NaN policy, ...).</summary>
     public StoreOptions Store { get; set; } = new();
 

@@ -15,7 +15,7 @@ internal static class EvalNabCommand
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "NAB checkout: the folder holding data/, labels/combined_windows.json and config/profiles.json", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Where to write NAB results files (<out>/<detector>/<category>/<detector>_<file>.csv)", Required = true };
-        var detector = new Option<string>("--detector") { Description = $"Detector: {string.Join(", ", StreamingDetectors.Names)}", DefaultValueFactory = _ => WindowedGaussianDetector.Name };
+        var detector = new Option<string>("--detector") { Description = $"Detector: {string.Join(", ", Detectors.Names)}", DefaultValueFactory = _ => "ensemble" };
         var threshold = new Option<double>("--threshold") { Description = "Fixed threshold scored beside NAB's optimized one (chosen before looking at scores)", DefaultValueFactory = _ => 0.5 };
         var fullPrecision = new Option<bool>("--full-precision") { Description = "Write and score unrounded scores (NAB's files hold 12 significant digits, which ties scores near 1)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
@@ -25,9 +25,9 @@ internal static class EvalNabCommand
         command.SetAction(parse =>
         {
             var name = parse.GetValue(detector)!;
-            if (!StreamingDetectors.TryCreate(name, out var factory))
+            if (!Detectors.TryCreate(name, out var factory))
             {
-                Console.Error.WriteLine($"foresight eval nab: --detector: unknown detector '{name}' (known: {string.Join(", ", StreamingDetectors.Names)})");
+                Console.Error.WriteLine($"foresight eval nab: --detector: unknown detector '{name}' (known: {string.Join(", ", Detectors.Names)})");
                 return 2;
             }
             var theta = parse.GetValue(threshold);

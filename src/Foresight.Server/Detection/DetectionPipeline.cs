@@ -11,8 +11,15 @@ namespace Foresight.Server.Detection;
 /// <summary>Settings of live anomaly detection.</summary>
 public sealed class DetectionOptions
 {
-    /// <summary>Score at or above which a point is anomalous. Default 0.99 (the ensemble's scores are likelihoods).</summary>
-    public double Threshold { get; set; } = 0.99;
+    /// <summary>Whether incoming points are scored at all. Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Score at or above which a point is anomalous. Default 0.5: the ensemble maps its anomaly
+    /// likelihood so that 0.5 is a tail probability of 10⁻⁵; the same fixed threshold that
+    /// <c>foresight eval nab</c> reports beside the tuned one.
+    /// </summary>
+    public double Threshold { get; set; } = 0.5;
 
     /// <summary>Metric name under which each series' anomaly score is stored (labels: the series' own plus <c>metric</c>).</summary>
     public string ScoreMetric { get; set; } = "anomaly_score";
@@ -21,7 +28,10 @@ public sealed class DetectionOptions
     public int KeepAnomalies { get; set; } = 10_000;
 
     /// <summary>Creates a detector for a new series.</summary>
-    public Func<IStreamingDetector> DetectorFactory { get; set; } = () => throw new InvalidOperationException("no detector configured");
+    public Func<IStreamingDetector> DetectorFactory { get; set; } = () => Detectors.Create("ensemble");
+
+    /// <summary>Name reported as the detector that fired when the detector cannot say which of its parts did.</summary>
+    public string DetectorName { get; set; } = "ensemble";
 }
 
 /// <summary>An anomalous point with its tenant, for the API.</summary>
@@ -54,7 +64,7 @@ public sealed class DetectionPipeline : BackgroundService
         _tracker = tracker;
         _time = time;
         _logger = logger;
-        store.Appended += OnAppended;
+        if (options.Enabled) store.Appended += OnAppended;
     }
 
     /// <summary>Batches waiting to be scored.</summary>
@@ -128,11 +138,10 @@ public sealed class DetectionPipeline : BackgroundService
                 if (score >= _options.Threshold && double.IsFinite(low))
                 {
                     var point = new AnomalyPoint(series.Id, state.Name, state.Service, p.Timestamp, p.Value, score, low, high,
-                        state.Detector is IExplainingDetector e ? e.Fired : []);
-                    var incident = _tracker.Add(tenant, point, now);
+                        state.Detector is IExplainingDetector e ? e.Fired : [_options.DetectorName]);
+                    _tracker.Add(tenant, point, now);
                     _anomalies.Enqueue(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, p.Value, low, high)));
                     while (_anomalies.Count > _options.KeepAnomalies) _anomalies.TryDequeue(out _);
-                    _ = incident;
                 }
                 else
                 {

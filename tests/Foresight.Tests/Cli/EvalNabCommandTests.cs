@@ -20,7 +20,7 @@ public sealed class EvalNabCommandTests
         int exit;
         try
         {
-            exit = await ForesightCommand.Build().Parse(["eval", "nab", "--data", dir.Path, "--out", outDir, "--json", "--threshold", "0.99"]).InvokeAsync();
+            exit = await ForesightCommand.Build().Parse(["eval", "nab", "--data", dir.Path, "--out", outDir, "--json", "--threshold", "0.99", "--detector", "windowedgaussian"]).InvokeAsync();
         }
         finally
         {

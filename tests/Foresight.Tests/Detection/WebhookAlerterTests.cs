@@ -44,7 +44,7 @@ public sealed class WebhookAlerterTests
         public ValueTask DisposeAsync() => new(StopAsync());
     }
 
-    private static AnomalyPoint Point(string service, long t, double score = 0.9999) =>
+    private static AnomalyPoint Point(string service, long t, double score = 0.95) =>
         new(1, $"rps{{service=\"{service}\"}}", service, t, 500, score, 90, 110, ["zscore"]);
 
     [Fact]
@@ -96,9 +96,9 @@ public sealed class WebhookAlerterTests
         var changes = new List<(Incident, IncidentChange)>();
         tracker.Changed += (i, c) => changes.Add((i, c));
         var t = 1_700_000_000_000L;
-        var first = tracker.Add("x", Point("a", t, 0.95), t);
+        var first = tracker.Add("x", Point("a", t, 0.52), t);
         first.Severity.Should().Be(Severity.Low);
-        var escalated = tracker.Add("x", Point("a", t + 10_000, 0.99999), t);
+        var escalated = tracker.Add("x", Point("a", t + 10_000, 0.9), t);
         escalated.Id.Should().Be(first.Id);
         escalated.Severity.Should().Be(Severity.Critical);
         tracker.Advance("x", "a", t + 200_000);
@@ -106,9 +106,10 @@ public sealed class WebhookAlerterTests
         tracker.List("x").Single().Resolved.Should().BeTrue();
         tracker.List("y").Should().BeEmpty();
 
-        IncidentTracker.Classify(0.999, 150, 90, 110).Should().Be(Severity.High);
-        IncidentTracker.Classify(0.999, 130, 90, 110).Should().Be(Severity.Medium, "one range width out is not yet high");
-        IncidentTracker.Classify(0.99, 100, 90, 110).Should().Be(Severity.Medium);
+        IncidentTracker.Classify(0.7, 150, 90, 110).Should().Be(Severity.High);
+        IncidentTracker.Classify(0.7, 130, 90, 110).Should().Be(Severity.Medium, "one range width out is not yet high");
+        IncidentTracker.Classify(0.6, 100, 90, 110).Should().Be(Severity.Medium);
+        IncidentTracker.Classify(0.55, 200, 90, 110).Should().Be(Severity.Low);
     }
 
     private static async Task WaitFor(Func<bool> condition)

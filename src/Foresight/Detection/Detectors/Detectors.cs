@@ -7,12 +7,13 @@ namespace Foresight.Detection;
 public static class Detectors
 {
     /// <summary>The names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["zscore", "sr", "bocpd", "forecast", "ensemble"];
+    public static IReadOnlyList<string> Names { get; } = ["ensemble", "zscore", "sr", "bocpd", "forecast", WindowedGaussianDetector.Name];
 
     /// <summary>
     /// A fresh detector: <c>zscore</c> (<see cref="SeasonalRobustZScore"/>), <c>sr</c>
     /// (<see cref="SpectralResidual"/>), <c>bocpd</c> (<see cref="Bocpd"/>), <c>forecast</c>
-    /// (<see cref="ForecastResidual"/>) or <c>ensemble</c> (<see cref="Ensemble"/>). Names are
+    /// (<see cref="ForecastResidual"/>), <c>ensemble</c> (<see cref="Ensemble"/>) or <c>windowedgaussian</c>
+    /// (NAB's baseline, <see cref="WindowedGaussianDetector"/>). Names are
     /// case-insensitive; an unknown name throws <see cref="ArgumentException"/>.
     /// </summary>
     public static IStreamingDetector Create(string name)
@@ -25,8 +26,21 @@ public static class Detectors
             "bocpd" => new Bocpd(),
             "forecast" => new ForecastResidual(),
             "ensemble" => new Ensemble(),
+            WindowedGaussianDetector.Name => new WindowedGaussianDetector(),
             _ => throw new ArgumentException($"Unknown detector '{name}'; expected one of: {string.Join(", ", Names)}.", nameof(name)),
         };
+    }
+
+    /// <summary>A factory of fresh detectors (one per series) by name, or false for an unknown name.</summary>
+    public static bool TryCreate(string name, out Func<IStreamingDetector> factory)
+    {
+        if (!Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            factory = null!;
+            return false;
+        }
+        factory = () => Create(name);
+        return true;
     }
 
     /// <summary>Runs <paramref name="detector"/> over a whole series, point by point, and returns one score per point.</summary>

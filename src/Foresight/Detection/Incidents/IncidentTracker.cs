@@ -25,9 +25,12 @@ public enum IncidentChange
 /// Groups anomalous points into incidents: a point opens an incident for its tenant and service
 /// when none is open, or joins the open one; an incident resolves when its service stays quiet
 /// for <see cref="IncidentOptions.QuietPeriod"/> (judged by data time, so replays behave like live
-/// data). Severity combines the anomaly score (likelihood) with how far the value left its expected
-/// range, in units of the range's width: critical when the score is at least 0.9999 and the value is
-/// more than 3 widths out, high at 0.999 and 1.5 widths, medium at 0.99, low below. Thread-safe.
+/// data). Severity combines the anomaly score with how far the value left its expected range, in
+/// units of the range's width. Scores are on the ensemble's scale, s = x/(x + ln 10⁵) with x the
+/// negative log tail probability of the anomaly likelihood (<c>AnomalyLikelihood.ScoreFromLogTail</c>):
+/// critical when s ≥ 0.8 (tail ≤ 10⁻²⁰) and the value is more than 3 widths out, high when s ≥ 2/3
+/// (tail ≤ 10⁻¹⁰) and more than 1.5 widths out, medium when s ≥ 7/12 (tail ≤ 10⁻⁷), low below.
+/// Thread-safe.
 /// </summary>
 public sealed class IncidentTracker(IncidentOptions? options = null)
 {
@@ -45,9 +48,9 @@ public sealed class IncidentTracker(IncidentOptions? options = null)
     {
         var width = Math.Max(expectedHigh - expectedLow, 1e-12);
         var distance = value > expectedHigh ? (value - expectedHigh) / width : value < expectedLow ? (expectedLow - value) / width : 0;
-        if (score >= 0.9999 && distance > 3) return Severity.Critical;
-        if (score >= 0.999 && distance > 1.5) return Severity.High;
-        if (score >= 0.99) return Severity.Medium;
+        if (score >= 0.8 && distance > 3) return Severity.Critical;
+        if (score >= 2.0 / 3 && distance > 1.5) return Severity.High;
+        if (score >= 7.0 / 12) return Severity.Medium;
         return Severity.Low;
     }
 

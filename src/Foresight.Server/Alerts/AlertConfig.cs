@@ -1,0 +1,62 @@
+using Foresight.Detection.Incidents;
+using Foresight.Scraping;
+using YamlDotNet.RepresentationModel;
+
+namespace Foresight.Server.Alerts;
+
+/// <summary>
+/// Reads the <c>alerts:</c> section of the config file:
+/// <code>
+/// alerts:
+///   webhooks: ["http://127.0.0.1:9000/hook"]
+///   cooldown: 5m          # per service
+///   min_severity: medium  # low | medium | high | critical
+/// </code>
+/// </summary>
+internal static class AlertConfig
+{
+    public static AlertOptions Parse(string yaml, string file)
+    {
+        var options = new AlertOptions();
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return options;
+        if (!root.Children.TryGetValue(new YamlScalarNode("alerts"), out var node)) return options;
+        if (node is not YamlMappingNode section) throw Error(file, node, "alerts: expected a mapping with webhooks, cooldown, min_severity");
+        foreach (var (keyNode, value) in section.Children)
+        {
+            var key = ((YamlScalarNode)keyNode).Value;
+            switch (key)
+            {
+                case "webhooks" when value is YamlSequenceNode list:
+                    foreach (var item in list)
+                    {
+                        var url = (item as YamlScalarNode)?.Value;
+                        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                        {
+                            throw Error(file, item, $"alerts.webhooks: '{url}' is not an http(s) URL");
+                        }
+                        options.Webhooks.Add(url!);
+                    }
+                    break;
+                case "cooldown" when value is YamlScalarNode scalar:
+                    if (!PrometheusDuration.TryParse(scalar.Value, out var cooldown)) throw Error(file, value, $"alerts.cooldown: '{scalar.Value}' is not a duration (e.g. 5m)");
+                    options.Cooldown = cooldown;
+                    break;
+                case "min_severity" when value is YamlScalarNode scalar:
+                    if (!Enum.TryParse<Severity>(scalar.Value, ignoreCase: true, out var severity) || !Enum.IsDefined(severity) || int.TryParse(scalar.Value, out _))
+                    {
+                        throw Error(file, value, $"alerts.min_severity: '{scalar.Value}' is not one of low, medium, high, critical");
+                    }
+                    options.MinimumSeverity = severity;
+                    break;
+                default:
+                    throw Error(file, keyNode, $"alerts.{key}: unknown setting (known: webhooks, cooldown, min_severity)");
+            }
+        }
+        return options;
+    }
+
+    private static InvalidOperationException Error(string file, YamlNode node, string message) =>
+        new($"{file}: line {node.Start.Line}: {message}");
+}
