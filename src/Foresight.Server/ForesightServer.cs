@@ -75,7 +75,11 @@ public sealed class ForesightServer : IAsyncDisposable
             else builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
                 .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting", LogLevel.Warning);
             builder.Services.AddProblemDetails();
-            builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+            builder.Services.ConfigureHttpJsonOptions(j =>
+            {
+                j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+                j.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            });
             builder.Services.AddSingleton(options);
             builder.Services.AddSingleton(options.Time);
             builder.Services.AddSingleton(store);

@@ -122,7 +122,7 @@ public sealed class DetectionPipeline : BackgroundService
         {
             if (!_detectors.TryGetValue((tenant, series.Id), out var state))
             {
-                _detectors[(tenant, series.Id)] = state = new SeriesDetector(_options.DetectorFactory(), ServiceOf(series), series.ToString());
+                _detectors[(tenant, series.Id)] = state = new SeriesDetector(_options.DetectorFactory(), ServiceOf(series), series.Metric + series.Labels);
             }
             var scored = new List<Point>(points.Count);
             foreach (var p in points)

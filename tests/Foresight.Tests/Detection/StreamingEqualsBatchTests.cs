@@ -42,8 +42,12 @@ public sealed class StreamingEqualsBatchTests
         var incidents = await http.GetFromJsonAsync<JsonElement>("/api/v1/incidents");
         incidents.GetProperty("incidents").EnumerateArray().Should().Contain(i => i.GetProperty("service").GetString() == "api"
             && i.GetProperty("start").GetInt64() >= points[1200].Timestamp && i.GetProperty("start").GetInt64() <= points[1210].Timestamp);
+        var incident = incidents.GetProperty("incidents")[0];
+        incident.GetProperty("severity").GetString().Should().BeOneOf("low", "medium", "high", "critical");
+        incident.GetProperty("series")[0].GetProperty("series").GetString().Should().Be("latency_ms{service=\"api\"}");
         var anomalies = await http.GetFromJsonAsync<JsonElement>($"/api/v1/anomalies?from={start}");
         anomalies.GetProperty("anomalies").GetArrayLength().Should().BeGreaterThan(0);
+        (await http.GetAsync("/api/v1/anomalies?severity=urgent")).StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest);
     }
 
     private static SeriesSelector Selector(string text)
