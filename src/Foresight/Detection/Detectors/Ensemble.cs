@@ -101,7 +101,11 @@ public sealed record EnsembleOptions
 /// point broken by the dev standard score at θ = 0.5 (the product runs at a fixed threshold).
 /// A 30-point rest period after each alarm, <see cref="ForecastResidual"/> in and <see cref="Bocpd"/>
 /// out: dev 69.74 / 65.38 / 73.27 and 69.47 / 64.83 / 73.09; held-out 69.87 / 62.98 / 74.46 and
-/// 69.52 / 62.27 / 74.22; full 69.80 / 64.24 / 73.84 and 69.49 / 63.62 / 73.63.</para>
+/// 69.52 / 62.27 / 74.22; full 69.80 / 64.24 / 73.84 and 69.49 / 63.62 / 73.63. Context novelty on
+/// first differences, 12 levels, order 4: dev 73.33 / 69.24 / 76.76 and 73.15 / 68.87 / 76.63;
+/// held-out 70.79 / 64.15 / 75.07 and 70.53 / 63.64 / 74.90; full 72.13 / 66.83 / 75.96 and
+/// 71.91 / 66.39 / 75.81. Neighbouring settings differ by one to two points on either half, so
+/// differences of that size between settings are noise.</para>
 /// </summary>
 public sealed class Ensemble : IStreamingDetector
 {
