@@ -19,9 +19,15 @@ internal static class EvalNabCommand
         var threshold = new Option<double>("--threshold") { Description = "Fixed threshold scored beside NAB's optimized one (chosen before looking at scores)", DefaultValueFactory = _ => 0.5 };
         var fullPrecision = new Option<bool>("--full-precision") { Description = "Write and score unrounded scores (NAB's files hold 12 significant digits, which ties scores near 1)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
+        var half = new Option<string>("--half")
+        {
+            Description = "Score only part of the corpus: dev (files at even positions in the sorted list of relative paths, where parameters are chosen), heldout (odd positions) or all",
+            DefaultValueFactory = _ => "all",
+        };
+        half.AcceptOnlyFromAmong("all", "dev", "heldout");
 
         var command = new Command("nab", "Score a streaming anomaly detector on the Numenta Anomaly Benchmark (standard, reward_low_FP_rate, reward_low_FN_rate)")
-            { data, output, detector, threshold, fullPrecision, json };
+            { data, output, detector, threshold, fullPrecision, json, half };
         command.SetAction(parse =>
         {
             var name = parse.GetValue(detector)!;
@@ -46,6 +52,7 @@ internal static class EvalNabCommand
                 Console.Error.WriteLine($"foresight eval nab: {ex.Message}");
                 return 2;
             }
+            corpus = NabCorpus.Half(corpus, parse.GetValue(half)!);
 
             var sw = Stopwatch.StartNew();
             Dictionary<string, double[]> scores = [];

@@ -136,4 +136,19 @@ public class NabCorpusTests
         var act = () => NabResults.ReadThresholds(path);
         act.Should().Throw<FormatException>().WithMessage("*numenta.standard*threshold*");
     }
+
+    [Fact]
+    public void Halves_split_the_sorted_files_by_parity_and_keep_their_windows()
+    {
+        var corpus = new NabCorpus([
+            NabFixture.File("b/x.csv", 100, new NabWindow(50, 59)),
+            NabFixture.File("a/y.csv", 100),
+            NabFixture.File("c/z.csv", 100, new NabWindow(40, 49), new NabWindow(70, 79)),
+        ]);
+        NabCorpus.Half(corpus, "dev").Files.Select(f => f.RelativePath).Should().Equal("a/y.csv", "c/z.csv");
+        NabCorpus.Half(corpus, "dev").WindowCount.Should().Be(2);
+        NabCorpus.Half(corpus, "heldout").Files.Select(f => f.RelativePath).Should().Equal("b/x.csv");
+        NabCorpus.Half(corpus, "all").Should().BeSameAs(corpus);
+        FluentActions.Invoking(() => NabCorpus.Half(corpus, "odd")).Should().Throw<ArgumentException>();
+    }
 }

@@ -7,12 +7,12 @@ namespace Foresight.Detection;
 public static class Detectors
 {
     /// <summary>The names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ensemble", "zscore", "sr", "bocpd", "forecast", WindowedGaussianDetector.Name];
+    public static IReadOnlyList<string> Names { get; } = ["ensemble", "zscore", "sr", "bocpd", "forecast", "context", WindowedGaussianDetector.Name];
 
     /// <summary>
     /// A fresh detector: <c>zscore</c> (<see cref="SeasonalRobustZScore"/>), <c>sr</c>
     /// (<see cref="SpectralResidual"/>), <c>bocpd</c> (<see cref="Bocpd"/>), <c>forecast</c>
-    /// (<see cref="ForecastResidual"/>), <c>ensemble</c> (<see cref="Ensemble"/>) or <c>windowedgaussian</c>
+    /// (<see cref="ForecastResidual"/>), <c>context</c> (<see cref="ContextNovelty"/>), <c>ensemble</c> (<see cref="Ensemble"/>) or <c>windowedgaussian</c>
     /// (NAB's baseline, <see cref="WindowedGaussianDetector"/>). Names are
     /// case-insensitive; an unknown name throws <see cref="ArgumentException"/>.
     /// </summary>
@@ -25,6 +25,7 @@ public static class Detectors
             "sr" => new SpectralResidual(),
             "bocpd" => new Bocpd(),
             "forecast" => new ForecastResidual(),
+            "context" => new ContextNovelty(),
             "ensemble" => new Ensemble(),
             WindowedGaussianDetector.Name => new WindowedGaussianDetector(),
             _ => throw new ArgumentException($"Unknown detector '{name}'; expected one of: {string.Join(", ", Names)}.", nameof(name)),

@@ -59,6 +59,29 @@ public sealed class NabCorpus
         WindowCount = Files.Sum(f => f.ScoredWindowCount);
     }
 
+    /// <summary>
+    /// The development or held-out half of a corpus, for choosing parameters honestly: <c>dev</c> keeps
+    /// the files at even positions (0, 2, …) of the list sorted by relative path (ordinal), <c>heldout</c>
+    /// the odd positions, <c>all</c> every file. Windows and profiles are kept; the NAB score of a half
+    /// is normalized by that half's windows.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="half"/> is not one of the three names.</exception>
+    public static NabCorpus Half(NabCorpus corpus, string half)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(half);
+        var parity = half switch
+        {
+            "all" => -1,
+            "dev" => 0,
+            "heldout" => 1,
+            _ => throw new ArgumentException($"Unknown half '{half}'; expected all, dev or heldout.", nameof(half)),
+        };
+        if (parity < 0) return corpus;
+        var sorted = corpus.Files.OrderBy(f => f.RelativePath, StringComparer.Ordinal).ToList();
+        return new NabCorpus(sorted.Where((_, i) => i % 2 == parity).ToList(), corpus.Profiles);
+    }
+
     /// <summary>The files, ordered as given (by relative path when loaded).</summary>
     public IReadOnlyList<NabFile> Files { get; }
 
