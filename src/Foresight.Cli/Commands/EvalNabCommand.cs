@@ -102,6 +102,11 @@ internal static class EvalNabCommand
             AnsiConsole.Write(table);
             Console.WriteLine($"{name}: {corpus.Files.Count} files, {corpus.RowCount} rows, {corpus.WindowCount} windows; detection {detectSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s, "
                 + $"scoring {result.ScoringSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s. θ* is tuned on the corpus itself, as NAB's scoreboard is; the fixed θ is not.");
+            if (name == "ensemble")
+            {
+                Console.WriteLine("The ensemble's parameters were chosen on the development half of the corpus (--half dev: even positions of the sorted paths); "
+                    + "--half heldout scores only the files that played no part in those choices.");
+            }
             return 0;
         });
         return command;
