@@ -53,3 +53,27 @@ public class MultivariateTests
         anomalous.Should().BeGreaterThan(scores[(int)(scores.Count * 0.999)]);
     }
 }
+
+public class EnsembleExplanationTests
+{
+    [Fact]
+    public void The_ensemble_names_the_members_that_fired_on_a_spike()
+    {
+        var ensemble = new Foresight.Detection.Ensemble();
+        var random = new Random(2);
+        var t0 = 1_700_000_000_000L;
+        IReadOnlyList<string> fired = [];
+        for (var i = 0; i < 1200; i++)
+        {
+            var value = 50 + 10 * Math.Sin(2 * Math.PI * i / 288) + random.NextDouble();
+            if (i == 1100) value = 500;
+            var score = ensemble.Update(t0 + i * 300_000L, value);
+            if (i == 1100)
+            {
+                score.Should().BeGreaterThanOrEqualTo(0.5);
+                fired = ensemble.Fired;
+            }
+        }
+        fired.Should().Contain("range").And.OnlyContain(n => new[] { "zscore", "sr", "context", "context-values", "forecast", "range" }.Contains(n));
+    }
+}

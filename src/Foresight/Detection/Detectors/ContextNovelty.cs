@@ -67,6 +67,9 @@ public sealed class ContextNovelty : IStreamingDetector
     private int _rest;
     private double _previous = double.NaN;
 
+    /// <summary>The settings in force.</summary>
+    public ContextNoveltyOptions Options => _options;
+
     /// <summary>Creates the detector with the given (or default) options.</summary>
     public ContextNovelty(ContextNoveltyOptions? options = null)
     {

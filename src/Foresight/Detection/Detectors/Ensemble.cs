@@ -112,9 +112,12 @@ public sealed record EnsembleOptions
 /// stage: BOCPD back in (no change), without forecast residual (71.96), without spectral residual
 /// (70.69), rest 20 / 45 (73.15 / 70.36), range fraction 0.03 (72.47).</para>
 /// </summary>
-public sealed class Ensemble : IStreamingDetector
+public sealed class Ensemble : IStreamingDetector, IExplainingDetector
 {
     private readonly AnomalyLikelihood[] _members;
+    private readonly string[] _names;
+    private readonly double[] _lastScores;
+    private bool _lastRange;
     private readonly EnsembleOptions _options;
     private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
     private readonly RingBuffer? _recent;
@@ -136,8 +139,11 @@ public sealed class Ensemble : IStreamingDetector
     {
         ArgumentNullException.ThrowIfNull(members);
         _options = options ?? new EnsembleOptions();
-        _members = members.Select(m => new AnomalyLikelihood(m, _options.Likelihood)).ToArray();
+        var list = members.ToList();
+        _members = list.Select(m => new AnomalyLikelihood(m, _options.Likelihood)).ToArray();
         if (_members.Length == 0) throw new ArgumentException("An ensemble needs at least one member.", nameof(members));
+        _names = list.Select(NameOf).ToArray();
+        _lastScores = new double[_members.Length];
         if (_options.Refractory > 0) _recent = new RingBuffer(_options.Refractory);
     }
 
@@ -148,21 +154,54 @@ public sealed class Ensemble : IStreamingDetector
         if (_options.Combination == EnsembleCombination.Max)
         {
             score = 0;
-            foreach (var m in _members) score = Math.Max(score, m.Update(timestamp, value));
+            for (var i = 0; i < _members.Length; i++)
+            {
+                _lastScores[i] = _members[i].Update(timestamp, value);
+                score = Math.Max(score, _lastScores[i]);
+            }
         }
         else
         {
             var logTail = 0.0;
-            foreach (var m in _members)
+            for (var i = 0; i < _members.Length; i++)
             {
-                m.Update(timestamp, value);
-                logTail += m.LogTailProbability;
+                _lastScores[i] = _members[i].Update(timestamp, value);
+                logTail += _members[i].LogTailProbability;
             }
             score = AnomalyLikelihood.ScoreFromLogTail(logTail);
         }
-        score = Math.Max(score, RangeBreakout(value));
+        var range = RangeBreakout(value);
+        _lastRange = range > 0;
+        score = Math.Max(score, range);
         return Rest(Refract(score));
     }
+
+    /// <summary>
+    /// The members whose likelihood score reached <see cref="EnsembleOptions.RestLevel"/> on the last
+    /// point (<c>zscore</c>, <c>sr</c>, <c>context</c>, <c>context-values</c>, <c>forecast</c>,
+    /// <c>bocpd</c>), and <c>range</c> when the range rule fired.
+    /// </summary>
+    public IReadOnlyList<string> Fired
+    {
+        get
+        {
+            var fired = new List<string>();
+            for (var i = 0; i < _members.Length; i++) if (_lastScores[i] >= _options.RestLevel) fired.Add(_names[i]);
+            if (_lastRange) fired.Add("range");
+            return fired;
+        }
+    }
+
+    private static string NameOf(IStreamingDetector detector) => detector switch
+    {
+        SeasonalRobustZScore => "zscore",
+        SpectralResidual => "sr",
+        ContextNovelty c => c.Options.Differences ? "context" : "context-values",
+        ForecastResidual => "forecast",
+        Bocpd => "bocpd",
+        WindowedGaussianDetector => "windowedgaussian",
+        _ => detector.GetType().Name.ToLowerInvariant(),
+    };
 
     private double Rest(double score)
     {
