@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Foresight.Detection;
 using Foresight.Detection.Incidents;
+using Foresight.Detection.Multivariate;
 using Foresight.Series;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,9 @@ public sealed class DetectionOptions
     /// <summary>Metric name under which each series' anomaly score is stored (labels: the series' own plus <c>metric</c>).</summary>
     public string ScoreMetric { get; set; } = "anomaly_score";
 
+    /// <summary>Also score each service's series together (isolation forest over their joint values). Default true.</summary>
+    public bool CrossMetric { get; set; } = true;
+
     /// <summary>Anomalous points kept in memory for <c>GET /api/v1/anomalies</c>. Default 10,000.</summary>
     public int KeepAnomalies { get; set; } = 10_000;
 
@@ -42,6 +46,8 @@ public sealed record TenantAnomaly(string Tenant, AnomalyPoint Point, Severity S
 /// event), and a background worker feeds each series' points, in order, to that series' own
 /// streaming detector. Each score is stored as a queryable series; points at or above the threshold
 /// go to the <see cref="IncidentTracker"/>, which groups them per service and drives the alerts.
+/// A service's series are also scored together (<see cref="ServiceCorrelationDetector"/>) for
+/// anomalies that show only across metrics.
 /// Points older than a series' last scored point (out-of-order writes) are stored but not scored.
 /// </summary>
 public sealed class DetectionPipeline : BackgroundService
@@ -54,6 +60,7 @@ public sealed class DetectionPipeline : BackgroundService
     private readonly Channel<(string Tenant, IReadOnlyList<AppendedSeries> Batch)> _queue =
         Channel.CreateBounded<(string, IReadOnlyList<AppendedSeries>)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Dictionary<(string Tenant, long Id), SeriesDetector> _detectors = [];
+    private readonly Dictionary<(string Tenant, string Service), ServiceCorrelationDetector> _services = [];
     private readonly ConcurrentQueue<TenantAnomaly> _anomalies = new();
 
     /// <summary>Creates the pipeline and subscribes it to the store.</summary>
@@ -118,6 +125,7 @@ public sealed class DetectionPipeline : BackgroundService
     {
         var scores = new List<SeriesWrite>(batch.Count);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var observed = new List<(string Service, long Timestamp, long SeriesId, string Name, double Value, double Low, double High)>();
         foreach (var (series, points) in batch)
         {
             if (!_detectors.TryGetValue((tenant, series.Id), out var state))
@@ -133,6 +141,7 @@ public sealed class DetectionPipeline : BackgroundService
                 var high = state.Range.High;
                 var score = state.Detector.Update(p.Timestamp, p.Value);
                 state.Range.Update(p.Value);
+                if (_options.CrossMetric) observed.Add((state.Service, p.Timestamp, series.Id, state.Name, p.Value, low, high));
                 Scored++;
                 scored.Add(new Point(p.Timestamp, score));
                 if (score >= _options.Threshold && double.IsFinite(low))
@@ -140,8 +149,7 @@ public sealed class DetectionPipeline : BackgroundService
                     var point = new AnomalyPoint(series.Id, state.Name, state.Service, p.Timestamp, p.Value, score, low, high,
                         state.Detector is IExplainingDetector e ? e.Fired : [_options.DetectorName]);
                     _tracker.Add(tenant, point, now);
-                    _anomalies.Enqueue(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, p.Value, low, high)));
-                    while (_anomalies.Count > _options.KeepAnomalies) _anomalies.TryDequeue(out _);
+                    Remember(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, p.Value, low, high)));
                 }
                 else
                 {
@@ -154,11 +162,48 @@ public sealed class DetectionPipeline : BackgroundService
                 scores.Add(new SeriesWrite(_options.ScoreMetric, labels, scored));
             }
         }
+        if (observed.Count > 0) ScoreServices(tenant, observed, now);
         if (scores.Count > 0)
         {
             var result = _store.Append(tenant, scores);
             if (!result.Accepted) Log.ScoreRejected(_logger, result.Rejections[0].Reason);
         }
+    }
+
+    /// <summary>
+    /// Cross-metric detection: per service and timestamp, the latest values of all its series go to
+    /// the service's <see cref="ServiceCorrelationDetector"/>; an anomalous combination is reported on
+    /// the series that left its expected range furthest at that time.
+    /// </summary>
+    private void ScoreServices(string tenant, List<(string Service, long Timestamp, long SeriesId, string Name, double Value, double Low, double High)> observed, long now)
+    {
+        foreach (var group in observed.GroupBy(o => o.Service))
+        {
+            if (!_services.TryGetValue((tenant, group.Key), out var detector)) _services[(tenant, group.Key)] = detector = new ServiceCorrelationDetector();
+            foreach (var at in group.GroupBy(o => o.Timestamp).OrderBy(g => g.Key))
+            {
+                foreach (var o in at) detector.Set(o.SeriesId, o.Value);
+                var score = detector.Score(at.Key);
+                if (score < _options.Threshold) continue;
+                var worst = at.Where(o => double.IsFinite(o.Low)).OrderByDescending(o => Distance(o.Value, o.Low, o.High)).FirstOrDefault();
+                if (worst.Name is null) continue;
+                var point = new AnomalyPoint(worst.SeriesId, worst.Name, group.Key, at.Key, worst.Value, score, worst.Low, worst.High, ["isolation-forest"]);
+                _tracker.Add(tenant, point, now);
+                Remember(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, worst.Value, worst.Low, worst.High)));
+            }
+        }
+    }
+
+    private void Remember(TenantAnomaly anomaly)
+    {
+        _anomalies.Enqueue(anomaly);
+        while (_anomalies.Count > _options.KeepAnomalies) _anomalies.TryDequeue(out _);
+    }
+
+    private static double Distance(double value, double low, double high)
+    {
+        var width = Math.Max(high - low, 1e-12);
+        return value > high ? (value - high) / width : value < low ? (low - value) / width : 0;
     }
 
     private static string ServiceOf(SeriesInfo series) => series.Labels.Get("service") ?? series.Labels.Get("job") ?? series.Metric;
