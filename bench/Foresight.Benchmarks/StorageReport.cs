@@ -20,10 +20,8 @@ internal static class StorageReport
             using (var store = SqliteTimeSeriesStore.Open(dir, new StoreOptions { SyncWrites = false }))
             {
                 var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-                var origin = now - (long)DemoFleet.Backfill.TotalMilliseconds;
-                origin -= origin % 86_400_000;
-                var fleet = new DemoFleet(origin);
-                for (var t = origin; t < now; t += 6 * 3_600_000L) store.Append("default", fleet.Generate(t, Math.Min(t + 6 * 3_600_000L, now)));
+                var origin = DemoFleet.BackfillStart(now);
+                foreach (var (_, batch) in new DemoFleet(origin).Batches(origin, now)) store.Append("default", batch);
                 store.Checkpoint();
                 var s = store.GetStats();
                 var totalPoints = s.StoredPoints + s.HeadPoints;

@@ -31,8 +31,7 @@ public class StoreReadBenchmarks
         _store = SqliteTimeSeriesStore.Open(_dir, new StoreOptions { SyncWrites = false });
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         var origin = now - (long)TimeSpan.FromDays(8).TotalMilliseconds;
-        var fleet = new DemoFleet(origin);
-        for (var t = origin; t < now; t += 6 * 3_600_000L) _store.Append("default", fleet.Generate(t, Math.Min(t + 6 * 3_600_000L, now)));
+        foreach (var (_, batch) in new DemoFleet(origin).Batches(origin, now)) _store.Append("default", batch);
         _store.Checkpoint();
         SeriesSelector.TryParse("cpu_usage_cores{service=\"search\"}", out var selector, out _);
         _id = _store.Find("default", selector!).Single().Id;

@@ -24,21 +24,12 @@ internal static class DetectCommand
             var path = parse.GetValue(file)!;
             if (!path.Exists) return Fail($"{path.FullName} does not exist");
             if (!Detectors.TryCreate(parse.GetValue(detector)!, out var factory)) return Fail($"--detector: unknown detector '{parse.GetValue(detector)}' (known: {string.Join(", ", Detectors.Names)})");
-            var import = new CsvImport("detect_input", Labels.Empty);
-            foreach (var line in File.ReadLines(path.FullName))
-            {
-                if (!import.TryAddLine(line, out var error)) return Fail($"{path.Name}: {error}");
-            }
-            var batch = import.TakeBatch();
-            if (batch.Count != 1) return Fail($"{path.Name}: expected one value column (timestamp,value), found {batch.Count}");
-            var points = batch[0].Points;
+            if (!CsvImport.TryReadSeries(path.FullName, out var points, out var readError)) return Fail(readError);
 
-            var instance = factory();
-            var range = new ExpectedRange();
+            var scorer = new SeriesScorer(factory());
             var tracker = new IncidentTracker();
             var limit = parse.GetValue(threshold);
             var outPath = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(path.FullName, ".scores.csv");
-            var last = long.MinValue;
             var anomalies = 0;
             using (var writer = new StreamWriter(outPath))
             {
@@ -46,12 +37,9 @@ internal static class DetectCommand
                 foreach (var p in points)
                 {
                     var score = 0.0;
-                    if (p.Timestamp > last && double.IsFinite(p.Value))
+                    if (scorer.TryScore(p.Timestamp, p.Value, out var result))
                     {
-                        var (low, high) = (range.Low, range.High);
-                        score = instance.Update(p.Timestamp, p.Value);
-                        range.Update(p.Value);
-                        last = p.Timestamp;
+                        (score, var low, var high) = result;
                         if (score >= limit && double.IsFinite(low))
                         {
                             anomalies++;
@@ -59,7 +47,7 @@ internal static class DetectCommand
                         }
                         else tracker.Advance("cli", path.Name, p.Timestamp);
                     }
-                    writer.WriteLine($"{Iso(p.Timestamp)},{p.Value.ToString(CultureInfo.InvariantCulture)},{score.ToString("0.######", CultureInfo.InvariantCulture)}");
+                    writer.WriteLine($"{CliText.Iso(p.Timestamp)},{p.Value.ToString(CultureInfo.InvariantCulture)},{score.ToString("0.######", CultureInfo.InvariantCulture)}");
                 }
             }
             var incidents = tracker.List("cli").OrderBy(i => i.Start).ToList();
@@ -67,7 +55,7 @@ internal static class DetectCommand
             foreach (var i in incidents)
             {
                 var s = i.Series[0];
-                table.AddRow(Iso(i.Start), Iso(i.End), i.Severity.ToString().ToLowerInvariant(), i.MaxScore.ToString("0.####", CultureInfo.InvariantCulture),
+                table.AddRow(CliText.Iso(i.Start), CliText.Iso(i.End), i.Severity.ToString().ToLowerInvariant(), i.MaxScore.ToString("0.####", CultureInfo.InvariantCulture),
                     s.WorstValue.ToString("G6", CultureInfo.InvariantCulture), $"{s.ExpectedLow.ToString("G4", CultureInfo.InvariantCulture)} .. {s.ExpectedHigh.ToString("G4", CultureInfo.InvariantCulture)}");
             }
             AnsiConsole.Write(table);
@@ -82,6 +70,4 @@ internal static class DetectCommand
         Console.Error.WriteLine($"foresight detect: {message}");
         return 2;
     }
-
-    private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 }

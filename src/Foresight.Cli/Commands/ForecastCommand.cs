@@ -38,16 +38,7 @@ internal static class ForecastCommand
                 stepMs = (long)span.TotalMilliseconds;
             }
 
-            var import = new CsvImport("forecast_input", Labels.Empty);
-            var lineNumber = 0;
-            foreach (var line in File.ReadLines(path.FullName))
-            {
-                lineNumber++;
-                if (!import.TryAddLine(line, out var error)) return Fail($"{path.Name}: {error}");
-            }
-            var batch = import.TakeBatch();
-            if (batch.Count != 1) return Fail($"{path.Name}: expected one value column (timestamp,value), found {batch.Count}");
-            var points = batch[0].Points.OrderBy(p => p.Timestamp).ToList();
+            if (!CsvImport.TryReadSeries(path.FullName, out var points, out var readError)) return Fail(readError);
             if (points.Count < 3) return Fail($"{path.Name}: at least 3 points are needed, found {points.Count}");
 
             var result = SeriesForecasting.Forecast(points, h, levels, step: stepMs);
@@ -59,7 +50,7 @@ internal static class ForecastCommand
                 writer.WriteLine("timestamp,mean," + string.Join(",", levels.Select(q => "q" + q.ToString(CultureInfo.InvariantCulture))));
                 for (var i = 0; i < h; i++)
                 {
-                    var cells = new[] { Iso(result.Timestamps[i]), F(result.Outcome.Mean[i]) }.Concat(result.Outcome.QuantileValues.Select(q => F(q[i])));
+                    var cells = new[] { CliText.Iso(result.Timestamps[i]), F(result.Outcome.Mean[i]) }.Concat(result.Outcome.QuantileValues.Select(q => F(q[i])));
                     writer.WriteLine(string.Join(",", cells));
                 }
             }
@@ -70,7 +61,7 @@ internal static class ForecastCommand
             foreach (var i in shown)
             {
                 if (i > 0 && !shown.Contains(i - 1)) table.AddRow(Enumerable.Repeat("...", levels.Count + 2).ToArray());
-                table.AddRow(new[] { Iso(result.Timestamps[i]), F(result.Outcome.Mean[i]) }.Concat(result.Outcome.QuantileValues.Select(q => F(q[i]))).ToArray());
+                table.AddRow(new[] { CliText.Iso(result.Timestamps[i]), F(result.Outcome.Mean[i]) }.Concat(result.Outcome.QuantileValues.Select(q => F(q[i]))).ToArray());
             }
             AnsiConsole.Write(table);
             var seasons = result.Seasons.Count == 0 ? "none" : string.Join(", ", result.Seasons);
@@ -87,8 +78,6 @@ internal static class ForecastCommand
         Console.Error.WriteLine($"foresight forecast: {message}");
         return 2;
     }
-
-    private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 }

@@ -135,19 +135,15 @@ public sealed class DetectionPipeline : BackgroundService
             var scored = new List<Point>(points.Count);
             foreach (var p in points)
             {
-                if (p.Timestamp <= state.LastTimestamp || !double.IsFinite(p.Value)) continue;
-                state.LastTimestamp = p.Timestamp;
-                var low = state.Range.Low;
-                var high = state.Range.High;
-                var score = state.Detector.Update(p.Timestamp, p.Value);
-                state.Range.Update(p.Value);
+                if (!state.Scorer.TryScore(p.Timestamp, p.Value, out var result)) continue;
+                var (score, low, high) = result;
                 if (_options.CrossMetric) observed.Add((state.Service, p.Timestamp, series.Id, state.Name, p.Value, low, high));
                 Scored++;
                 scored.Add(new Point(p.Timestamp, score));
                 if (score >= _options.Threshold && double.IsFinite(low))
                 {
                     var point = new AnomalyPoint(series.Id, state.Name, state.Service, p.Timestamp, p.Value, score, low, high,
-                        state.Detector is IExplainingDetector e ? e.Fired : [_options.DetectorName]);
+                        state.Scorer.Detector is IExplainingDetector e ? e.Fired : [_options.DetectorName]);
                     _tracker.Add(tenant, point, now);
                     Remember(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, p.Value, low, high)));
                 }
@@ -210,10 +206,8 @@ public sealed class DetectionPipeline : BackgroundService
 
     private sealed class SeriesDetector(IStreamingDetector detector, string service, string name)
     {
-        public IStreamingDetector Detector { get; } = detector;
+        public SeriesScorer Scorer { get; } = new(detector);
         public string Service { get; } = service;
         public string Name { get; } = name;
-        public ExpectedRange Range { get; } = new();
-        public long LastTimestamp { get; set; } = long.MinValue;
     }
 }

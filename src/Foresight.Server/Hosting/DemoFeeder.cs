@@ -23,19 +23,20 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
         await Task.Yield();
         var time = options.Time;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var origin = now - (long)DemoFleet.Backfill.TotalMilliseconds;
-        origin -= origin % 86_400_000;   // the story starts at a midnight, so incidents land at stated hours
+        var origin = DemoFleet.BackfillStart(now);
         var fleet = new DemoFleet(origin);
         var next = Math.Max(origin, NewestStored(now) + 1);
 
         var sw = Stopwatch.StartNew();
         long points = 0;
-        var batchMs = 6 * 3_600_000L;
-        while (next <= now - StepMs && !stoppingToken.IsCancellationRequested)
+        if (next <= now - StepMs)
         {
-            var end = Math.Min(next + batchMs, now);
-            points += Write(fleet, next, end);
-            next = end;
+            foreach (var (end, batch) in fleet.Batches(next, now))
+            {
+                if (stoppingToken.IsCancellationRequested) break;
+                points += Write(batch);
+                next = end;
+            }
         }
         BackfillDone.TrySetResult();
         Log.DemoBackfilled(logger, points, DemoFleet.Services.Count * DemoFleet.Metrics.Count, sw.Elapsed.TotalSeconds, DemoFleet.Interval);
@@ -48,7 +49,7 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
                 var end = time.GetUtcNow().ToUnixTimeMilliseconds() + 1;
                 if (end > next)
                 {
-                    Write(fleet, next, end);
+                    Write(fleet.Generate(next, end));
                     next = end;
                 }
             }
@@ -58,9 +59,8 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
         }
     }
 
-    private long Write(DemoFleet fleet, long from, long to)
+    private long Write(List<SeriesWrite> batch)
     {
-        var batch = fleet.Generate(from, to);
         var result = store.Append(TenantResolution.DefaultTenant, batch);
         if (!result.Accepted) Log.DemoRejected(logger, result.Rejections[0].Reason);
         return result.PointsAccepted;

@@ -42,6 +42,27 @@ public sealed class DemoFleet
     private readonly long _originMs;
     private readonly ulong _seed;
 
+    /// <summary>Length of the batches <see cref="Batches"/> yields: six hours of every series.</summary>
+    public static readonly TimeSpan BatchSpan = TimeSpan.FromHours(6);
+
+    /// <summary>Where the backfill of a fleet started at <paramref name="nowMs"/> begins: <see cref="Backfill"/> earlier, at a midnight (UTC), so incidents land at their stated hours.</summary>
+    public static long BackfillStart(long nowMs)
+    {
+        var origin = nowMs - (long)Backfill.TotalMilliseconds;
+        return origin - origin % 86_400_000;
+    }
+
+    /// <summary>The points in [<paramref name="fromMs"/>, <paramref name="toMs"/>) as consecutive batches of <see cref="BatchSpan"/>, each with the end it covers up to.</summary>
+    public IEnumerable<(long End, List<SeriesWrite> Batch)> Batches(long fromMs, long toMs)
+    {
+        var span = (long)BatchSpan.TotalMilliseconds;
+        for (var t = fromMs; t < toMs; t += span)
+        {
+            var end = Math.Min(t + span, toMs);
+            yield return (end, Generate(t, end));
+        }
+    }
+
     /// <summary>Creates the fleet whose story starts at <paramref name="originMs"/> (start of the backfill).</summary>
     public DemoFleet(long originMs, ulong seed = 42)
     {

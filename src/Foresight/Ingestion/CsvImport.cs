@@ -95,6 +95,33 @@ public sealed class CsvImport
         return batch;
     }
 
+    /// <summary>
+    /// Reads a whole <c>timestamp,value</c> file (one value column) into points sorted by time,
+    /// or says what is wrong and where.
+    /// </summary>
+    public static bool TryReadSeries(string path, [NotNullWhen(true)] out List<Point>? points, [NotNullWhen(false)] out string? error)
+    {
+        points = null;
+        var import = new CsvImport("csv", Labels.Empty);
+        foreach (var line in File.ReadLines(path))
+        {
+            if (!import.TryAddLine(line, out error))
+            {
+                error = $"{Path.GetFileName(path)}: {error}";
+                return false;
+            }
+        }
+        var batch = import.TakeBatch();
+        if (batch.Count != 1)
+        {
+            error = $"{Path.GetFileName(path)}: expected one value column (timestamp,value), found {batch.Count}";
+            return false;
+        }
+        points = batch[0].Points.OrderBy(p => p.Timestamp).ToList();
+        error = null;
+        return true;
+    }
+
     /// <summary>Parses the timestamp forms listed on the class.</summary>
     public static bool TryParseTimestamp(string text, out long unixMs)
     {

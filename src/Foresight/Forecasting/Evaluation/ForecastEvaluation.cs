@@ -47,8 +47,8 @@ public static class ForecastEvaluation
     {
         var smape = new double[dataset.Count];
         var mase = new double[dataset.Count];
-        var inside80 = new int[dataset.Count];
-        var inside95 = new int[dataset.Count];
+        var coverage80 = new double[dataset.Count];
+        var coverage95 = new double[dataset.Count];
         var fixedSeasons = model is Naive2 or SeasonalNaive;
         var wrapped = model as AutoForecaster ?? (options.Intervals ? new AutoForecaster([model], new AutoForecasterOptions { Combine = 1 }) : null);
         var sw = Stopwatch.StartNew();
@@ -64,8 +64,8 @@ public static class ForecastEvaluation
                 mean = outcome.Mean;
                 if (options.Intervals)
                 {
-                    inside95[i] = Inside(s.Test.AsSpan(0, h), outcome.QuantileValues[0], outcome.QuantileValues[3]);
-                    inside80[i] = Inside(s.Test.AsSpan(0, h), outcome.QuantileValues[1], outcome.QuantileValues[2]);
+                    coverage95[i] = ForecastAccuracy.Coverage(s.Test.AsSpan(0, h), outcome.QuantileValues[0], outcome.QuantileValues[3]);
+                    coverage80[i] = ForecastAccuracy.Coverage(s.Test.AsSpan(0, h), outcome.QuantileValues[1], outcome.QuantileValues[2]);
                 }
             }
             else
@@ -77,21 +77,13 @@ public static class ForecastEvaluation
             progress?.Invoke();
         });
         var seconds = sw.Elapsed.TotalSeconds;
-        var points = (double)dataset.Count * options.Horizon;
         return new ModelScore(model.Name, smape.Average(), mase.Average(), double.NaN,
-            options.Intervals ? inside80.Sum() / points : double.NaN,
-            options.Intervals ? inside95.Sum() / points : double.NaN, seconds);
+            options.Intervals ? coverage80.Average() : double.NaN,
+            options.Intervals ? coverage95.Average() : double.NaN, seconds);
     }
 
     /// <summary>Keeps the last <paramref name="horizon"/> training values as the test: a validation split for development that never looks at the real test values.</summary>
     public static List<M4Series> ValidationSplit(IReadOnlyList<M4Series> dataset, int horizon) =>
         dataset.Where(s => s.Train.Length > 2 * horizon)
             .Select(s => new M4Series(s.Id, s.Train[..^horizon], s.Train[^horizon..])).ToList();
-
-    private static int Inside(ReadOnlySpan<double> actual, double[] lower, double[] upper)
-    {
-        var count = 0;
-        for (var i = 0; i < actual.Length; i++) if (actual[i] >= lower[i] && actual[i] <= upper[i]) count++;
-        return count;
-    }
 }
