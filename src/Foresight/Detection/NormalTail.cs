@@ -13,6 +13,22 @@ internal static class NormalTail
         return 0.5 * Erfc(z / Math.Sqrt(2));
     }
 
+    /// <summary>Φ(x), the standard normal CDF.</summary>
+    public static double StandardCdf(double x) => 0.5 * Erfc(-x / Math.Sqrt(2));
+
+    /// <summary>Φ⁻¹(p) for p in (0, 1), by bisection on <see cref="StandardCdf"/> to about 1e-13 (not a hot path).</summary>
+    public static double InverseStandardCdf(double p)
+    {
+        if (!(p > 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "p must be in (0, 1)");
+        double lo = -40, hi = 40;
+        for (var i = 0; i < 60; i++)
+        {
+            var mid = 0.5 * (lo + hi);
+            if (StandardCdf(mid) < p) lo = mid; else hi = mid;
+        }
+        return 0.5 * (lo + hi);
+    }
+
     /// <summary>
     /// The complementary error function, to about 1e-15 relative error: a 25-term Taylor series of
     /// erf for |x| &lt; 1.5 and a 50-term continued fraction beyond (the scheme of CPython's

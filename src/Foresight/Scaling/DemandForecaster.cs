@@ -1,0 +1,232 @@
+using Foresight.Forecasting;
+
+namespace Foresight.Scaling;
+
+/// <summary>Settings of <see cref="DemandForecaster"/>.</summary>
+public sealed class DemandForecasterOptions
+{
+    /// <summary>Level of the upper quantile that replicas are planned for (0.5..1). Default 0.9.</summary>
+    public double Level { get; set; } = 0.9;
+
+    /// <summary>How often the forecasting model is refitted; in between, its path is re-anchored on every new value. Default 1 day.</summary>
+    public TimeSpan RefitEvery { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>History needed before the first fit. Default 1 day (and at least 24 steps).</summary>
+    public TimeSpan MinHistory { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Most recent steps the model is fitted on. Default 4,100 (the forecasting grid's cap).</summary>
+    public int MaxHistory { get; set; } = RegularSeries.MaxPoints;
+
+    /// <summary>Recent one-step-to-h-step errors kept per lead for the online quantile. Default 2,016 (a week of 5-minute steps).</summary>
+    public int ErrorWindow { get; set; } = 2016;
+
+    /// <summary>Errors needed per lead before the online quantile replaces the model's own conformal band. Default 48.</summary>
+    public int MinErrors { get; set; } = 48;
+}
+
+/// <summary>
+/// Short-horizon demand forecasts for scaling, updated on every new value of a regular series.
+/// The automatic forecaster (<see cref="AutoForecaster"/>, seasonal periods detected from the
+/// step) is refitted every <see cref="DemandForecasterOptions.RefitEvery"/>; between fits its path
+/// is re-anchored on the latest value (the last residual carried forward with a damping factor
+/// estimated online, an AR(1) on the residuals), and the upper band comes from the empirical
+/// quantile of this forecaster's own recent errors at each lead, scaled by the forecast level —
+/// online split-conformal prediction (Vovk et al. 2005; for adapting to drift see Gibbs &amp;
+/// Candès, NeurIPS 2021), so the band tracks how wrong the forecasts have actually been lately.
+/// </summary>
+public sealed class DemandForecaster
+{
+    private readonly long _step;
+    private readonly int _leads;
+    private readonly DemandForecasterOptions _options;
+    private readonly AutoForecaster _model;
+    private readonly int _refitSteps;
+    private readonly int _minHistory;
+    private readonly List<double> _values = [];
+    private long _offset;              // absolute index of _values[0]
+    private long _lastTimestamp = long.MinValue;
+
+    private double[] _path = [];       // model mean, absolute index _pathStart + i
+    private double[] _pathBand = [];   // model's own upper-minus-mean band
+    private long _pathStart = -1;
+    private long _fittedAt = -1;
+    private double _sxy, _sxx;         // decayed sums for the residual AR(1) factor
+    private double _previousResidual = double.NaN;
+
+    private readonly Queue<double>[] _errors;
+    private readonly double[][] _sortedScratch;
+    private readonly Dictionary<long, double[]> _issued = new();  // origin index -> point forecasts per lead
+    private DemandOutlook? _outlook;
+
+    /// <summary>Creates a forecaster for a series on a grid of <paramref name="step"/> ms, forecasting <paramref name="leads"/> steps ahead.</summary>
+    public DemandForecaster(long step, int leads, DemandForecasterOptions? options = null, AutoForecaster? model = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(leads, 1);
+        _step = step;
+        _leads = leads;
+        _options = options ?? new DemandForecasterOptions();
+        if (!(_options.Level >= 0.5 && _options.Level < 1)) throw new ArgumentOutOfRangeException(nameof(options), _options.Level, "the level must be in [0.5, 1)");
+        _model = model ?? ForecastModels.CreateAuto();
+        _refitSteps = (int)Math.Max(1, _options.RefitEvery.TotalMilliseconds / step);
+        _minHistory = (int)Math.Max(24, _options.MinHistory.TotalMilliseconds / step);
+        _errors = new Queue<double>[leads];
+        _sortedScratch = new double[leads][];
+        for (var i = 0; i < leads; i++) _errors[i] = new Queue<double>();
+    }
+
+    /// <summary>Grid step, ms.</summary>
+    public long Step => _step;
+
+    /// <summary>Steps forecast ahead.</summary>
+    public int Leads => _leads;
+
+    /// <summary>Values observed so far.</summary>
+    public long Count => _offset + _values.Count;
+
+    /// <summary>What the last fit chose (e.g. <c>mean of mstl-ets, snaive</c>), or null before the first fit.</summary>
+    public string? ModelDescription { get; private set; }
+
+    /// <summary>The forecast from the latest value, or null before there is enough history.</summary>
+    public DemandOutlook? Outlook => _outlook;
+
+    /// <summary>
+    /// Adds the value of the grid step starting at <paramref name="timestamp"/> (later than the last
+    /// one; skipped steps are filled by linear interpolation) and updates the forecast.
+    /// </summary>
+    public void Observe(long timestamp, double value)
+    {
+        if (!double.IsFinite(value)) return;
+        if (_lastTimestamp != long.MinValue)
+        {
+            if (timestamp <= _lastTimestamp) throw new ArgumentException($"timestamp {timestamp} is not after the last one ({_lastTimestamp})", nameof(timestamp));
+            var missing = (int)Math.Min(_options.MaxHistory, (timestamp - _lastTimestamp) / _step - 1);
+            var last = _values[^1];
+            for (var i = 1; i <= missing; i++) Append(last + (value - last) * i / (missing + 1.0));
+        }
+        Append(value);
+        _lastTimestamp = timestamp;
+
+        var n = Count;
+        if (_values.Count < _minHistory) { _outlook = null; return; }
+        if (_fittedAt < 0 || n - _fittedAt >= _refitSteps || n + _leads > _pathStart + _path.Length) Refit();
+        _outlook = Forecast(n);
+    }
+
+    private void Append(double value)
+    {
+        var index = Count;
+        ScoreIssued(index, value);
+        _values.Add(value);
+        UpdateResidualFactor(index, value);
+        if (_values.Count > 2 * _options.MaxHistory)
+        {
+            var drop = _values.Count - _options.MaxHistory;
+            _values.RemoveRange(0, drop);
+            _offset += drop;
+        }
+    }
+
+    private void ScoreIssued(long index, double actual)
+    {
+        for (var lead = 0; lead < _leads; lead++)
+        {
+            if (!_issued.TryGetValue(index - lead, out var forecast)) continue;
+            var scale = Scale(forecast[lead]);
+            var queue = _errors[lead];
+            queue.Enqueue((actual - forecast[lead]) / scale);
+            while (queue.Count > _options.ErrorWindow) queue.Dequeue();
+        }
+        _issued.Remove(index - _leads + 1);
+    }
+
+    private void UpdateResidualFactor(long index, double value)
+    {
+        if (index < _pathStart || index >= _pathStart + _path.Length) { _previousResidual = double.NaN; return; }
+        var residual = value - _path[index - _pathStart];
+        if (double.IsFinite(_previousResidual))
+        {
+            const double decay = 0.995;
+            _sxy = decay * _sxy + _previousResidual * residual;
+            _sxx = decay * _sxx + _previousResidual * _previousResidual;
+        }
+        _previousResidual = residual;
+    }
+
+    private void Refit()
+    {
+        var history = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_values);
+        if (history.Length > _options.MaxHistory) history = history[^_options.MaxHistory..];
+        var seasons = SeasonalityDetector.Detect(history, SeasonalityDetector.CandidatesFor(TimeSpan.FromMilliseconds(_step)));
+        var horizon = _refitSteps + _leads;
+        var outcome = _model.Run(history, horizon, seasons, [_options.Level]);
+        _path = outcome.Mean;
+        _pathBand = new double[horizon];
+        for (var h = 0; h < horizon; h++) _pathBand[h] = Math.Max(0, outcome.QuantileValues[0][h] - outcome.Mean[h]);
+        _pathStart = Count;
+        _fittedAt = Count;
+        _previousResidual = double.NaN;
+        ModelDescription = outcome.Description;
+    }
+
+    private DemandOutlook Forecast(long n)
+    {
+        // Residual of the latest value against the path, carried forward with factor phi per step.
+        var lastIndex = n - 1;
+        var residual = lastIndex >= _pathStart ? _values[^1] - _path[lastIndex - _pathStart] : 0;
+        var phi = _sxx > 0 ? Math.Clamp(_sxy / _sxx, 0, 1) : 0.5;
+        var mean = new double[_leads];
+        var upper = new double[_leads];
+        var carried = residual;
+        for (var lead = 0; lead < _leads; lead++)
+        {
+            carried *= phi;
+            var at = n + lead - _pathStart;
+            var m = _path[at] + carried;
+            mean[lead] = m;
+            var errors = _errors[lead];
+            double band;
+            if (errors.Count >= _options.MinErrors)
+            {
+                var sorted = _sortedScratch[lead] is { } s && s.Length == errors.Count ? s : _sortedScratch[lead] = new double[errors.Count];
+                errors.CopyTo(sorted, 0);
+                Array.Sort(sorted);
+                band = Scale(m) * ConformalLevel(sorted, _options.Level);
+            }
+            else
+            {
+                band = _pathBand[at];
+            }
+            upper[lead] = Math.Max(m, m + band);
+        }
+        _issued[n] = mean;
+        return new DemandOutlook(_lastTimestamp + _step, _step, mean, upper, _options.Level);
+    }
+
+    /// <summary>The empirical quantile at the finite-sample conformal level ⌈(n+1)τ⌉/n.</summary>
+    private static double ConformalLevel(double[] sorted, double level)
+    {
+        var rank = (int)Math.Ceiling((sorted.Length + 1) * level) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+
+    /// <summary>Errors are relative to the forecast level (demand noise grows with demand), floored at a tenth of the recent mean so near-zero forecasts do not blow them up.</summary>
+    private double Scale(double forecast)
+    {
+        var floor = Math.Max(1e-9, 0.1 * RecentMeanAbs());
+        return Math.Max(Math.Abs(forecast), floor);
+    }
+
+    private double _recentMean = double.NaN;
+    private long _recentMeanAt = -1;
+
+    private double RecentMeanAbs()
+    {
+        if (_recentMeanAt == Count) return _recentMean;
+        var take = Math.Min(_values.Count, 1000);
+        double sum = 0;
+        for (var i = _values.Count - take; i < _values.Count; i++) sum += Math.Abs(_values[i]);
+        _recentMeanAt = Count;
+        return _recentMean = take == 0 ? 0 : sum / take;
+    }
+}

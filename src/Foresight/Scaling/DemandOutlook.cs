@@ -1,0 +1,35 @@
+namespace Foresight.Scaling;
+
+/// <summary>
+/// Forecast demand over the coming grid steps: a point forecast and an upper quantile per step.
+/// Step i covers [<see cref="Start"/> + i·<see cref="Step"/>, <see cref="Start"/> + (i+1)·<see cref="Step"/>).
+/// </summary>
+/// <param name="Start">Start of the first forecast step, Unix ms.</param>
+/// <param name="Step">Grid step, ms.</param>
+/// <param name="Mean">Point forecast per step.</param>
+/// <param name="Upper">Upper quantile forecast per step (at least <paramref name="Mean"/>).</param>
+/// <param name="Level">Level of <paramref name="Upper"/> (e.g. 0.9).</param>
+public sealed record DemandOutlook(long Start, long Step, double[] Mean, double[] Upper, double Level)
+{
+    /// <summary>Index of the step holding <paramref name="time"/>, or -1 before the start.</summary>
+    public int IndexAt(long time) => time < Start ? -1 : (int)Math.Min(int.MaxValue, (time - Start) / Step);
+
+    /// <summary>
+    /// The largest upper and mean forecast over the steps that overlap [from, to]; NaN when none do.
+    /// A time before the first step counts as the first step (the forecast starts where the data end).
+    /// </summary>
+    public (double Upper, double Mean) PeakOver(long from, long to)
+    {
+        if (Mean.Length == 0) return (double.NaN, double.NaN);
+        var first = Math.Max(0, IndexAt(from));
+        var last = Math.Min(Mean.Length - 1, Math.Max(0, IndexAt(to)));
+        if (first > last) return (double.NaN, double.NaN);
+        double upper = double.NegativeInfinity, mean = double.NegativeInfinity;
+        for (var i = first; i <= last; i++)
+        {
+            upper = Math.Max(upper, Upper[i]);
+            mean = Math.Max(mean, Mean[i]);
+        }
+        return (upper, mean);
+    }
+}

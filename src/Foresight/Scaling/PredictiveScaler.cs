@@ -1,0 +1,187 @@
+using Foresight.Detection;
+
+namespace Foresight.Scaling;
+
+/// <summary>Settings of <see cref="PredictiveScaler"/>.</summary>
+public sealed class PredictiveScalerOptions
+{
+    /// <summary>How often the policy is asked to decide; part of the look-ahead (start-up delay plus this). Default 30 s.</summary>
+    public TimeSpan DecisionInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A scale-in uses the largest recommendation of this trailing window (as the HPA's downscale stabilization). Default 5 minutes.</summary>
+    public TimeSpan ScaleDownStabilization { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>No scale-in for this long after a scale-out. Default 5 minutes.</summary>
+    public TimeSpan ScaleInCooldown { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest share of the replicas one scale-in may remove (0..1). Default 0.5.</summary>
+    public double MaxScaleInFraction { get; set; } = 0.5;
+
+    /// <summary>
+    /// Headroom over the observed demand when there is no forecast yet, and for an emergency
+    /// scale-out on a burst the forecast did not expect (demand × (1 + headroom)). Default 0.3.
+    /// </summary>
+    public double ReactiveHeadroom { get; set; } = 0.3;
+
+    /// <summary>Usage below this share of the request suggests smaller requests. Default 0.5.</summary>
+    public double LowRequestUsage { get; set; } = 0.5;
+
+    /// <summary>Usage above this share of the request suggests larger requests. Default 0.95.</summary>
+    public double HighRequestUsage { get; set; } = 0.95;
+
+    /// <summary>Share of the request a suggested request puts the observed usage at. Default 0.7.</summary>
+    public double RequestTargetUsage { get; set; } = 0.7;
+}
+
+/// <summary>Per-replica resource request and observed usage, for the vertical hint.</summary>
+/// <param name="Request">Requested amount per replica (e.g. CPU cores).</param>
+/// <param name="Usage">A high percentile of per-replica usage, same unit.</param>
+public sealed record ReplicaUsage(double Request, double Usage);
+
+/// <summary>What the policy knows when it decides.</summary>
+/// <param name="Now">Decision time, Unix ms.</param>
+/// <param name="CurrentReplicas">Replicas running or starting now.</param>
+/// <param name="Demand">Latest observed demand (NaN when unknown).</param>
+/// <param name="Outlook">Forecast of the coming steps, or null while there is none.</param>
+/// <param name="Anomalous">True while the demand series is in an open anomaly.</param>
+/// <param name="Usage">Per-replica request and usage, when known.</param>
+public sealed record ScalingInput(long Now, int CurrentReplicas, double Demand, DemandOutlook? Outlook,
+    bool Anomalous = false, ReplicaUsage? Usage = null);
+
+/// <summary>
+/// The predictive scaling policy. Replicas follow an upper quantile of the demand forecast over
+/// the look-ahead that a decision controls — from now until a replica asked for at the next
+/// decision would be ready (start-up delay plus decision interval) — so capacity is in place
+/// before a forecast rise rather than after it. The observed demand stays as a floor (the
+/// real-time safety net that Crane's Effective HPA also keeps), and a burst above the forecast's
+/// upper band, or demand during an anomaly, triggers an emergency scale-out with reactive headroom.
+/// Scale-in is damped as the Kubernetes HPA damps it: the largest recommendation of a
+/// stabilization window, a cooldown after scale-out and a limit on the share removed at once.
+/// </summary>
+/// <remarks>One instance per workload: it keeps the recent recommendations and the last scale-out time.</remarks>
+public sealed class PredictiveScaler
+{
+    private readonly CapacityModel _capacity;
+    private readonly PredictiveScalerOptions _options;
+    private readonly Queue<(long Time, int Replicas)> _recent = new();
+    private long _lastScaleOut = long.MinValue;
+
+    /// <summary>Creates the policy for one workload.</summary>
+    public PredictiveScaler(CapacityModel capacity, PredictiveScalerOptions? options = null)
+    {
+        if (capacity.Validate() is { } problem) throw new ArgumentException(problem, nameof(capacity));
+        _capacity = capacity;
+        _options = options ?? new PredictiveScalerOptions();
+    }
+
+    /// <summary>The workload's capacity model.</summary>
+    public CapacityModel Capacity => _capacity;
+
+    /// <summary>The look-ahead a decision covers: start-up delay plus decision interval.</summary>
+    public TimeSpan LookAhead => _capacity.StartupDelay + _options.DecisionInterval;
+
+    /// <summary>Decides the replica count for <paramref name="input"/>.</summary>
+    public ScalingDecision Decide(ScalingInput input)
+    {
+        var cap = _capacity;
+        var current = input.CurrentReplicas;
+        var demand = input.Demand;
+        var hasDemand = double.IsFinite(demand);
+        var reactive = hasDemand ? cap.ReplicasFor(demand) : Math.Max(current, cap.MinReplicas);
+
+        var lookAhead = LookAhead;
+        double peakUpper = double.NaN, peakMean = double.NaN;
+        var outlook = input.Outlook;
+        if (outlook is not null) (peakUpper, peakMean) = outlook.PeakOver(input.Now, input.Now + (long)lookAhead.TotalMilliseconds);
+        var hasForecast = double.IsFinite(peakUpper);
+        var planned = hasForecast ? cap.ReplicasFor(peakUpper) : hasDemand ? cap.ReplicasFor(demand * (1 + _options.ReactiveHeadroom)) : reactive;
+
+        // An unforecast burst: demand already above the upper band of the step it falls in.
+        var nowUpper = hasForecast ? outlook!.Upper[Math.Clamp(outlook.IndexAt(input.Now), 0, outlook.Upper.Length - 1)] : double.NaN;
+        var burst = hasForecast && hasDemand && demand > nowUpper;
+        var emergency = (burst || (input.Anomalous && hasDemand)) ? cap.ReplicasFor(demand * (1 + _options.ReactiveHeadroom)) : 0;
+
+        var raw = Math.Max(Math.Max(reactive, planned), emergency);
+        var desired = Stabilize(input.Now, raw, current);
+        desired = Math.Clamp(desired, cap.MinReplicas, cap.MaxReplicas);
+        if (desired > current) _lastScaleOut = input.Now;
+
+        var action = Classify(desired, current, reactive, planned, emergency);
+        var confidence = Confidence(desired, hasForecast, peakUpper, peakMean, outlook?.Level ?? double.NaN);
+        var reason = Explain(action, desired, current, demand, peakUpper, outlook?.Level ?? double.NaN, lookAhead, burst, input.Anomalous, hasForecast);
+        return new ScalingDecision(desired, current, action, confidence, reason, demand, peakUpper, lookAhead, VerticalHintFor(input.Usage));
+    }
+
+    private int Stabilize(long now, int raw, int current)
+    {
+        var window = (long)_options.ScaleDownStabilization.TotalMilliseconds;
+        _recent.Enqueue((now, raw));
+        while (_recent.Count > 0 && _recent.Peek().Time < now - window) _recent.Dequeue();
+        if (raw >= current) return raw;
+        if (now - _lastScaleOut < (long)_options.ScaleInCooldown.TotalMilliseconds) return current;
+        var stabilized = raw;
+        foreach (var (_, r) in _recent) stabilized = Math.Max(stabilized, r);
+        var floor = current - Math.Max(1, (int)Math.Floor(current * _options.MaxScaleInFraction));
+        return Math.Min(current, Math.Max(stabilized, floor));
+    }
+
+    private static ScalingAction Classify(int desired, int current, int reactive, int planned, int emergency)
+    {
+        if (desired == current) return ScalingAction.Maintain;
+        if (desired > current)
+        {
+            if (current == 0) return ScalingAction.ScaleFromZero;
+            if (emergency >= desired && emergency > Math.Max(reactive, planned)) return ScalingAction.EmergencyScaleOut;
+            return planned > reactive ? ScalingAction.PreWarm : ScalingAction.ScaleOut;
+        }
+        return desired == 0 ? ScalingAction.ScaleToZero : ScalingAction.ScaleIn;
+    }
+
+    /// <summary>P(peak demand ≤ desired capacity) under a normal approximation of the forecast peak.</summary>
+    private double Confidence(int desired, bool hasForecast, double upper, double mean, double level)
+    {
+        if (!hasForecast) return 0.5;
+        var capacity = desired * _capacity.ReplicaCapacity;
+        var z = NormalTail.InverseStandardCdf(Math.Clamp(level, 0.5 + 1e-9, 1 - 1e-9));
+        var sigma = (upper - mean) / Math.Max(z, 1e-9);
+        if (!(sigma > 1e-12)) return capacity >= mean ? 1 : 0;
+        return Math.Clamp(NormalTail.StandardCdf((capacity - mean) / sigma), 0, 1);
+    }
+
+    private string Explain(ScalingAction action, int desired, int current, double demand, double peakUpper, double level, TimeSpan lookAhead,
+        bool burst, bool anomalous, bool hasForecast)
+    {
+        var perReplica = _capacity.ReplicaCapacity;
+        var ahead = Format(lookAhead);
+        var forecast = hasForecast ? $"the p{level * 100:0} forecast peaks at {peakUpper:0.##} within {ahead}" : "there is no forecast yet";
+        return action switch
+        {
+            ScalingAction.EmergencyScaleOut when burst => $"demand {demand:0.##} is above the forecast's upper band; scaling out with {_options.ReactiveHeadroom:P0} headroom to {desired} replicas at once",
+            ScalingAction.EmergencyScaleOut => $"demand {demand:0.##} during an anomaly; scaling out with {_options.ReactiveHeadroom:P0} headroom to {desired} replicas",
+            ScalingAction.PreWarm => $"{forecast}, which needs {desired} replicas at {perReplica:0.##} each; starting them now so they are ready in time (demand now {demand:0.##})",
+            ScalingAction.ScaleOut => $"demand {demand:0.##} needs {desired} replicas at {perReplica:0.##} each; {forecast}",
+            ScalingAction.ScaleIn => $"{forecast}, which {desired} replicas serve; removing {current - desired}",
+            ScalingAction.ScaleToZero => $"no demand now and none forecast within {ahead}; scaling to zero",
+            ScalingAction.ScaleFromZero => $"demand {demand:0.##} on a workload at zero; starting {desired} replicas",
+            _ when anomalous => $"demand {demand:0.##} during an anomaly is served by {current} replicas; {forecast}",
+            _ => $"{current} replicas serve the demand ({demand:0.##} now; {forecast})",
+        };
+    }
+
+    private VerticalHint? VerticalHintFor(ReplicaUsage? usage)
+    {
+        if (usage is null || !(usage.Request > 0) || !double.IsFinite(usage.Usage) || usage.Usage < 0) return null;
+        var share = usage.Usage / usage.Request;
+        var suggested = usage.Usage / _options.RequestTargetUsage;
+        if (share < _options.LowRequestUsage)
+            return new VerticalHint(VerticalHintKind.RequestsTooHigh, usage.Request, usage.Usage, suggested,
+                $"replicas use {share:P0} of their request ({usage.Usage:0.###} of {usage.Request:0.###}); a request near {suggested:0.###} would fit the usage");
+        if (share > _options.HighRequestUsage)
+            return new VerticalHint(VerticalHintKind.RequestsTooLow, usage.Request, usage.Usage, suggested,
+                $"replicas use {share:P0} of their request ({usage.Usage:0.###} of {usage.Request:0.###}); raise it to about {suggested:0.###} to avoid throttling");
+        return null;
+    }
+
+    private static string Format(TimeSpan span) =>
+        span.TotalHours >= 1 ? $"{span.TotalHours:0.#} h" : span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#} min" : $"{span.TotalSeconds:0} s";
+}
