@@ -15,6 +15,7 @@ internal static class EvalCommand
         var eval = new Command("eval", "Measure a capability on a public benchmark");
         eval.Subcommands.Add(CreateForecast());
         eval.Subcommands.Add(EvalNabCommand.Create());
+        eval.Subcommands.Add(EvalScalingCommand.Create());
         return eval;
     }
 

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Foresight.Ingestion;
+using Foresight.Scaling.Evaluation;
+using Spectre.Console;
+
+namespace Foresight.Cli.Commands;
+
+/// <summary><c>foresight eval scaling</c>: replays a demand trace against the Kubernetes HPA, the predictive policy, static peak provisioning and the oracle.</summary>
+internal static class EvalScalingCommand
+{
+    internal static Command Create()
+    {
+        var trace = new Option<FileInfo>("--trace") { Description = "Demand trace: a timestamp,value CSV (the NAB format), replayed at its own step", Required = true };
+        var peakReplicas = new Option<int>("--peak-replicas") { Description = "Replicas that serve the trace's peak: capacity per replica = peak / this", DefaultValueFactory = _ => 20 };
+        var startup = new Option<double>("--startup-seconds") { Description = "Seconds from asking for a replica until it serves", DefaultValueFactory = _ => 600 };
+        var hpaTarget = new Option<double>("--hpa-target") { Description = "The HPA's target demand per replica, as a share of its capacity", DefaultValueFactory = _ => 0.7 };
+        var price = new Option<double>("--price") { Description = "Price of one replica-hour, for the cost column", DefaultValueFactory = _ => 0.10 };
+        var plot = new Option<FileInfo?>("--plot") { Description = "Write an SVG of demand against each policy's ready capacity" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
+
+        var command = new Command("scaling", "Replay a demand trace: Kubernetes HPA vs predictive scaling vs static peak vs oracle")
+            { trace, peakReplicas, startup, hpaTarget, price, plot, json };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(trace)!;
+            if (!path.Exists) return Fail($"--trace: {path.FullName} does not exist");
+            if (!CsvImport.TryReadSeries(path.FullName, out var points, out var readError)) return Fail(readError);
+            var options = new ScalingEvaluationOptions
+            {
+                PeakReplicas = parse.GetValue(peakReplicas),
+                StartupDelay = TimeSpan.FromSeconds(parse.GetValue(startup)),
+                HpaTarget = parse.GetValue(hpaTarget),
+                PricePerReplicaHour = parse.GetValue(price),
+            };
+            if (options.Validate() is { } problem) return Fail(problem);
+
+            var clock = Stopwatch.StartNew();
+            var report = ScalingEvaluation.Run(points, options, stage => Console.Error.WriteLine($"replaying {path.Name}: {stage} ({clock.Elapsed.TotalSeconds:0.0} s)"));
+            if (report is null) return Fail($"{path.Name}: the trace needs at least two points and a positive peak");
+            var plotPath = parse.GetValue(plot);
+            if (plotPath is not null) File.WriteAllText(plotPath.FullName, ScalingPlot.Svg(report, path.Name));
+
+            if (parse.GetValue(json))
+            {
+                var payload = new
+                {
+                    trace = path.Name,
+                    stepSeconds = report.Step / 1000.0,
+                    steps = report.Demand.Length,
+                    replicaCapacity = report.ReplicaCapacity,
+                    predictiveModel = report.PredictiveModel,
+                    policies = report.Policies.Select(p => new
+                    {
+                        name = p.Name,
+                        underProvisionedSteps = p.UnderProvisionedSteps,
+                        underProvisionedMinutes = p.UnderProvisionedMinutes,
+                        unservedShare = p.UnservedShare,
+                        replicaHours = p.ReplicaHours,
+                        cost = p.Cost,
+                        meanUtilization = p.MeanUtilization,
+                        scalingActions = p.ScalingActions,
+                    }),
+                };
+                Console.WriteLine(JsonSerializer.Serialize(payload));
+                return 0;
+            }
+
+            var table = new Table().AddColumns("policy", "under-provisioned steps", "under-provisioned min", "unserved demand", "replica-hours", "cost", "mean utilization", "scaling actions");
+            foreach (var p in report.Policies)
+            {
+                table.AddRow(p.Name, p.UnderProvisionedSteps.ToString(CultureInfo.InvariantCulture), p.UnderProvisionedMinutes.ToString("0", CultureInfo.InvariantCulture),
+                    p.UnservedShare.ToString("0.000%", CultureInfo.InvariantCulture), p.ReplicaHours.ToString("0", CultureInfo.InvariantCulture),
+                    p.Cost.ToString("0.00", CultureInfo.InvariantCulture), p.MeanUtilization.ToString("0.0%", CultureInfo.InvariantCulture),
+                    p.ScalingActions.ToString(CultureInfo.InvariantCulture));
+            }
+            AnsiConsole.Write(table);
+            var hpa = report.Policies[0];
+            var predictive = report.Policies[1];
+            var oracle = report.Policies[3];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{path.Name}: {report.Demand.Length} steps of {report.Step / 60000.0:0.##} min, {report.ReplicaCapacity:0.###} per replica; predictive vs hpa: " +
+                $"{Reduction(predictive.UnderProvisionedMinutes, hpa.UnderProvisionedMinutes)} under-provisioned minutes, replica-hours x{predictive.ReplicaHours / hpa.ReplicaHours:0.000} of hpa and x{predictive.ReplicaHours / oracle.ReplicaHours:0.000} of the oracle"));
+            if (report.PredictiveModel is not null) Console.WriteLine($"predictive forecaster (last fit): {report.PredictiveModel}");
+            if (plotPath is not null) Console.WriteLine($"plot written to {plotPath.FullName}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Reduction(double value, double baseline) =>
+        baseline > 0 ? (1 - value / baseline).ToString("0.0%", CultureInfo.InvariantCulture) + " fewer" : "n/a (the baseline has none)";
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"foresight eval scaling: {message}");
+        return 2;
+    }
+}

@@ -1,0 +1,179 @@
+using Foresight.Forecasting;
+using Foresight.Series;
+
+namespace Foresight.Scaling.Evaluation;
+
+/// <summary>Settings of a trace replay (<c>foresight eval scaling</c>).</summary>
+public sealed class ScalingEvaluationOptions
+{
+    /// <summary>Replicas that serve the trace's peak at full capacity: capacity per replica = peak / this. Default 20.</summary>
+    public int PeakReplicas { get; set; } = 20;
+
+    /// <summary>Time from asking for a replica to its serving. Default 600 s.</summary>
+    public TimeSpan StartupDelay { get; set; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>The HPA's target: average demand per replica as a share of a replica's capacity. Default 0.7.</summary>
+    public double HpaTarget { get; set; } = 0.7;
+
+    /// <summary>Controller tick: the HPA's sync period, also the predictive policy's decision interval. Default 15 s.</summary>
+    public TimeSpan Tick { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Price of a replica-hour for the cost column. Default 0.10.</summary>
+    public double PricePerReplicaHour { get; set; } = 0.10;
+
+    /// <summary>Fewest replicas for every policy. Default 1.</summary>
+    public int MinReplicas { get; set; } = 1;
+
+    /// <summary>Most replicas the HPA and the predictive policy may run, as a multiple of <see cref="PeakReplicas"/>. Default 3.</summary>
+    public int MaxReplicasFactor { get; set; } = 3;
+
+    /// <summary>Settings of the predictive policy's forecaster.</summary>
+    public DemandForecasterOptions Forecaster { get; set; } = new();
+
+    /// <summary>Settings of the predictive policy (its decision interval is the tick).</summary>
+    public PredictiveScalerOptions Scaler { get; set; } = new();
+
+    /// <summary>The first problem with the settings, or null.</summary>
+    public string? Validate()
+    {
+        if (PeakReplicas < 1) return $"peak replicas must be at least 1 (got {PeakReplicas})";
+        if (StartupDelay < TimeSpan.Zero) return $"start-up delay must not be negative (got {StartupDelay.TotalSeconds} s)";
+        if (!(HpaTarget > 0 && HpaTarget <= 1)) return $"the HPA target must be in (0, 1] (got {HpaTarget})";
+        if (Tick <= TimeSpan.Zero) return "the tick must be positive";
+        if (!(PricePerReplicaHour >= 0)) return $"price per replica-hour must be 0 or more (got {PricePerReplicaHour})";
+        return null;
+    }
+}
+
+/// <summary>The replay of one trace: its shape and every policy's outcome.</summary>
+/// <param name="Step">Trace step, ms.</param>
+/// <param name="Timestamps">Start of each step.</param>
+/// <param name="Demand">Demand per step.</param>
+/// <param name="ReplicaCapacity">Demand one replica serves (peak / peak replicas).</param>
+/// <param name="Policies">Outcomes, in the order hpa, predictive, static-peak, oracle.</param>
+/// <param name="PredictiveModel">What the predictive policy's forecaster last chose.</param>
+public sealed record ScalingReport(long Step, long[] Timestamps, double[] Demand, double ReplicaCapacity,
+    IReadOnlyList<PolicyOutcome> Policies, string? PredictiveModel);
+
+/// <summary>
+/// The evaluation behind <c>foresight eval scaling</c>: replays a demand trace at its own step
+/// against the Kubernetes HPA, the predictive policy, static provisioning for the peak and the
+/// perfect-foresight oracle (<see cref="ScalingReplay"/> explains the simulated world).
+/// </summary>
+public static class ScalingEvaluation
+{
+    /// <summary>Replays <paramref name="trace"/> (one point per step; gaps are interpolated); null when it has fewer than two points or no positive value.</summary>
+    public static ScalingReport? Run(IReadOnlyList<Point> trace, ScalingEvaluationOptions options, Action<string>? progress = null)
+    {
+        if (options.Validate() is { } problem) throw new ArgumentException(problem, nameof(options));
+        if (trace.Count < 2) return null;
+        var step = RegularSeries.MedianSpacing(trace);
+        var grid = RegularSeries.From(trace, step);
+        if (grid is null) return null;
+        var demand = grid.Values;
+        var timestamps = new long[demand.Length];
+        for (var i = 0; i < demand.Length; i++) timestamps[i] = grid.TimeAt(i);
+        var peak = demand.Max();
+        if (!(peak > 0)) return null;
+
+        var capacity = peak / options.PeakReplicas;
+        var startup = (long)options.StartupDelay.TotalMilliseconds;
+        var tick = Math.Min((long)options.Tick.TotalMilliseconds, step);
+        var maxReplicas = options.PeakReplicas * Math.Max(1, options.MaxReplicasFactor);
+        var hpaStart = Math.Max(options.MinReplicas, (int)Math.Ceiling(demand[0] / (capacity * options.HpaTarget)));
+
+        Experiment.Apply(options);
+        var results = new List<PolicyOutcome>();
+        progress?.Invoke("hpa");
+        var hpa = new TemporaryHpa(capacity * options.HpaTarget, options.MinReplicas, maxReplicas);
+        results.Add(ScalingReplay.Run(hpa, timestamps, demand, step, capacity, hpaStart, startup, tick, options.PricePerReplicaHour));
+
+        progress?.Invoke("predictive");
+        var predictive = new PredictiveReplayPolicy(timestamps, demand, step, tick, new CapacityModel
+        {
+            ReplicaCapacity = capacity,
+            StartupDelay = options.StartupDelay,
+            MinReplicas = options.MinReplicas,
+            MaxReplicas = maxReplicas,
+            PricePerReplicaHour = options.PricePerReplicaHour,
+        }, options);
+        results.Add(ScalingReplay.Run(predictive, timestamps, demand, step, capacity, hpaStart, startup, tick, options.PricePerReplicaHour));
+
+        var peakReplicas = Math.Max(options.MinReplicas, (int)Math.Ceiling(peak / capacity - 1e-9));
+        results.Add(ScalingReplay.Run(new StaticPolicy("static-peak", peakReplicas), timestamps, demand, step, capacity, peakReplicas, startup, tick, options.PricePerReplicaHour));
+
+        progress?.Invoke("oracle");
+        var oracle = new OraclePolicy(timestamps, demand, step, capacity, options.MinReplicas, startup, tick);
+        results.Add(ScalingReplay.Run(oracle, timestamps, demand, step, capacity, oracle.Initial, startup, tick, options.PricePerReplicaHour));
+        return new ScalingReport(step, timestamps, demand, capacity, results, predictive.ModelDescription);
+    }
+
+    internal static class Experiment
+    {
+        public static void Apply(ScalingEvaluationOptions o)
+        {
+            double? Get(string n) => Environment.GetEnvironmentVariable(n) is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+            if (Get("FS_LEVEL") is { } l) o.Forecaster.Level = l;
+            if (Get("FS_REFIT") is { } r) o.Forecaster.RefitEvery = TimeSpan.FromHours(r);
+            if (Get("FS_HIST") is { } h) o.Forecaster.MaxHistory = (int)h;
+            if (Get("FS_STAB") is { } st) o.Scaler.ScaleDownStabilization = TimeSpan.FromSeconds(st);
+            if (Get("FS_COOL") is { } c) o.Scaler.ScaleInCooldown = TimeSpan.FromSeconds(c);
+            if (Get("FS_HEAD") is { } hd) o.Scaler.ReactiveHeadroom = hd;
+            if (Get("FS_ERRWIN") is { } ew) o.Forecaster.ErrorWindow = (int)ew;
+        }
+    }
+
+    private sealed class StaticPolicy(string name, int replicas) : IReplayPolicy
+    {
+        public string Name => name;
+        public int Decide(in ReplayTick tick) => replicas;
+    }
+
+    /// <summary>The predictive policy in the replay: the forecaster observes each step as it completes.</summary>
+    private sealed class PredictiveReplayPolicy : IReplayPolicy
+    {
+        private readonly long[] _timestamps;
+        private readonly double[] _demand;
+        private readonly DemandForecaster _forecaster;
+        private readonly PredictiveScaler _scaler;
+
+        public PredictiveReplayPolicy(long[] timestamps, double[] demand, long step, long tick, CapacityModel capacity, ScalingEvaluationOptions options)
+        {
+            _timestamps = timestamps;
+            _demand = demand;
+            var leads = (int)((capacity.StartupDelay.TotalMilliseconds + step) / step) + 1;
+            _forecaster = new DemandForecaster(step, leads, options.Forecaster);
+            var scalerOptions = options.Scaler;
+            scalerOptions.DecisionInterval = TimeSpan.FromMilliseconds(tick);
+            _scaler = new PredictiveScaler(capacity, scalerOptions);
+        }
+
+        public string Name => "predictive";
+
+        public string? ModelDescription => _forecaster.ModelDescription;
+
+        public int Decide(in ReplayTick tick)
+        {
+            if (tick.NewStep && tick.StepIndex > 0) _forecaster.Observe(_timestamps[tick.StepIndex - 1], _demand[tick.StepIndex - 1]);
+            return _scaler.Decide(new ScalingInput(tick.Now, tick.Replicas, tick.ObservedDemand, _forecaster.Outlook)).Desired;
+        }
+    }
+
+    /// <summary>Stand-in until the faithful HPA lands.</summary>
+    private sealed class TemporaryHpa(double target, int min, int max) : IReplayPolicy
+    {
+        private readonly Queue<(long, int)> _recs = new();
+        public string Name => "hpa";
+        public int Decide(in ReplayTick tick)
+        {
+            var current = tick.Replicas;
+            var ratio = tick.ObservedDemand / (target * current);
+            var proposal = Math.Abs(ratio - 1) <= 0.1 ? current : (int)Math.Ceiling(tick.ObservedDemand / target);
+            proposal = Math.Clamp(proposal, min, max);
+            _recs.Enqueue((tick.Now, proposal));
+            while (_recs.Peek().Item1 < tick.Now - 300_000) _recs.Dequeue();
+            var down = _recs.Max(r => r.Item2);
+            return proposal >= current ? Math.Min(proposal, Math.Max(current * 2, current + 4)) : Math.Min(current, down);
+        }
+    }
+}
