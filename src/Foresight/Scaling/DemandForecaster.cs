@@ -55,7 +55,7 @@ public sealed class DemandForecaster
 
     private readonly Queue<double>[] _errors;
     private readonly double[][] _sortedScratch;
-    private readonly Dictionary<long, double[]> _issued = new();  // origin index -> point forecasts per lead
+    private readonly Dictionary<long, (double[] Mean, double[] Scale)> _issued = new();  // origin index -> point forecasts and error scales per lead
     private DemandOutlook? _outlook;
 
     /// <summary>Creates a forecaster for a series on a grid of <paramref name="step"/> ms, forecasting <paramref name="leads"/> steps ahead.</summary>
@@ -67,13 +67,21 @@ public sealed class DemandForecaster
         _leads = leads;
         _options = options ?? new DemandForecasterOptions();
         if (!(_options.Level >= 0.5 && _options.Level < 1)) throw new ArgumentOutOfRangeException(nameof(options), _options.Level, "the level must be in [0.5, 1)");
-        _model = model ?? ForecastModels.CreateAuto();
+        _model = model ?? CreateModel();
         _refitSteps = (int)Math.Max(1, _options.RefitEvery.TotalMilliseconds / step);
         _minHistory = (int)Math.Max(24, _options.MinHistory.TotalMilliseconds / step);
         _errors = new Queue<double>[leads];
         _sortedScratch = new double[leads][];
         for (var i = 0; i < leads; i++) _errors[i] = new Queue<double>();
     }
+
+    /// <summary>
+    /// The automatic forecaster over the forecasting capability's seasonal candidates plus
+    /// non-seasonal AutoETS, which wins the cross-validation on demand that is mostly noise
+    /// (where a seasonal profile estimated from a few noisy cycles only adds noise).
+    /// </summary>
+    public static AutoForecaster CreateModel() =>
+        new([.. ForecastModels.CreateAuto().Candidates, new AutoEts { AllowUndampedTrend = false, MaxSeasonalPeriod = 0 }], new AutoForecasterOptions { Name = "scaling" });
 
     /// <summary>Grid step, ms.</summary>
     public long Step => _step;
@@ -116,6 +124,8 @@ public sealed class DemandForecaster
     private void Append(double value)
     {
         var index = Count;
+        var alpha = 1 - Math.Pow(0.5, 1.0 / Math.Max(3.0, 3_600_000.0 / _step));   // half-life one hour, at least 3 steps
+        _level = double.IsNaN(_level) ? Math.Abs(value) : _level + alpha * (Math.Abs(value) - _level);
         ScoreIssued(index, value);
         _values.Add(value);
         UpdateResidualFactor(index, value);
@@ -132,9 +142,8 @@ public sealed class DemandForecaster
         for (var lead = 0; lead < _leads; lead++)
         {
             if (!_issued.TryGetValue(index - lead, out var forecast)) continue;
-            var scale = Scale(forecast[lead]);
             var queue = _errors[lead];
-            queue.Enqueue((actual - forecast[lead]) / scale);
+            queue.Enqueue((actual - forecast.Mean[lead]) / forecast.Scale[lead]);
             while (queue.Count > _options.ErrorWindow) queue.Dequeue();
         }
         _issued.Remove(index - _leads + 1);
@@ -177,6 +186,7 @@ public sealed class DemandForecaster
         var phi = _sxx > 0 ? Math.Clamp(_sxy / _sxx, 0, 1) : 0.5;
         var mean = new double[_leads];
         var upper = new double[_leads];
+        var scales = new double[_leads];
         var carried = residual;
         for (var lead = 0; lead < _leads; lead++)
         {
@@ -184,6 +194,7 @@ public sealed class DemandForecaster
             var at = n + lead - _pathStart;
             var m = _path[at] + carried;
             mean[lead] = m;
+            scales[lead] = Scale(_level);
             var errors = _errors[lead];
             double band;
             if (errors.Count >= _options.MinErrors)
@@ -191,7 +202,7 @@ public sealed class DemandForecaster
                 var sorted = _sortedScratch[lead] is { } s && s.Length == errors.Count ? s : _sortedScratch[lead] = new double[errors.Count];
                 errors.CopyTo(sorted, 0);
                 Array.Sort(sorted);
-                band = Scale(m) * ConformalLevel(sorted, _options.Level);
+                band = scales[lead] * ConformalLevel(sorted, _options.Level);
             }
             else
             {
@@ -199,8 +210,14 @@ public sealed class DemandForecaster
             }
             upper[lead] = Math.Max(m, m + band);
         }
-        _issued[n] = mean;
-        return new DemandOutlook(_lastTimestamp + _step, _step, mean, upper, _options.Level);
+        _issued[n] = (mean, scales);
+        var surprise = double.NaN;
+        if (_outlook is { } previous && previous.Start == _lastTimestamp)
+        {
+            var width = previous.Upper[0] - previous.Mean[0];
+            surprise = (_values[^1] - previous.Mean[0]) / Math.Max(width, 1e-9 * Math.Max(1, Math.Abs(previous.Mean[0])));
+        }
+        return new DemandOutlook(_lastTimestamp + _step, _step, mean, upper, _options.Level, surprise);
     }
 
     /// <summary>The empirical quantile at the finite-sample conformal level ⌈(n+1)τ⌉/n.</summary>
@@ -210,13 +227,18 @@ public sealed class DemandForecaster
         return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }
 
-    /// <summary>Errors are relative to the forecast level (demand noise grows with demand), floored at a tenth of the recent mean so near-zero forecasts do not blow them up.</summary>
-    private double Scale(double forecast)
+    /// <summary>
+    /// Errors are relative to the local level of demand (noise grows with demand): an exponentially
+    /// weighted mean with a one-hour half-life, which is smooth even when single values are not,
+    /// floored at a tenth of the recent mean so near-zero levels do not blow the errors up.
+    /// </summary>
+    private double Scale(double level)
     {
         var floor = Math.Max(1e-9, 0.1 * RecentMeanAbs());
-        return Math.Max(Math.Abs(forecast), floor);
+        return Math.Max(Math.Abs(level), floor);
     }
 
+    private double _level = double.NaN;
     private double _recentMean = double.NaN;
     private long _recentMeanAt = -1;
 

@@ -9,7 +9,9 @@ namespace Foresight.Scaling;
 /// <param name="Mean">Point forecast per step.</param>
 /// <param name="Upper">Upper quantile forecast per step (at least <paramref name="Mean"/>).</param>
 /// <param name="Level">Level of <paramref name="Upper"/> (e.g. 0.9).</param>
-public sealed record DemandOutlook(long Start, long Step, double[] Mean, double[] Upper, double Level)
+/// <param name="Surprise">How far the latest value was above its own one-step-ahead forecast, in widths of
+/// that forecast's upper band ((y − mean) / (upper − mean)): 1 is the band's edge; NaN when there was no forecast.</param>
+public sealed record DemandOutlook(long Start, long Step, double[] Mean, double[] Upper, double Level, double Surprise = double.NaN)
 {
     /// <summary>Index of the step holding <paramref name="time"/>, or -1 before the start.</summary>
     public int IndexAt(long time) => time < Start ? -1 : (int)Math.Min(int.MaxValue, (time - Start) / Step);

