@@ -15,6 +15,14 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
 {
     private static readonly long StepMs = (long)DemoFleet.Interval.TotalMilliseconds;
 
+    /// <summary>
+    /// A workload per demo service, named after it, following its request rate
+    /// (<c>http_requests_per_second{service="NAME",env="demo"}</c>) with <see cref="DemoFleet.CapacityModelFor"/>.
+    /// </summary>
+    public static IEnumerable<Scaling.WorkloadSpec> Workloads() =>
+        DemoFleet.Services.Select(s => new Scaling.WorkloadSpec(s.Name, $"http_requests_per_second{{service=\"{s.Name}\",env=\"demo\"}}",
+            DemoFleet.CapacityModelFor(s)));
+
     /// <summary>Set once the backfill is stored.</summary>
     public TaskCompletionSource BackfillDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
