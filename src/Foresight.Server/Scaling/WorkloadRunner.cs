@@ -101,7 +101,14 @@ internal sealed class WorkloadRunner : IAsyncDisposable
     /// <summary>Asks the loop for a pass now (new data, a finished backfill).</summary>
     public void Wake()
     {
-        if (_wake.CurrentCount == 0) _wake.Release();
+        try
+        {
+            if (_wake.CurrentCount == 0) _wake.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Removed or replaced meanwhile: nothing to wake.
+        }
     }
 
     public void Start(CancellationToken stopping)

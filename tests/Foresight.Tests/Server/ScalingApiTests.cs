@@ -162,6 +162,35 @@ public sealed class ScalingApiTests
     }
 
     [Fact]
+    public async Task Request_and_usage_series_give_the_decision_a_request_size_hint()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Detection.Enabled = false);
+        var decided = new TaskCompletionSource<WorkloadDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Server.Services<ScalingService>().Decided += d => decided.TrySetResult(d);
+        using var http = server.Client();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        // Pods request 2 cores and use about 0.4: the hint is to lower the request.
+        var usage = string.Join(",", Enumerable.Range(0, 40).Select(i => $"[{now - 600_000 + i * 15_000},{0.3 + 0.1 * (i % 3)}]"));
+        var batch = $$"""
+            {"series":[
+              {"metric":"cpu_request_cores","labels":{"app":"api","pod":"a"},"points":[[{{now - 10_000}},2]]},
+              {"metric":"cpu_request_cores","labels":{"app":"api","pod":"b"},"points":[[{{now - 10_000}},2]]},
+              {"metric":"cpu_usage_cores","labels":{"app":"api","pod":"a"},"points":[{{usage}}]}]}
+            """;
+        (await http.PostAsync("/api/v1/ingest", Json(batch))).EnsureSuccessStatusCode();
+        (await http.PutAsync("/api/v1/workloads/api", Json("""
+            {"series":"cpu_usage_cores{app=\"api\"}","replicaCapacity":0.7,"request":"cpu_request_cores{app=\"api\"}","usage":"cpu_usage_cores{app=\"api\"}"}
+            """))).StatusCode.Should().Be(HttpStatusCode.Created);
+        var decision = await decided.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        decision.Decision.Vertical.Should().NotBeNull();
+        decision.Decision.Vertical!.Kind.Should().Be(Foresight.Scaling.VerticalHintKind.RequestsTooHigh);
+        decision.Decision.Vertical.Request.Should().Be(2);
+        decision.Decision.Vertical.Usage.Should().BeApproximately(0.5, 1e-9, "the 95th percentile of the last hour's usage");
+        var body = await http.GetFromJsonAsync<JsonElement>("/api/v1/scaling/api");
+        body.GetProperty("vertical").GetProperty("kind").GetString().Should().Be("requestsTooHigh");
+    }
+
+    [Fact]
     public void Demo_workloads_follow_each_services_request_rate()
     {
         var fleet = new DemoFleet(0);
