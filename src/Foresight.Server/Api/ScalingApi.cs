@@ -149,7 +149,7 @@ public static class ScalingApi
 
     /// <summary>
     /// One decision, the body KEDA's metrics-api scaler reads (<c>valueLocation: desiredReplicas</c>).
-    /// <c>demand</c> and <c>forecastPeak</c> are null when unknown; <c>costPerHour</c> is the desired
+    /// <c>confidence</c> is rounded to 4 decimals; <c>demand</c> and <c>forecastPeak</c> are null when unknown; <c>costPerHour</c> is the desired
     /// replicas at the workload's price per replica-hour.
     /// </summary>
     public sealed record DecisionDto(string Workload, int DesiredReplicas, int CurrentReplicas, ScalingAction Action, double? Confidence,
@@ -159,7 +159,7 @@ public static class ScalingApi
         internal static DecisionDto From(WorkloadDecision d, WorkloadSpec spec)
         {
             var x = d.Decision;
-            return new DecisionDto(d.Workload, x.Desired, x.Current, x.Action, Finite(x.Confidence), x.Reason, Finite(x.Demand), Finite(x.ForecastPeak),
+            return new DecisionDto(d.Workload, x.Desired, x.Current, x.Action, Finite(Math.Round(x.Confidence, 4)), x.Reason, Finite(x.Demand), Finite(x.ForecastPeak),
                 x.LookAhead.TotalSeconds, d.DecidedAt, d.Anomalous, x.Desired * spec.Capacity.PricePerReplicaHour, x.Vertical);
         }
     }
