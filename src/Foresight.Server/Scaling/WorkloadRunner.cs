@@ -48,6 +48,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
     private Task<Built?>? _backfill;
     private long _nextDue = long.MinValue;
     private bool _forecastArrived;
+    private long _buildRetryAt = long.MinValue;
 
     // Published for readers.
     private volatile WorkloadDecision? _latest;
@@ -154,7 +155,9 @@ internal sealed class WorkloadRunner : IAsyncDisposable
                 Log.ScalingFailed(_ctx.Logger, Tenant, Spec.Name, ex);
             }
             var now = _ctx.Time.GetUtcNow().ToUnixTimeMilliseconds();
-            var wait = _latest is null || _nextDue == long.MinValue ? _interval : TimeSpan.FromMilliseconds(Math.Clamp(_nextDue - now, 0, (long)_interval.TotalMilliseconds));
+            // Until the next decision is due; a full interval when none is due (no data yet) or it could not be made.
+            var remaining = _nextDue - now;
+            var wait = _latest is not null && remaining > 0 ? TimeSpan.FromMilliseconds(Math.Min(remaining, (long)_interval.TotalMilliseconds)) : _interval;
             try
             {
                 await _wake.WaitAsync(wait, _ctx.Time, ct);
@@ -184,16 +187,17 @@ internal sealed class WorkloadRunner : IAsyncDisposable
                 Log.ForecasterBuilt(_ctx.Logger, Tenant, Spec.Name, built.Steps, TimeSpan.FromMilliseconds(built.Forecaster.Step),
                     built.Elapsed.TotalSeconds, built.Forecaster.ModelDescription ?? "none yet (history too short)");
             }
-            else if (done.Exception is { } failure)
+            else
             {
-                Log.ScalingFailed(_ctx.Logger, Tenant, Spec.Name, failure.GetBaseException());
+                if (done.Exception is { } failure) Log.ScalingFailed(_ctx.Logger, Tenant, Spec.Name, failure.GetBaseException());
+                _buildRetryAt = now + (long)_interval.TotalMilliseconds;
             }
         }
 
         var series = store.Find(Tenant, _demand);
         var demand = series.Count == 0 ? double.NaN : DemandReader.Instant(store, Tenant, series, now);
         if (_forecaster is not null) Feed(now, series);
-        if (double.IsFinite(demand) && _forecaster is null && _backfill is null)
+        if (double.IsFinite(demand) && _forecaster is null && _backfill is null && now >= _buildRetryAt)
         {
             _backfill = BuildAsync(ct);
             _ = _backfill.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -286,8 +290,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
         var earliest = lists.Min(l => l[0].Timestamp);
         var start = Math.Max(Floor(earliest, step), end - options.MaxHistory * step);
         var grid = DemandReader.Grid(lists, start, end, step);
-        if (grid.Count == 0) return null;
-        var span = TimeSpan.FromMilliseconds(grid[^1].Start - grid[0].Start + step);
+        var span = grid.Count == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(grid[^1].Start - grid[0].Start + step);
         if (span - TimeSpan.FromDays(1) > options.MinHistory) options.MinHistory = span - TimeSpan.FromDays(1);
         var forecaster = new DemandForecaster(step, LeadsFor(_scaler.LookAhead, step), options);
         for (var i = 0; i < grid.Count; i++)
