@@ -8,6 +8,7 @@ using Foresight.Series;
 using Foresight.Server.Api;
 using Foresight.Server.Hosting;
 using Foresight.Server.Observability;
+using Foresight.Server.Scaling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -99,6 +100,12 @@ public sealed class ForesightServer : IAsyncDisposable
                 options.Time, sp.GetRequiredService<ILogger<WebhookAlerter>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookAlerter>());
             var scrape = LoadScrapeConfig(options);
+            var workloads = LoadWorkloads(options);
+            var workloadFile = new WorkloadFile(store.DataDirectory);
+            var stored = workloadFile.Load();
+            builder.Services.AddSingleton(sp => new ScalingService(store, sp.GetRequiredService<IncidentTracker>(), options.Time, options.Scaling,
+                sp.GetRequiredService<ServerMetrics>(), workloadFile, workloads, stored, sp.GetRequiredService<ILogger<ScalingService>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ScalingService>());
             if (scrape.Jobs.Count > 0)
             {
                 builder.Services.AddSingleton(scrape);
@@ -117,7 +124,8 @@ public sealed class ForesightServer : IAsyncDisposable
             app.MapSeriesApi();
             app.MapForecastApi();
             app.MapDetectionApi();
-            app.MapGet("/", () => TypedResults.Ok(new { name = "foresight", api = "/api/v1/series", metrics = "/metrics" }));
+            app.MapScalingApi();
+            app.MapGet("/", () => TypedResults.Ok(new { name = "foresight", api = "/api/v1/series", scaling = "/api/v1/scaling", metrics = "/metrics" }));
 
             var logger = app.Services.GetRequiredService<ILogger<ForesightServer>>();
             foreach (var message in recovery) Log.Recovery(logger, message);
@@ -155,6 +163,30 @@ public sealed class ForesightServer : IAsyncDisposable
             throw new InvalidOperationException($"{options.ConfigFile}: {error}");
         }
         return config;
+    }
+
+    /// <summary>The config file's workloads, then the demo's (a name the config file uses is left to it).</summary>
+    private static List<(string Tenant, WorkloadSource Source, WorkloadSpec Spec)> LoadWorkloads(ForesightServerOptions options)
+    {
+        var result = new List<(string, WorkloadSource, WorkloadSpec)>();
+        if (options.ConfigFile is not null)
+        {
+            foreach (var (tenant, spec) in WorkloadConfig.Parse(File.ReadAllText(options.ConfigFile), options.ConfigFile))
+            {
+                result.Add((tenant, WorkloadSource.Config, spec));
+            }
+        }
+        if (options.Demo)
+        {
+            foreach (var spec in DemoFeeder.Workloads())
+            {
+                if (!result.Any(w => w.Item1 == TenantResolution.DefaultTenant && w.Item3.Name == spec.Name))
+                {
+                    result.Add((TenantResolution.DefaultTenant, WorkloadSource.Demo, spec));
+                }
+            }
+        }
+        return result;
     }
 
     private static void CheckBinding(ForesightServerOptions options, ITimeSeriesStore store)

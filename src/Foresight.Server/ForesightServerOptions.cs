@@ -17,7 +17,7 @@ public sealed class ForesightServerOptions
     /// <summary>Allow binding a non-loopback address without any API key configured.</summary>
     public bool Insecure { get; set; }
 
-    /// <summary>Optional YAML config file (scrape targets, store settings).</summary>
+    /// <summary>Optional YAML config file (scrape targets, alerts, workloads).</summary>
     public string? ConfigFile { get; set; }
 
     /// <summary>Largest accepted request body after decompression, in bytes. Default 32 MiB.</summary>
@@ -34,6 +34,9 @@ public sealed class ForesightServerOptions
 
     /// <summary>Live anomaly detection settings (detector, threshold).</summary>
     public Server.Detection.DetectionOptions Detection { get; set; } = new();
+
+    /// <summary>Predictive scaling settings (default decision interval, decisions kept).</summary>
+    public Server.Scaling.ScalingOptions Scaling { get; set; } = new();
 
     /// <summary>Store acceptance rules (out-of-order window, retention, NaN policy, ...).</summary>
     public StoreOptions Store { get; set; } = new();

@@ -46,4 +46,16 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Warning, "Anomaly scores were not stored: {Reason}")]
     public static partial void ScoreRejected(ILogger logger, string reason);
+
+    [LoggerMessage(15, LogLevel.Information, "Workload {Tenant}/{Workload}: {Current} -> {Desired} replicas ({Action}): {Reason}")]
+    public static partial void ReplicasChanged(ILogger logger, string tenant, string workload, int current, int desired, Foresight.Scaling.ScalingAction action, string reason);
+
+    [LoggerMessage(16, LogLevel.Error, "Scaling workload {Tenant}/{Workload} failed; will retry")]
+    public static partial void ScalingFailed(ILogger logger, string tenant, string workload, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Information, "Workload {Tenant}/{Workload}: forecaster built from {Steps} steps of {Step} in {Seconds:0.0} s (model: {Model})")]
+    public static partial void ForecasterBuilt(ILogger logger, string tenant, string workload, int steps, TimeSpan step, double seconds, string model);
+
+    [LoggerMessage(18, LogLevel.Warning, "Workload {Tenant}/{Workload} in {File} is ignored: the {Source} defines a workload of that name")]
+    public static partial void WorkloadShadowed(ILogger logger, string tenant, string workload, string file, string source);
 }

@@ -11,7 +11,7 @@ internal static class ServeCommand
         var demo = new Option<bool>("--demo") { Description = "Fill the store with a synthetic fleet (two weeks of history, then live data)" };
         var dataDir = new Option<string>("--data-dir") { Description = "Data directory of the embedded store", DefaultValueFactory = _ => "./foresight-data" };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, ';'-separated", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var config = new Option<string?>("--config") { Description = "YAML config file (scrape targets, store settings)" };
+        var config = new Option<string?>("--config") { Description = "YAML config file (scrape targets, alerts, workloads)" };
         var insecure = new Option<bool>("--insecure") { Description = "Allow a non-loopback address without API keys" };
         var retention = new Option<string?>("--retention") { Description = "How long data is kept, e.g. 30d, 12h; 0 keeps it forever (default 30d)" };
         var oooWindow = new Option<string?>("--out-of-order-window") { Description = "How far behind a series' newest point a write may be (default 1h)" };

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Foresight.Demo;
 using Foresight.Series;
+using Foresight.Server.Scaling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,14 @@ namespace Foresight.Server.Hosting;
 internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions options, ILogger<DemoFeeder> logger) : BackgroundService
 {
     private static readonly long StepMs = (long)DemoFleet.Interval.TotalMilliseconds;
+
+    /// <summary>
+    /// A workload per demo service, named after it, following its request rate
+    /// (<c>http_requests_per_second{service="NAME",env="demo"}</c>) with <see cref="DemoFleet.CapacityModelFor"/>.
+    /// </summary>
+    public static IEnumerable<WorkloadSpec> Workloads() =>
+        DemoFleet.Services.Select(s => new WorkloadSpec(s.Name, $"http_requests_per_second{{service=\"{s.Name}\",env=\"demo\"}}",
+            DemoFleet.CapacityModelFor(s)));
 
     /// <summary>Set once the backfill is stored.</summary>
     public TaskCompletionSource BackfillDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

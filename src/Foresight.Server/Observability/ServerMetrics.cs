@@ -21,6 +21,9 @@ public sealed class ServerMetrics : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<(string Name, string Labels), double> _counters = new();
     private readonly ConcurrentDictionary<(string Name, string Labels), Histogram> _histograms = new();
+    private readonly ConcurrentDictionary<string, string> _gaugeHelp = new();
+    private readonly Lock _gaugeLock = new();
+    private readonly SortedDictionary<(string Name, string Labels), double> _gauges = new();
 
     /// <summary>Creates the instruments and starts aggregating them.</summary>
     public ServerMetrics()
@@ -35,7 +38,10 @@ public sealed class ServerMetrics : IDisposable
         _listener.SetMeasurementEventCallback<long>((inst, value, tags, _) =>
             _counters.AddOrUpdate((inst.Name + "_total", Render(tags)), value, (_, old) => old + value));
         _listener.SetMeasurementEventCallback<double>((inst, value, tags, _) =>
-            _histograms.GetOrAdd((inst.Name, Render(tags)), _ => new Histogram()).Observe(value));
+        {
+            if (inst is ObservableGauge<double>) _gauges[(inst.Name, Render(tags))] = value;   // under _gaugeLock (Render)
+            else _histograms.GetOrAdd((inst.Name, Render(tags)), _ => new Histogram()).Observe(value);
+        });
         _listener.Start();
     }
 
@@ -47,6 +53,16 @@ public sealed class ServerMetrics : IDisposable
 
     /// <summary>Request latency in seconds (tags <c>route</c>, <c>method</c>, <c>status</c>).</summary>
     public Histogram<double> RequestDuration { get; }
+
+    /// <summary>
+    /// Adds a gauge whose values <paramref name="observe"/> reports each time <c>/metrics</c> is read
+    /// (an <see cref="ObservableGauge{T}"/> on this meter, so OpenTelemetry exporters see it too).
+    /// </summary>
+    public void ObserveGauge(string name, string help, Func<IEnumerable<Measurement<double>>> observe)
+    {
+        _gaugeHelp[name] = help;
+        _meter.CreateObservableGauge(name, observe, description: help);
+    }
 
     /// <summary>Writes every metric in the Prometheus text format, with the store's sizes.</summary>
     public string Render(StoreStats stats)
@@ -62,6 +78,19 @@ public sealed class ServerMetrics : IDisposable
         foreach (var ((name, labels), h) in _histograms.OrderBy(kv => kv.Key.Labels))
         {
             h.Write(sb, name, labels);
+        }
+        lock (_gaugeLock)
+        {
+            _gauges.Clear();
+            _listener.RecordObservableInstruments();
+            foreach (var (name, help) in _gaugeHelp.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                Help(sb, name, "gauge", help);
+                foreach (var ((gauge, labels), value) in _gauges)
+                {
+                    if (gauge == name) sb.Append(name).Append(labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+            }
         }
         Gauge(sb, "foresight_store_series", "Series in the store.", stats.SeriesCount);
         Gauge(sb, "foresight_store_chunks", "Sealed chunks in the database.", stats.StoredChunks);

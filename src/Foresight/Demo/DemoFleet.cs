@@ -1,3 +1,4 @@
+using Foresight.Scaling;
 using Foresight.Series;
 
 namespace Foresight.Demo;
@@ -80,6 +81,21 @@ public sealed class DemoFleet
         new("payments", "api", 40, 0.0150, 520, 0.210, 90, 0.75, 0.02),
         new("recommendations", "ml", 140, 0.0260, 2600, 0.095, 260, 0.60, 0.01),
     ];
+
+    /// <summary>
+    /// The capacity model of a demo service's replicas, for <c>serve --demo</c>'s workloads: a replica
+    /// is a tenth of the service's saturation rate (<see cref="DemoService.Capacity"/>) and is run at
+    /// a 70% target, so it serves 7% of that rate; 2-minute start-up, 1 to 30 replicas, 0.05 per
+    /// replica-hour. At the weekday peak that is 7 to 9 replicas per service, at night 2 or 3.
+    /// </summary>
+    public static CapacityModel CapacityModelFor(DemoService service) => new()
+    {
+        ReplicaCapacity = Math.Round(service.Capacity * 0.07, 1),
+        StartupDelay = TimeSpan.FromMinutes(2),
+        MinReplicas = 1,
+        MaxReplicas = 30,
+        PricePerReplicaHour = 0.05,
+    };
 
     /// <summary>The metrics each service has.</summary>
     public static IReadOnlyList<string> Metrics { get; } =

@@ -7,11 +7,13 @@ namespace Foresight.Tests.Support;
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly TempDirectory _dir;
+    private readonly bool _ownsDirectory;
 
-    private TestServer(ForesightServer server, TempDirectory dir)
+    private TestServer(ForesightServer server, TempDirectory dir, bool ownsDirectory)
     {
         Server = server;
         _dir = dir;
+        _ownsDirectory = ownsDirectory;
         BaseAddress = new Uri(server.Urls[0]);
     }
 
@@ -21,14 +23,24 @@ public sealed class TestServer : IAsyncDisposable
 
     public string DataDirectory => _dir.Path;
 
+    /// <summary>Starts a server; a <paramref name="dir"/> passed in outlives it (for restarts on the same data).</summary>
     public static async Task<TestServer> StartAsync(Action<ForesightServerOptions>? configure = null, TempDirectory? dir = null)
     {
+        var owns = dir is null;
         dir ??= new TempDirectory();
         var options = new ForesightServerOptions { DataDirectory = dir.Path, Urls = "http://127.0.0.1:0" };
         options.Store.SyncWrites = false;
         configure?.Invoke(options);
-        var server = await ForesightServer.StartAsync(options, logging: _ => { });
-        return new TestServer(server, dir);
+        try
+        {
+            var server = await ForesightServer.StartAsync(options, logging: _ => { });
+            return new TestServer(server, dir, owns);
+        }
+        catch
+        {
+            if (owns) dir.Dispose();
+            throw;
+        }
     }
 
     public HttpClient Client(string? apiKey = null)
@@ -41,6 +53,6 @@ public sealed class TestServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
-        _dir.Dispose();
+        if (_ownsDirectory) _dir.Dispose();
     }
 }

@@ -1,0 +1,147 @@
+using System.Globalization;
+using Foresight.Scaling;
+using Foresight.Scraping;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Foresight.Server.Scaling;
+
+/// <summary>
+/// Reads the <c>workloads:</c> section of the config file, a list of workloads:
+/// <code>
+/// workloads:
+///   - name: checkout
+///     series: 'http_requests_per_second{service="checkout"}'   # demand; matching series are summed
+///     replica_capacity: 84        # demand one replica serves at its target (required)
+///     startup: 2m                 # until a new replica serves traffic (default 2m)
+///     min_replicas: 2             # default 1 (0 allows scaling to zero)
+///     max_replicas: 40            # default 100
+///     price_per_replica_hour: 0.05  # default 0
+///     decision_interval: 30s      # default 30s
+///     tenant: default             # default "default"
+///     request: 'kube_pod_container_resource_requests{container="checkout",resource="cpu"}'  # optional, with usage
+///     usage: 'container_cpu_usage_cores{container="checkout"}'                              # optional, with request
+/// </code>
+/// Errors name the file, line, workload and key, e.g.
+/// <c>foresight.yml: line 5: workloads[0] (checkout).replica_capacity: must be a positive number (got 0)</c>.
+/// </summary>
+internal static class WorkloadConfig
+{
+    private static readonly string[] Keys =
+        ["name", "series", "replica_capacity", "startup", "min_replicas", "max_replicas", "price_per_replica_hour", "decision_interval", "tenant", "request", "usage"];
+
+    public static string Key(WorkloadField field) => field switch
+    {
+        WorkloadField.Name => "name",
+        WorkloadField.Series => "series",
+        WorkloadField.ReplicaCapacity => "replica_capacity",
+        WorkloadField.Startup => "startup",
+        WorkloadField.MinReplicas => "min_replicas",
+        WorkloadField.MaxReplicas => "max_replicas",
+        WorkloadField.PricePerReplicaHour => "price_per_replica_hour",
+        WorkloadField.DecisionInterval => "decision_interval",
+        WorkloadField.Request => "request",
+        _ => "usage",
+    };
+
+    /// <summary>The workloads of the section with their tenants (empty without one).</summary>
+    /// <exception cref="InvalidOperationException">The section breaks a rule; the message names file, line, workload and key.</exception>
+    public static IReadOnlyList<(string Tenant, WorkloadSpec Spec)> Parse(string yaml, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new InvalidOperationException($"{file}: line {e.Start.Line}: invalid YAML");
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return [];
+        if (!root.Children.TryGetValue(new YamlScalarNode("workloads"), out var node) || IsNull(node)) return [];
+        if (node is not YamlSequenceNode list) throw Error(file, node, "workloads", "expected a list of workloads (- name: ..., series: ..., replica_capacity: ...)");
+        var result = new List<(string, WorkloadSpec)>();
+        var seen = new HashSet<(string, string)>();
+        for (var i = 0; i < list.Children.Count; i++)
+        {
+            var item = list.Children[i];
+            var (tenant, spec) = ReadWorkload(file, item, $"workloads[{i}]");
+            if (!seen.Add((tenant, spec.Name))) throw Error(file, item, $"workloads[{i}] ({spec.Name})", $"the name is used twice for tenant '{tenant}'");
+            result.Add((tenant, spec));
+        }
+        return result;
+    }
+
+    private static (string Tenant, WorkloadSpec Spec) ReadWorkload(string file, YamlNode node, string path)
+    {
+        if (node is not YamlMappingNode map) throw Error(file, node, path, "expected a mapping with name, series and replica_capacity");
+        var values = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in map.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            if (!Keys.Contains(key)) throw Error(file, keyNode, path, $"'{key}' is not a workload setting (known: {string.Join(", ", Keys)})");
+            if (!values.TryAdd(key, value)) throw Error(file, keyNode, path, $"'{key}' is given twice");
+        }
+        if (!values.TryGetValue("name", out var nameNode)) throw Error(file, map, path, "name is required");
+        var name = Text(file, nameNode, path + ".name");
+        if (!WorkloadSpec.IsValidName(name)) throw Error(file, nameNode, path + ".name", $"'{name}' is not a valid name (letters, digits, '.', '_', '-', starting with a letter or digit, at most 63 characters)");
+        path = $"{path} ({name})";
+
+        if (!values.ContainsKey("series")) throw Error(file, map, path, "series is required (a series selector, e.g. http_requests_per_second{service=\"checkout\"})");
+        if (!values.ContainsKey("replica_capacity")) throw Error(file, map, path, "replica_capacity is required (the demand one replica serves at its target)");
+        var defaults = new CapacityModel { ReplicaCapacity = 1 };
+        var capacity = new CapacityModel
+        {
+            ReplicaCapacity = Number(file, values["replica_capacity"], path + ".replica_capacity"),
+            StartupDelay = values.TryGetValue("startup", out var n) ? Duration(file, n, path + ".startup") : defaults.StartupDelay,
+            MinReplicas = values.TryGetValue("min_replicas", out n) ? Integer(file, n, path + ".min_replicas") : defaults.MinReplicas,
+            MaxReplicas = values.TryGetValue("max_replicas", out n) ? Integer(file, n, path + ".max_replicas") : defaults.MaxReplicas,
+            PricePerReplicaHour = values.TryGetValue("price_per_replica_hour", out n) ? Number(file, n, path + ".price_per_replica_hour") : defaults.PricePerReplicaHour,
+        };
+        var spec = new WorkloadSpec(name, Text(file, values["series"], path + ".series"), capacity)
+        {
+            DecisionInterval = values.TryGetValue("decision_interval", out n) ? Duration(file, n, path + ".decision_interval") : null,
+            Request = values.TryGetValue("request", out n) ? Text(file, n, path + ".request") : null,
+            Usage = values.TryGetValue("usage", out n) ? Text(file, n, path + ".usage") : null,
+        };
+        var tenant = values.TryGetValue("tenant", out n) ? Text(file, n, path + ".tenant") : "default";
+        if (string.IsNullOrWhiteSpace(tenant)) throw Error(file, n!, path + ".tenant", "must not be empty");
+        if (spec.Check() is { } problem)
+        {
+            var key = Key(problem.Field);
+            throw Error(file, values.TryGetValue(key, out var at) ? at : map, $"{path}.{key}", problem.Message);
+        }
+        return (tenant, spec);
+    }
+
+    private static string Text(string file, YamlNode node, string path) =>
+        node is YamlScalarNode { Value: { } value } && !IsNull(node) ? value : throw Error(file, node, path, "expected a single value");
+
+    private static double Number(string file, YamlNode node, string path)
+    {
+        var text = Text(file, node, path);
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? value
+            : throw Error(file, node, path, $"'{text}' is not a number");
+    }
+
+    private static int Integer(string file, YamlNode node, string path)
+    {
+        var text = Text(file, node, path);
+        return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Error(file, node, path, $"'{text}' is not a whole number");
+    }
+
+    private static TimeSpan Duration(string file, YamlNode node, string path)
+    {
+        var text = Text(file, node, path);
+        return PrometheusDuration.TryParse(text, out var value) ? value : throw Error(file, node, path, $"'{text}' is not a duration (e.g. 30s, 2m, 1m30s)");
+    }
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" };
+
+    private static InvalidOperationException Error(string file, YamlNode node, string path, string message) =>
+        new($"{file}: line {node.Start.Line}: {path}: {message}");
+}

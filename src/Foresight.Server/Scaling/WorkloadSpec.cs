@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using Foresight.Scaling;
+using Foresight.Series;
+
+namespace Foresight.Server.Scaling;
+
+/// <summary>
+/// A workload to scale: the stored demand series it follows and the capacity model that turns
+/// demand into replicas. Defined in the config file's <c>workloads:</c> section, through
+/// <c>PUT /api/v1/workloads/{name}</c>, or by <c>serve --demo</c>; one per name and tenant.
+/// </summary>
+/// <remarks>
+/// <para>The demand is the sum of every series <see cref="Series"/> matches, as PromQL's
+/// <c>sum(selector)</c> would give: per-pod or per-instance series add up to the workload's
+/// demand, and a single series is used as it is. The series must be a rate or a level (a gauge
+/// such as requests per second or queue length), not a raw counter.</para>
+/// <para><see cref="Request"/> and <see cref="Usage"/> are optional and go together: the
+/// per-replica resource request and usage series behind the decision's request-size hint.</para>
+/// </remarks>
+/// <param name="Name">Workload name: letters, digits, '.', '_' or '-', starting with a letter or digit, at most 63 characters.</param>
+/// <param name="Series">Series selector of the demand, e.g. <c>http_requests_per_second{service="checkout"}</c>.</param>
+/// <param name="Capacity">Demand per replica, start-up delay, bounds and price.</param>
+public sealed partial record WorkloadSpec(string Name, string Series, CapacityModel Capacity)
+{
+    /// <summary>How often the policy decides, or null for the server's default (<see cref="ScalingOptions.DecisionInterval"/>).</summary>
+    public TimeSpan? DecisionInterval { get; init; }
+
+    /// <summary>Selector of the per-replica resource request (e.g. CPU cores requested per pod), or null.</summary>
+    public string? Request { get; init; }
+
+    /// <summary>Selector of the per-replica resource usage, same unit as <see cref="Request"/>, or null.</summary>
+    public string? Usage { get; init; }
+
+    /// <summary>Whether <paramref name="name"/> is a valid workload name.</summary>
+    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    /// <summary>The first problem with the settings and the field it concerns, or null when they are usable.</summary>
+    internal (WorkloadField Field, string Message)? Check()
+    {
+        if (!IsValidName(Name)) return (WorkloadField.Name, $"'{Name}' is not a valid name (letters, digits, '.', '_', '-', starting with a letter or digit, at most 63 characters)");
+        if (string.IsNullOrWhiteSpace(Series)) return (WorkloadField.Series, "a series selector is required, e.g. http_requests_per_second{service=\"checkout\"}");
+        if (!SeriesSelector.TryParse(Series, out _, out var error)) return (WorkloadField.Series, $"'{Series}' is not a series selector: {error}");
+        var c = Capacity;
+        if (!double.IsFinite(c.ReplicaCapacity) || c.ReplicaCapacity <= 0) return (WorkloadField.ReplicaCapacity, $"must be a positive number (got {c.ReplicaCapacity})");
+        if (c.StartupDelay < TimeSpan.Zero || c.StartupDelay > TimeSpan.FromDays(1)) return (WorkloadField.Startup, "must be between 0 and 1 day");
+        if (c.MinReplicas < 0) return (WorkloadField.MinReplicas, $"must be 0 or more (got {c.MinReplicas})");
+        if (c.MaxReplicas < Math.Max(1, c.MinReplicas)) return (WorkloadField.MaxReplicas, $"must be at least 1 and at least min replicas {c.MinReplicas} (got {c.MaxReplicas})");
+        if (!double.IsFinite(c.PricePerReplicaHour) || c.PricePerReplicaHour < 0) return (WorkloadField.PricePerReplicaHour, $"must be 0 or more (got {c.PricePerReplicaHour})");
+        if (DecisionInterval is { } interval && (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromHours(1)))
+        {
+            return (WorkloadField.DecisionInterval, "must be between 1 second and 1 hour");
+        }
+        if ((Request is null) != (Usage is null)) return (Request is null ? WorkloadField.Request : WorkloadField.Usage, "request and usage go together: give both or neither");
+        if (Request is not null && !SeriesSelector.TryParse(Request, out _, out error)) return (WorkloadField.Request, $"'{Request}' is not a series selector: {error}");
+        if (Usage is not null && !SeriesSelector.TryParse(Usage, out _, out error)) return (WorkloadField.Usage, $"'{Usage}' is not a series selector: {error}");
+        if (c.Validate() is { } problem) return (WorkloadField.ReplicaCapacity, problem);
+        return null;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+    private static partial Regex NamePattern();
+}
+
+/// <summary>The settings of a workload, for error messages in each format's spelling.</summary>
+internal enum WorkloadField
+{
+    Name,
+    Series,
+    ReplicaCapacity,
+    Startup,
+    MinReplicas,
+    MaxReplicas,
+    PricePerReplicaHour,
+    DecisionInterval,
+    Request,
+    Usage,
+}

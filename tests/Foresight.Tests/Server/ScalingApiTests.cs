@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Foresight.Demo;
+using Foresight.Security;
+using Foresight.Series;
+using Foresight.Server.Hosting;
+using Foresight.Server.Scaling;
+using Foresight.Tests.Support;
+
+namespace Foresight.Tests.Server;
+
+public sealed class ScalingApiTests
+{
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Workloads_are_created_read_replaced_and_deleted_and_survive_a_restart()
+    {
+        using var dir = new TempDirectory();
+        await using (var first = await TestServer.StartAsync(dir: dir))
+        {
+            using var http = first.Client();
+            var created = await http.PutAsync("/api/v1/workloads/checkout", Json("""{"series":"http_requests_per_second{service=\"checkout\"}","replicaCapacity":84}"""));
+            created.StatusCode.Should().Be(HttpStatusCode.Created);
+            created.Headers.Location!.ToString().Should().Be("/api/v1/workloads/checkout");
+            var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+            body.GetProperty("startupSeconds").GetDouble().Should().Be(120, "defaults are filled in");
+            body.GetProperty("minReplicas").GetInt32().Should().Be(1);
+            body.GetProperty("source").GetString().Should().Be("api");
+
+            var replaced = await http.PutAsync("/api/v1/workloads/checkout", Json("""
+                {"name":"checkout","series":"http_requests_per_second{service=\"checkout\"}","replicaCapacity":60,"startupSeconds":45,
+                 "minReplicas":3,"maxReplicas":12,"pricePerReplicaHour":0.08,"decisionIntervalSeconds":15}
+                """));
+            replaced.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await http.PutAsync("/api/v1/workloads/search", Json("""{"series":"search_qps","replicaCapacity":10}"""))).StatusCode.Should().Be(HttpStatusCode.Created);
+
+            var list = await http.GetFromJsonAsync<JsonElement>("/api/v1/workloads");
+            list.GetProperty("workloads").EnumerateArray().Select(w => w.GetProperty("name").GetString()).Should().Equal("checkout", "search");
+            (await http.DeleteAsync("/api/v1/workloads/search")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+            (await http.DeleteAsync("/api/v1/workloads/search")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+            (await http.GetAsync("/api/v1/workloads/search")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        }
+        File.Exists(Path.Combine(dir.Path, "workloads.json")).Should().BeTrue();
+        File.Exists(Path.Combine(dir.Path, "workloads.json.tmp")).Should().BeFalse("the file is written aside, then renamed");
+
+        await using var second = await TestServer.StartAsync(dir: dir);
+        using var client = second.Client();
+        var workloads = (await client.GetFromJsonAsync<JsonElement>("/api/v1/workloads")).GetProperty("workloads").EnumerateArray().ToList();
+        workloads.Should().ContainSingle();
+        var w = workloads[0];
+        w.GetProperty("name").GetString().Should().Be("checkout");
+        w.GetProperty("series").GetString().Should().Be("http_requests_per_second{service=\"checkout\"}");
+        w.GetProperty("replicaCapacity").GetDouble().Should().Be(60);
+        w.GetProperty("startupSeconds").GetDouble().Should().Be(45);
+        w.GetProperty("minReplicas").GetInt32().Should().Be(3);
+        w.GetProperty("maxReplicas").GetInt32().Should().Be(12);
+        w.GetProperty("pricePerReplicaHour").GetDouble().Should().Be(0.08);
+        w.GetProperty("decisionIntervalSeconds").GetDouble().Should().Be(15);
+        w.GetProperty("source").GetString().Should().Be("api");
+        var waiting = await client.GetAsync("/api/v1/scaling/checkout");
+        waiting.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        waiting.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(15));
+    }
+
+    [Theory]
+    [InlineData("""{"replicaCapacity":5}""", "series: required")]
+    [InlineData("""{"series":"rps","replicaCapacity":"five"}""", "replicaCapacity: expected a number")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"minReplicas":1.5}""", "minReplicas: expected a whole number")]
+    [InlineData("""{"series":"rps{","replicaCapacity":5}""", "series: 'rps{' is not a series selector")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"maxReplicas":0}""", "maxReplicas: must be at least 1")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"replicas":3}""", "'replicas' is not a workload setting")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"decisionIntervalSeconds":0}""", "decisionIntervalSeconds: must be between 1 second and 1 hour")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"startupSeconds":-1}""", "startupSeconds: must be between 0 and 1 day")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"usage":"cpu"}""", "request: request and usage go together")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"name":"other"}""", "name: ")]
+    [InlineData("""[1,2]""", "the body must be a JSON object")]
+    [InlineData("""{"series":""", "malformed JSON")]
+    public async Task Invalid_workload_bodies_get_a_400_naming_the_field(string body, string detail)
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = server.Client();
+        var response = await http.PutAsync("/api/v1/workloads/web", Json(body));
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString().Should().Contain(detail);
+        (await http.PutAsync("/api/v1/workloads/-web", Json("""{"series":"rps","replicaCapacity":5}"""))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await http.GetFromJsonAsync<JsonElement>("/api/v1/workloads")).GetProperty("workloads").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Workloads_belong_to_the_tenant_of_the_api_key()
+    {
+        await using var server = await TestServer.StartAsync();
+        var (keyA, _) = ApiKeys.Create(server.Server.Store, "team-a", "test", TimeProvider.System);
+        var (keyB, _) = ApiKeys.Create(server.Server.Store, "team-b", "test", TimeProvider.System);
+        using var a = server.Client(keyA);
+        using var b = new HttpClient { BaseAddress = server.BaseAddress };
+        b.DefaultRequestHeaders.Add("X-API-Key", keyB);   // KEDA's apiKey mode sends a header like this one
+
+        (await a.PutAsync("/api/v1/workloads/web", Json("""{"series":"rps","replicaCapacity":5}"""))).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await b.GetAsync("/api/v1/workloads/web")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await b.GetAsync("/api/v1/scaling/web")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await b.PutAsync("/api/v1/workloads/web", Json("""{"series":"rps","replicaCapacity":7}"""))).StatusCode.Should().Be(HttpStatusCode.Created, "tenant b has its own 'web'");
+        (await a.GetFromJsonAsync<JsonElement>("/api/v1/workloads/web")).GetProperty("replicaCapacity").GetDouble().Should().Be(5);
+        using var anonymous = server.Client();
+        (await anonymous.GetAsync("/api/v1/scaling/web")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Config_workloads_are_decided_exposed_on_metrics_and_read_only_over_the_api()
+    {
+        using var dir = new TempDirectory();
+        var config = Path.Combine(dir.Path, "foresight.yml");
+        await File.WriteAllTextAsync(config, """
+            workloads:
+              - name: web
+                series: 'http_requests_per_second{service="web"}'
+                replica_capacity: 25
+                min_replicas: 2
+            """);
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.ConfigFile = config;
+            o.Detection.Enabled = false;
+        });
+        var decided = new TaskCompletionSource<WorkloadDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Server.Services<ScalingService>().Decided += d => decided.TrySetResult(d);
+        using var http = server.Client();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        // Two pods' series: the demand is their sum (130 + 100 = 230: 10 replicas at 25, 12 with the 30% headroom used while there is no forecast).
+        var batch = $$"""
+            {"series":[
+              {"metric":"http_requests_per_second","labels":{"service":"web","pod":"a"},"points":[[{{now - 30_000}},120],[{{now - 15_000}},130]]},
+              {"metric":"http_requests_per_second","labels":{"service":"web","pod":"b"},"points":[[{{now - 20_000}},100]]}]}
+            """;
+        (await http.PostAsync("/api/v1/ingest", Json(batch))).EnsureSuccessStatusCode();
+        var decision = await decided.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        decision.Decision.Demand.Should().Be(230);
+        decision.Decision.Desired.Should().Be(12);
+
+        var metrics = await http.GetStringAsync("/metrics");
+        metrics.Should().Contain("# TYPE foresight_desired_replicas gauge");
+        metrics.Should().Contain("foresight_desired_replicas{tenant=\"default\",workload=\"web\"} 12\n");
+        metrics.Should().Contain("foresight_scaling_demand{tenant=\"default\",workload=\"web\"} 230\n");
+
+        var listing = await http.GetFromJsonAsync<JsonElement>("/api/v1/scaling");
+        listing.GetProperty("decisions")[0].GetProperty("desiredReplicas").GetInt32().Should().Be(12);
+        listing.GetProperty("decisions")[0].GetProperty("forecastPeak").ValueKind.Should().Be(JsonValueKind.Null, "there is no forecast from a minute of data");
+        var history = await http.GetFromJsonAsync<JsonElement>("/api/v1/scaling/web/history");
+        history.GetProperty("decisions").GetArrayLength().Should().BeGreaterThanOrEqualTo(1);
+        var workload = await http.GetFromJsonAsync<JsonElement>("/api/v1/workloads/web");
+        workload.GetProperty("source").GetString().Should().Be("config");
+        workload.GetProperty("status").GetProperty("matchedSeries").GetInt32().Should().Be(2);
+
+        var put = await http.PutAsync("/api/v1/workloads/web", Json("""{"series":"rps","replicaCapacity":5}"""));
+        put.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await put.Content.ReadAsStringAsync()).Should().Contain("config file");
+        (await http.DeleteAsync("/api/v1/workloads/web")).StatusCode.Should().Be(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Request_and_usage_series_give_the_decision_a_request_size_hint()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Detection.Enabled = false);
+        var decided = new TaskCompletionSource<WorkloadDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Server.Services<ScalingService>().Decided += d => decided.TrySetResult(d);
+        using var http = server.Client();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        // Pods request 2 cores and use about 0.4: the hint is to lower the request.
+        var usage = string.Join(",", Enumerable.Range(0, 40).Select(i => $"[{now - 600_000 + i * 15_000},{0.3 + 0.1 * (i % 3)}]"));
+        var batch = $$"""
+            {"series":[
+              {"metric":"cpu_request_cores","labels":{"app":"api","pod":"a"},"points":[[{{now - 10_000}},2]]},
+              {"metric":"cpu_request_cores","labels":{"app":"api","pod":"b"},"points":[[{{now - 10_000}},2]]},
+              {"metric":"cpu_usage_cores","labels":{"app":"api","pod":"a"},"points":[{{usage}}]}]}
+            """;
+        (await http.PostAsync("/api/v1/ingest", Json(batch))).EnsureSuccessStatusCode();
+        (await http.PutAsync("/api/v1/workloads/api", Json("""
+            {"series":"cpu_usage_cores{app=\"api\"}","replicaCapacity":0.7,"request":"cpu_request_cores{app=\"api\"}","usage":"cpu_usage_cores{app=\"api\"}"}
+            """))).StatusCode.Should().Be(HttpStatusCode.Created);
+        var decision = await decided.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        decision.Decision.Vertical.Should().NotBeNull();
+        decision.Decision.Vertical!.Kind.Should().Be(Foresight.Scaling.VerticalHintKind.RequestsTooHigh);
+        decision.Decision.Vertical.Request.Should().Be(2);
+        decision.Decision.Vertical.Usage.Should().BeApproximately(0.5, 1e-9, "the 95th percentile of the last hour's usage");
+        var body = await http.GetFromJsonAsync<JsonElement>("/api/v1/scaling/api");
+        body.GetProperty("vertical").GetProperty("kind").GetString().Should().Be("requestsTooHigh");
+    }
+
+    [Fact]
+    public void Demo_workloads_follow_each_services_request_rate()
+    {
+        var fleet = new DemoFleet(0);
+        var series = fleet.Generate(0, 15_000);
+        var workloads = DemoFeeder.Workloads().ToList();
+        workloads.Select(w => w.Name).Should().Equal(DemoFleet.Services.Select(s => s.Name));
+        foreach (var w in workloads)
+        {
+            SeriesSelector.TryParse(w.Series, out var selector, out _).Should().BeTrue();
+            series.Where(s => selector!.Matches(s.Metric, s.Labels)).Should().ContainSingle()
+                .Which.Metric.Should().Be("http_requests_per_second");
+            w.Check().Should().BeNull();
+        }
+        // At the weekday peak a service needs a handful of replicas, not one or the maximum.
+        foreach (var s in DemoFleet.Services) DemoFleet.CapacityModelFor(s).ReplicasFor(s.PeakRps).Should().BeInRange(4, 12);
+    }
+
+    [Fact]
+    public void Demand_on_the_grid_is_the_sum_of_each_series_mean_per_step()
+    {
+        List<Point> a = [new(0, 10), new(30_000, 20), new(60_000, 30), new(180_000, 50)];
+        List<Point> b = [new(15_000, 1), new(75_000, double.NaN), new(80_000, 3)];
+        var grid = DemandReader.Grid([a, b], 0, 240_000, 60_000);
+        grid.Should().Equal((0L, 16.0), (60_000L, 33.0), (180_000L, 50.0));
+    }
+
+    [Fact]
+    public void A_workloads_file_of_a_newer_format_is_refused_with_a_clear_message()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "workloads.json"), """{"format":2,"workloads":[]}""");
+        var load = () => new WorkloadFile(dir.Path).Load();
+        load.Should().Throw<InvalidDataException>().WithMessage("*workloads.json has format 2; this build reads format 1*");
+        File.WriteAllText(Path.Combine(dir.Path, "workloads.json"), """{"format":1,"workloads":[{"tenant":"t","name":"w","series":"rps","replicaCapacity":-1}]}""");
+        load.Should().Throw<InvalidDataException>().WithMessage("*workloads[0] (w): replicaCapacity: must be a positive number*");
+    }
+}

@@ -1,0 +1,79 @@
+using Foresight.Server.Scaling;
+using Foresight.Tests.Support;
+
+namespace Foresight.Tests.Server;
+
+public sealed class WorkloadConfigTests
+{
+    [Fact]
+    public void A_full_workloads_section_is_read_with_defaults_for_what_is_left_out()
+    {
+        var workloads = WorkloadConfig.Parse("""
+            scrape:
+              jobs: []
+            workloads:
+              - name: checkout
+                series: 'http_requests_per_second{service="checkout"}'
+                replica_capacity: 84
+                startup: 1m30s
+                min_replicas: 2
+                max_replicas: 40
+                price_per_replica_hour: 0.05
+                decision_interval: 15s
+                tenant: shop
+                request: 'cpu_request_cores{container="checkout"}'
+                usage: 'cpu_usage_cores{container="checkout"}'
+              - name: search
+                series: search_qps
+                replica_capacity: 12.5
+            """, "foresight.yml");
+        workloads.Should().HaveCount(2);
+        var (tenant, checkout) = workloads[0];
+        tenant.Should().Be("shop");
+        checkout.Series.Should().Be("http_requests_per_second{service=\"checkout\"}");
+        checkout.Capacity.ReplicaCapacity.Should().Be(84);
+        checkout.Capacity.StartupDelay.Should().Be(TimeSpan.FromSeconds(90));
+        checkout.Capacity.MinReplicas.Should().Be(2);
+        checkout.Capacity.MaxReplicas.Should().Be(40);
+        checkout.Capacity.PricePerReplicaHour.Should().Be(0.05);
+        checkout.DecisionInterval.Should().Be(TimeSpan.FromSeconds(15));
+        checkout.Request.Should().Be("cpu_request_cores{container=\"checkout\"}");
+        checkout.Usage.Should().Be("cpu_usage_cores{container=\"checkout\"}");
+        var (searchTenant, search) = workloads[1];
+        searchTenant.Should().Be("default");
+        search.Capacity.Should().Be(new Foresight.Scaling.CapacityModel { ReplicaCapacity = 12.5 }, "unset fields take the capacity model's defaults");
+        search.DecisionInterval.Should().BeNull();
+        WorkloadConfig.Parse("scrape:\n  jobs: []\n", "f.yml").Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 0\n", "line 4: workloads[0] (checkout).replica_capacity: must be a positive number (got 0)")]
+    [InlineData("  - name: checkout\n    replica_capacity: 5\n", "line 2: workloads[0] (checkout): series is required")]
+    [InlineData("  - name: checkout\n    series: 'rps{'\n    replica_capacity: 5\n", "line 3: workloads[0] (checkout).series: 'rps{' is not a series selector")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    min_replicas: 5\n    max_replicas: 3\n", "line 6: workloads[0] (checkout).max_replicas: must be at least 1 and at least min replicas 5 (got 3)")]
+    [InlineData("  - name: checkout\n    series: rps\n    replicas: 3\n", "line 4: workloads[0]: 'replicas' is not a workload setting (known: name, series, replica_capacity")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    startup: 2 minutes\n", "line 5: workloads[0] (checkout).startup: '2 minutes' is not a duration")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: lots\n", "line 4: workloads[0] (checkout).replica_capacity: 'lots' is not a number")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    min_replicas: 1.5\n", "line 5: workloads[0] (checkout).min_replicas: '1.5' is not a whole number")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    request: cpu_request\n", "workloads[0] (checkout).usage: request and usage go together")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    decision_interval: 0s\n", "line 5: workloads[0] (checkout).decision_interval: must be between 1 second and 1 hour")]
+    [InlineData("  - name: check out\n    series: rps\n    replica_capacity: 5\n", "line 2: workloads[0].name: 'check out' is not a valid name")]
+    [InlineData("  - series: rps\n    replica_capacity: 5\n", "line 2: workloads[0]: name is required")]
+    [InlineData("  - name: a\n    series: rps\n    replica_capacity: 5\n  - name: a\n    series: qps\n    replica_capacity: 5\n", "line 5: workloads[1] (a): the name is used twice for tenant 'default'")]
+    [InlineData("  checkout: {}\n", "line 2: workloads: expected a list of workloads")]
+    public void Invalid_workloads_are_refused_naming_the_file_line_workload_and_key(string section, string message)
+    {
+        var parse = () => WorkloadConfig.Parse("workloads:\n" + section, "foresight.yml");
+        parse.Should().Throw<InvalidOperationException>().Which.Message.Should().StartWith("foresight.yml: ").And.Contain(message);
+    }
+
+    [Fact]
+    public async Task A_server_with_an_invalid_workload_refuses_to_start()
+    {
+        using var dir = new TempDirectory();
+        var config = Path.Combine(dir.Path, "bad.yml");
+        await File.WriteAllTextAsync(config, "workloads:\n  - name: web\n    series: rps\n    replica_capacity: -3\n");
+        var start = () => TestServer.StartAsync(o => o.ConfigFile = config);
+        (await start.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*bad.yml: line 4: workloads[0] (web).replica_capacity: must be a positive number (got -3)*");
+    }
+}
