@@ -53,9 +53,14 @@ public sealed class DemandForecaster
     private double _sxy, _sxx;         // decayed sums for the residual AR(1) factor
     private double _previousResidual = double.NaN;
 
-    private readonly Queue<double>[] _errors;
-    private readonly double[][] _sortedScratch;
-    private readonly Dictionary<long, (double[] Mean, double[] Scale)> _issued = new();  // origin index -> point forecasts and error scales per lead
+    // Point-forecast variants scored against each other on their recent errors: the model's path,
+    // the path smoothed over neighbouring steps, and the local level alone.
+    private const int Variants = 3;
+    private static readonly string[] VariantNames = ["path", "smoothed path", "level"];
+    private readonly Queue<double>[][] _errors;                // [variant][lead]
+    private readonly int[] _chosen;                            // variant used per lead
+    private double[] _smoothPath = [];
+    private readonly Dictionary<long, (double[][] Mean, double[] Scale)> _issued = new();  // origin index -> point forecasts per variant and lead, error scales per lead
     private DemandOutlook? _outlook;
 
     /// <summary>Creates a forecaster for a series on a grid of <paramref name="step"/> ms, forecasting <paramref name="leads"/> steps ahead.</summary>
@@ -70,9 +75,13 @@ public sealed class DemandForecaster
         _model = model ?? CreateModel();
         _refitSteps = (int)Math.Max(1, _options.RefitEvery.TotalMilliseconds / step);
         _minHistory = (int)Math.Max(24, _options.MinHistory.TotalMilliseconds / step);
-        _errors = new Queue<double>[leads];
-        _sortedScratch = new double[leads][];
-        for (var i = 0; i < leads; i++) _errors[i] = new Queue<double>();
+        _errors = new Queue<double>[Variants][];
+        for (var v = 0; v < Variants; v++)
+        {
+            _errors[v] = new Queue<double>[leads];
+            for (var i = 0; i < leads; i++) _errors[v][i] = new Queue<double>();
+        }
+        _chosen = new int[leads];
     }
 
     /// <summary>
@@ -125,7 +134,7 @@ public sealed class DemandForecaster
     {
         var index = Count;
         var alpha = 1 - Math.Pow(0.5, 1.0 / Math.Max(3.0, 3_600_000.0 / _step));   // half-life one hour, at least 3 steps
-        _level = double.IsNaN(_level) ? Math.Abs(value) : _level + alpha * (Math.Abs(value) - _level);
+        _level = double.IsNaN(_level) ? value : _level + alpha * (value - _level);
         ScoreIssued(index, value);
         _values.Add(value);
         UpdateResidualFactor(index, value);
@@ -142,9 +151,12 @@ public sealed class DemandForecaster
         for (var lead = 0; lead < _leads; lead++)
         {
             if (!_issued.TryGetValue(index - lead, out var forecast)) continue;
-            var queue = _errors[lead];
-            queue.Enqueue((actual - forecast.Mean[lead]) / forecast.Scale[lead]);
-            while (queue.Count > _options.ErrorWindow) queue.Dequeue();
+            for (var v = 0; v < Variants; v++)
+            {
+                var queue = _errors[v][lead];
+                queue.Enqueue((actual - forecast.Mean[v][lead]) / forecast.Scale[lead]);
+                while (queue.Count > _options.ErrorWindow) queue.Dequeue();
+            }
         }
         _issued.Remove(index - _leads + 1);
     }
@@ -172,6 +184,15 @@ public sealed class DemandForecaster
         _path = outcome.Mean;
         _pathBand = new double[horizon];
         for (var h = 0; h < horizon; h++) _pathBand[h] = Math.Max(0, outcome.QuantileValues[0][h] - outcome.Mean[h]);
+        var half = Math.Max(1, _leads / 2);
+        _smoothPath = new double[horizon];
+        for (var h = 0; h < horizon; h++)
+        {
+            double sum = 0;
+            var count = 0;
+            for (var j = Math.Max(0, h - half); j <= Math.Min(horizon - 1, h + half); j++) { sum += _path[j]; count++; }
+            _smoothPath[h] = sum / count;
+        }
         _pathStart = Count;
         _fittedAt = Count;
         _previousResidual = double.NaN;
@@ -180,44 +201,85 @@ public sealed class DemandForecaster
 
     private DemandOutlook Forecast(long n)
     {
-        // Residual of the latest value against the path, carried forward with factor phi per step.
+        // Residual of the latest value against each path, carried forward with factor phi per step.
         var lastIndex = n - 1;
-        var residual = lastIndex >= _pathStart ? _values[^1] - _path[lastIndex - _pathStart] : 0;
+        var inPath = lastIndex >= _pathStart;
+        var residual = inPath ? _values[^1] - _path[lastIndex - _pathStart] : 0;
+        var smoothResidual = inPath ? _values[^1] - _smoothPath[lastIndex - _pathStart] : 0;
         var phi = _sxx > 0 ? Math.Clamp(_sxy / _sxx, 0, 1) : 0.5;
+        if (n % 12 == 0) ChooseVariants();
+
+        var means = new double[Variants][];
+        for (var v = 0; v < Variants; v++) means[v] = new double[_leads];
         var mean = new double[_leads];
         var upper = new double[_leads];
         var scales = new double[_leads];
-        var carried = residual;
+        var carry = 1.0;
         for (var lead = 0; lead < _leads; lead++)
         {
-            carried *= phi;
+            carry *= phi;
             var at = n + lead - _pathStart;
-            var m = _path[at] + carried;
-            mean[lead] = m;
+            means[0][lead] = _path[at] + carry * residual;
+            means[1][lead] = _smoothPath[at] + carry * smoothResidual;
+            means[2][lead] = _level;
             scales[lead] = Scale(_level);
-            var errors = _errors[lead];
-            double band;
-            if (errors.Count >= _options.MinErrors)
-            {
-                var sorted = _sortedScratch[lead] is { } s && s.Length == errors.Count ? s : _sortedScratch[lead] = new double[errors.Count];
-                errors.CopyTo(sorted, 0);
-                Array.Sort(sorted);
-                band = scales[lead] * ConformalLevel(sorted, _options.Level);
-            }
-            else
-            {
-                band = _pathBand[at];
-            }
+
+            var chosen = _chosen[lead];
+            var m = means[chosen][lead];
+            var errors = _errors[chosen][lead];
+            var band = errors.Count >= _options.MinErrors
+                ? scales[lead] * ConformalLevel(Sorted(errors), _options.Level)
+                : _pathBand[at];
+            mean[lead] = m;
             upper[lead] = Math.Max(m, m + band);
         }
-        _issued[n] = (mean, scales);
+        _issued[n] = (means, scales);
         var surprise = double.NaN;
         if (_outlook is { } previous && previous.Start == _lastTimestamp)
         {
             var width = previous.Upper[0] - previous.Mean[0];
             surprise = (_values[^1] - previous.Mean[0]) / Math.Max(width, 1e-9 * Math.Max(1, Math.Abs(previous.Mean[0])));
         }
-        return new DemandOutlook(_lastTimestamp + _step, _step, mean, upper, _options.Level, surprise);
+        // Surprise of the last two values: the smaller, so one outlier is not a burst.
+        var sustained = Math.Min(surprise, _lastSurprise);
+        _lastSurprise = surprise;
+        return new DemandOutlook(_lastTimestamp + _step, _step, mean, upper, _options.Level, double.IsNaN(surprise) ? double.NaN : sustained);
+    }
+
+    /// <summary>
+    /// Per lead, the variant whose recent errors give the sharpest upper quantile: the lowest mean
+    /// pinball (quantile) loss at the planning level, the proper scoring rule for a quantile
+    /// (Gneiting &amp; Raftery, JASA 2007). The model's path wins on smooth seasonal demand; the
+    /// level alone wins when the demand is mostly noise.
+    /// </summary>
+    private void ChooseVariants()
+    {
+        var tau = _options.Level;
+        for (var lead = 0; lead < _leads; lead++)
+        {
+            var best = double.PositiveInfinity;
+            for (var v = 0; v < Variants; v++)
+            {
+                var errors = _errors[v][lead];
+                if (errors.Count < _options.MinErrors) continue;
+                var sorted = Sorted(errors);
+                var q = ConformalLevel(sorted, tau);
+                double loss = 0;
+                foreach (var e in sorted) loss += e >= q ? tau * (e - q) : (1 - tau) * (q - e);
+                loss /= sorted.Length;
+                if (loss < best) { best = loss; _chosen[lead] = v; }
+            }
+        }
+    }
+
+    /// <summary>Name of the point forecast used at the first lead (path, smoothed path or level).</summary>
+    public string Variant => VariantNames[_chosen[0]];
+
+    private static double[] Sorted(Queue<double> errors)
+    {
+        var sorted = errors.ToArray();
+        Array.Sort(sorted);
+        return sorted;
     }
 
     /// <summary>The empirical quantile at the finite-sample conformal level ⌈(n+1)τ⌉/n.</summary>
@@ -239,6 +301,7 @@ public sealed class DemandForecaster
     }
 
     private double _level = double.NaN;
+    private double _lastSurprise = double.NaN;
     private double _recentMean = double.NaN;
     private long _recentMeanAt = -1;
 

@@ -9,8 +9,9 @@ namespace Foresight.Scaling;
 /// <param name="Mean">Point forecast per step.</param>
 /// <param name="Upper">Upper quantile forecast per step (at least <paramref name="Mean"/>).</param>
 /// <param name="Level">Level of <paramref name="Upper"/> (e.g. 0.9).</param>
-/// <param name="Surprise">How far the latest value was above its own one-step-ahead forecast, in widths of
-/// that forecast's upper band ((y − mean) / (upper − mean)): 1 is the band's edge; NaN when there was no forecast.</param>
+/// <param name="Surprise">How far the last two values were above their own one-step-ahead forecasts, in widths
+/// of those forecasts' upper bands ((y − mean) / (upper − mean); the smaller of the two, so a single outlier
+/// does not count): 1 is the band's edge; NaN when there was no forecast.</param>
 public sealed record DemandOutlook(long Start, long Step, double[] Mean, double[] Upper, double Level, double Surprise = double.NaN)
 {
     /// <summary>Index of the step holding <paramref name="time"/>, or -1 before the start.</summary>

@@ -24,10 +24,12 @@ public sealed class PredictiveScalerOptions
     public double ReactiveHeadroom { get; set; } = 0.3;
 
     /// <summary>
-    /// An observed value this many upper-band widths above its own forecast (<see cref="DemandOutlook.Surprise"/>)
-    /// is an unforecast burst. Default 2 (for a normal error and a 90% band, about the 99.5th percentile).
+    /// The last two observed values both at least this many upper-band widths above their own
+    /// forecasts (<see cref="DemandOutlook.Surprise"/>) make an unforecast burst. Default 1: both
+    /// beyond the band's edge, which for independent errors and a 90% band happens about once in a
+    /// hundred steps, while a real burst that persists passes it on its second step.
     /// </summary>
-    public double BurstSurprise { get; set; } = 2;
+    public double BurstSurprise { get; set; } = 1;
 
     /// <summary>Usage below this share of the request suggests smaller requests. Default 0.5.</summary>
     public double LowRequestUsage { get; set; } = 0.5;
@@ -95,23 +97,39 @@ public sealed class PredictiveScaler
         var hasDemand = double.IsFinite(demand);
         var reactive = hasDemand ? cap.ReplicasFor(demand) : Math.Max(current, cap.MinReplicas);
 
+        // Replicas asked for now serve from now + start-up: a scale-out is sized for the demand from
+        // then until the next decision's replicas could serve (the far window), while a scale-in must
+        // not drop below what the whole look-ahead needs, since removed capacity cannot return sooner.
         var lookAhead = LookAhead;
-        double peakUpper = double.NaN, peakMean = double.NaN;
+        var now = input.Now;
+        var until = now + (long)lookAhead.TotalMilliseconds;
+        double peakUpper = double.NaN, peakMean = double.NaN, farUpper = double.NaN;
         var outlook = input.Outlook;
-        if (outlook is not null) (peakUpper, peakMean) = outlook.PeakOver(input.Now, input.Now + (long)lookAhead.TotalMilliseconds);
-        var hasForecast = double.IsFinite(peakUpper);
-        var planned = hasForecast ? cap.ReplicasFor(peakUpper) : hasDemand ? cap.ReplicasFor(demand * (1 + _options.ReactiveHeadroom)) : reactive;
+        if (outlook is not null)
+        {
+            (peakUpper, peakMean) = outlook.PeakOver(now, until);
+            (farUpper, _) = outlook.PeakOver(now + (long)cap.StartupDelay.TotalMilliseconds, until);
+        }
+        var hasForecast = double.IsFinite(peakUpper) && double.IsFinite(farUpper);
+        var planned = hasForecast
+            ? Math.Max(cap.ReplicasFor(farUpper), Math.Min(current, cap.ReplicasFor(peakUpper)))
+            : hasDemand ? cap.ReplicasFor(demand * (1 + _options.ReactiveHeadroom)) : reactive;
 
         // An unforecast burst: the latest value far above the band that was forecast for it.
         var burst = hasForecast && hasDemand && outlook!.Surprise > _options.BurstSurprise;
         var emergency = (burst || (input.Anomalous && hasDemand)) ? cap.ReplicasFor(demand * (1 + _options.ReactiveHeadroom)) : 0;
 
-        var raw = Environment.GetEnvironmentVariable("FS_NOFLOOR") is not null && hasForecast ? Math.Max(planned, emergency) : Math.Max(Math.Max(reactive, planned), emergency);
+        // The reactive floor: never fewer replicas than the observed demand needs. With a forecast it
+        // bounds scale-in (capacity the current demand uses is never removed); a scale-out for demand
+        // already seen would only arrive after the start-up delay, so whether that demand persists is
+        // left to the forecast, which is anchored on it, and to the emergency rule for bursts.
+        var floor = hasForecast ? Math.Min(current, reactive) : reactive;
+        var raw = Math.Max(Math.Max(floor, planned), emergency);
         var desired = Stabilize(input.Now, raw, current);
         desired = Math.Clamp(desired, cap.MinReplicas, cap.MaxReplicas);
         if (desired > current) _lastScaleOut = input.Now;
 
-        var action = Classify(desired, current, reactive, planned, emergency);
+        var action = Classify(desired, current, reactive, planned, emergency, hasForecast);
         var confidence = Confidence(desired, hasForecast, peakUpper, peakMean, outlook?.Level ?? double.NaN);
         var reason = Explain(action, desired, current, demand, peakUpper, outlook?.Level ?? double.NaN, lookAhead, burst, input.Anomalous, hasForecast);
         return new ScalingDecision(desired, current, action, confidence, reason, demand, peakUpper, lookAhead, VerticalHintFor(input.Usage));
@@ -123,21 +141,21 @@ public sealed class PredictiveScaler
         _recent.Enqueue((now, raw));
         while (_recent.Count > 0 && _recent.Peek().Time < now - window) _recent.Dequeue();
         if (raw >= current) return raw;
-        if (now - _lastScaleOut < (long)_options.ScaleInCooldown.TotalMilliseconds) return current;
+        if (_lastScaleOut != long.MinValue && now - _lastScaleOut < (long)_options.ScaleInCooldown.TotalMilliseconds) return current;
         var stabilized = raw;
         foreach (var (_, r) in _recent) stabilized = Math.Max(stabilized, r);
         var floor = current - Math.Max(1, (int)Math.Floor(current * _options.MaxScaleInFraction));
         return Math.Min(current, Math.Max(stabilized, floor));
     }
 
-    private static ScalingAction Classify(int desired, int current, int reactive, int planned, int emergency)
+    private static ScalingAction Classify(int desired, int current, int reactive, int planned, int emergency, bool hasForecast)
     {
         if (desired == current) return ScalingAction.Maintain;
         if (desired > current)
         {
             if (current == 0) return ScalingAction.ScaleFromZero;
             if (emergency >= desired && emergency > Math.Max(reactive, planned)) return ScalingAction.EmergencyScaleOut;
-            return planned > reactive ? ScalingAction.PreWarm : ScalingAction.ScaleOut;
+            return hasForecast && planned > reactive ? ScalingAction.PreWarm : ScalingAction.ScaleOut;
         }
         return desired == 0 ? ScalingAction.ScaleToZero : ScalingAction.ScaleIn;
     }
@@ -164,6 +182,7 @@ public sealed class PredictiveScaler
             ScalingAction.EmergencyScaleOut when burst => $"demand {demand:0.##} is above the forecast's upper band; scaling out with {_options.ReactiveHeadroom:P0} headroom to {desired} replicas at once",
             ScalingAction.EmergencyScaleOut => $"demand {demand:0.##} during an anomaly; scaling out with {_options.ReactiveHeadroom:P0} headroom to {desired} replicas",
             ScalingAction.PreWarm => $"{forecast}, which needs {desired} replicas at {perReplica:0.##} each; starting them now so they are ready in time (demand now {demand:0.##})",
+            ScalingAction.ScaleOut when !hasForecast => $"there is no forecast yet: demand {demand:0.##} with {_options.ReactiveHeadroom:P0} headroom needs {desired} replicas at {perReplica:0.##} each",
             ScalingAction.ScaleOut => $"demand {demand:0.##} needs {desired} replicas at {perReplica:0.##} each; {forecast}",
             ScalingAction.ScaleIn => $"{forecast}, which {desired} replicas serve; removing {current - desired}",
             ScalingAction.ScaleToZero => $"no demand now and none forecast within {ahead}; scaling to zero",

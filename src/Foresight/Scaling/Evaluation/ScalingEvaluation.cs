@@ -41,6 +41,7 @@ public sealed class ScalingEvaluationOptions
         if (!(HpaTarget > 0 && HpaTarget <= 1)) return $"the HPA target must be in (0, 1] (got {HpaTarget})";
         if (Tick <= TimeSpan.Zero) return "the tick must be positive";
         if (!(PricePerReplicaHour >= 0)) return $"price per replica-hour must be 0 or more (got {PricePerReplicaHour})";
+        if (!(Forecaster.Level >= 0.5 && Forecaster.Level < 1)) return $"the forecast level must be in [0.5, 1) (got {Forecaster.Level})";
         return null;
     }
 }
@@ -82,7 +83,6 @@ public static class ScalingEvaluation
         var maxReplicas = options.PeakReplicas * Math.Max(1, options.MaxReplicasFactor);
         var hpaStart = Math.Max(options.MinReplicas, (int)Math.Ceiling(demand[0] / (capacity * options.HpaTarget)));
 
-        Experiment.Apply(options);
         var results = new List<PolicyOutcome>();
         progress?.Invoke("hpa");
         var hpa = new HpaReplayPolicy(new HorizontalPodAutoscaler(new HpaOptions
@@ -111,23 +111,7 @@ public static class ScalingEvaluation
         progress?.Invoke("oracle");
         var oracle = new OraclePolicy(timestamps, demand, step, capacity, options.MinReplicas, startup, tick);
         results.Add(ScalingReplay.Run(oracle, timestamps, demand, step, capacity, oracle.Initial, startup, tick, options.PricePerReplicaHour));
-        return new ScalingReport(step, timestamps, demand, capacity, results, predictive.ModelDescription);
-    }
-
-    internal static class Experiment
-    {
-        public static void Apply(ScalingEvaluationOptions o)
-        {
-            double? Get(string n) => Environment.GetEnvironmentVariable(n) is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : null;
-            if (Get("FS_LEVEL") is { } l) o.Forecaster.Level = l;
-            if (Get("FS_REFIT") is { } r) o.Forecaster.RefitEvery = TimeSpan.FromHours(r);
-            if (Get("FS_HIST") is { } h) o.Forecaster.MaxHistory = (int)h;
-            if (Get("FS_STAB") is { } st) o.Scaler.ScaleDownStabilization = TimeSpan.FromSeconds(st);
-            if (Get("FS_COOL") is { } c) o.Scaler.ScaleInCooldown = TimeSpan.FromSeconds(c);
-            if (Get("FS_HEAD") is { } hd) o.Scaler.ReactiveHeadroom = hd;
-            if (Get("FS_BURST") is { } b) o.Scaler.BurstSurprise = b;
-            if (Get("FS_ERRWIN") is { } ew) o.Forecaster.ErrorWindow = (int)ew;
-        }
+        return new ScalingReport(step, timestamps, demand, capacity, results, predictive.ModelDescription + "; point forecast: " + predictive.Variant);
     }
 
     private sealed class StaticPolicy(string name, int replicas) : IReplayPolicy
@@ -159,13 +143,12 @@ public static class ScalingEvaluation
 
         public string? ModelDescription => _forecaster.ModelDescription;
 
+        public string Variant => _forecaster.Variant;
+
         public int Decide(in ReplayTick tick)
         {
             if (tick.NewStep && tick.StepIndex > 0) _forecaster.Observe(_timestamps[tick.StepIndex - 1], _demand[tick.StepIndex - 1]);
-            var dd = _scaler.Decide(new ScalingInput(tick.Now, tick.Replicas, tick.ObservedDemand, _forecaster.Outlook));
-            if (tick.NewStep && Environment.GetEnvironmentVariable("FS_DEBUG") is not null && _forecaster.Outlook is { } o)
-                Console.Error.WriteLine($"dbg t={tick.StepIndex} d={_demand[tick.StepIndex]} obs={tick.ObservedDemand} mean=[{string.Join(",", o.Mean.Select(x => x.ToString("0")))}] up=[{string.Join(",", o.Upper.Select(x => x.ToString("0")))}] desired={dd.Desired} {dd.Action}");
-            return dd.Desired;
+            return _scaler.Decide(new ScalingInput(tick.Now, tick.Replicas, tick.ObservedDemand, _forecaster.Outlook)).Desired;
         }
     }
 

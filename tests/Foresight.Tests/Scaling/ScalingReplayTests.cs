@@ -1,0 +1,82 @@
+using Foresight.Scaling.Evaluation;
+
+namespace Foresight.Tests.Scaling;
+
+// Hand-worked replays: steps of 60 s, controller ticks of 15 s, start-up 30 s, one unit of demand per replica.
+public class ScalingReplayTests
+{
+    private const long Step = 60_000, Tick = 15_000, Startup = 30_000;
+    private static readonly long[] Times = [0, 60_000, 120_000, 180_000];
+    private static readonly double[] Demand = [1, 3, 3, 1];
+
+    /// <summary>Asks for ⌈observed demand⌉ replicas, the observed demand being the previous step's.</summary>
+    private sealed class Reactive : IReplayPolicy
+    {
+        public string Name => "reactive";
+        public int Decide(in ReplayTick tick) => (int)Math.Ceiling(tick.ObservedDemand);
+    }
+
+    [Fact]
+    public void A_lagging_policy_is_short_until_its_replicas_are_ready_and_pays_for_them_from_the_request()
+    {
+        var outcome = ScalingReplay.Run(new Reactive(), Times, Demand, Step, replicaCapacity: 1, initialReplicas: 1, Startup, Tick, pricePerReplicaHour: 3.6);
+
+        // Step 1: still 1 replica for demand 3 (60 s short). Step 2: 3 asked at 120 s, ready at 150 s (30 s short).
+        outcome.UnderProvisionedSteps.Should().Be(2);
+        outcome.UnderProvisionedMinutes.Should().BeApproximately(1.5, 1e-12);
+        // Unserved: 2 × 60 + 2 × 30 = 180 of 8 × 60 = 480 demand-seconds.
+        outcome.UnservedShare.Should().BeApproximately(180.0 / 480, 1e-12);
+        // Replica-seconds: 60 + 60 + 3 × 60 + 3 × 60 = 480 (starting replicas are paid for).
+        outcome.ReplicaHours.Should().BeApproximately(480.0 / 3600, 1e-12);
+        outcome.Cost.Should().BeApproximately(480.0 / 3600 * 3.6, 1e-12);
+        // Served 60 + 60 + (30 + 90) + 60 = 300 of ready capacity 60 + 60 + (30 + 90) + 180 = 420.
+        outcome.MeanUtilization.Should().BeApproximately(300.0 / 420, 1e-12);
+        outcome.ScalingActions.Should().Be(1);
+        outcome.ReadyReplicas.Should().Equal(1, 1, 1, 3);
+    }
+
+    [Fact]
+    public void The_oracle_starts_each_replica_one_startup_ahead_and_is_never_short()
+    {
+        var oracle = new OraclePolicy(Times, Demand, Step, replicaCapacity: 1, minReplicas: 1, Startup, Tick);
+        var outcome = ScalingReplay.Run(oracle, Times, Demand, Step, 1, oracle.Initial, Startup, Tick, 1);
+
+        outcome.UnderProvisionedMinutes.Should().Be(0);
+        outcome.UnservedShare.Should().Be(0);
+        // One replica throughout (240 s) plus two from 30 s (requested one start-up before 60 s) to 180 s.
+        outcome.ReplicaHours.Should().BeApproximately((240 + 2 * 150) / 3600.0, 1e-12);
+        outcome.ScalingActions.Should().Be(2);
+        outcome.ReadyReplicas.Should().Equal(1, 3, 3, 1);
+    }
+
+    [Fact]
+    public void The_oracle_keeps_a_replica_through_a_gap_shorter_than_its_startup_and_restarts_it_after_a_longer_one()
+    {
+        // Need 2 at steps 0, 2 and 6: the one-step gap (60 s) is shorter than a 90 s start-up, the three-step gap is not.
+        var times = Enumerable.Range(0, 8).Select(i => i * Step).ToArray();
+        double[] demand = [2, 1, 2, 1, 1, 1, 2, 1];
+        var oracle = new OraclePolicy(times, demand, Step, 1, 1, startupMs: 90_000, Tick);
+        var outcome = ScalingReplay.Run(oracle, times, demand, Step, 1, oracle.Initial, 90_000, Tick, 1);
+
+        outcome.UnderProvisionedMinutes.Should().Be(0);
+        // Base replica 480 s; the second: steps 0-2 kept (180 s), restarted 90 s before step 6 and run through it (150 s).
+        outcome.ReplicaHours.Should().BeApproximately((480 + 180 + 150) / 3600.0, 1e-12);
+    }
+
+    [Fact]
+    public void Removing_replicas_takes_starting_ones_first()
+    {
+        // Asks for 3 at the first tick, then 1 at the second: the two starting replicas go, the ready one stays.
+        var policy = new Scripted(tick => tick.Now == 0 ? 3 : 1);
+        var outcome = ScalingReplay.Run(policy, [0], [1], Step, 1, 1, Startup, Tick, 1);
+        outcome.UnderProvisionedMinutes.Should().Be(0);
+        outcome.ReplicaHours.Should().BeApproximately((3 * 15 + 45) / 3600.0, 1e-12);
+        outcome.ScalingActions.Should().Be(2);
+    }
+
+    private sealed class Scripted(Func<ReplayTick, int> decide) : IReplayPolicy
+    {
+        public string Name => "scripted";
+        public int Decide(in ReplayTick tick) => decide(tick);
+    }
+}
