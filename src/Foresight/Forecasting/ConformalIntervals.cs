@@ -49,7 +49,7 @@ public static class ConformalIntervals
     }
 
     /// <summary>The conformal τ-quantile of sorted values: order statistic ⌈(n+1)τ⌉ (clamped), mirrored for τ &lt; ½.</summary>
-    public static double EmpiricalQuantile(List<double> sorted, double tau)
+    public static double EmpiricalQuantile(IReadOnlyList<double> sorted, double tau)
     {
         var n = sorted.Count;
         if (tau >= 0.5)

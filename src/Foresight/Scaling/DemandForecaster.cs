@@ -49,7 +49,6 @@ public sealed class DemandForecaster
     private double[] _path = [];       // model mean, absolute index _pathStart + i
     private double[] _pathBand = [];   // model's own upper-minus-mean band
     private long _pathStart = -1;
-    private long _fittedAt = -1;
     private double _sxy, _sxx;         // decayed sums for the residual AR(1) factor
     private double _previousResidual = double.NaN;
 
@@ -126,7 +125,7 @@ public sealed class DemandForecaster
 
         var n = Count;
         if (_values.Count < _minHistory) { _outlook = null; return; }
-        if (_fittedAt < 0 || n - _fittedAt >= _refitSteps || n + _leads > _pathStart + _path.Length) Refit();
+        if (_pathStart < 0 || n - _pathStart >= _refitSteps || n + _leads > _pathStart + _path.Length) Refit();
         _outlook = Forecast(n);
     }
 
@@ -194,7 +193,6 @@ public sealed class DemandForecaster
             _smoothPath[h] = sum / count;
         }
         _pathStart = Count;
-        _fittedAt = Count;
         _previousResidual = double.NaN;
         ModelDescription = outcome.Description;
     }
@@ -228,7 +226,7 @@ public sealed class DemandForecaster
             var m = means[chosen][lead];
             var errors = _errors[chosen][lead];
             var band = errors.Count >= _options.MinErrors
-                ? scales[lead] * ConformalLevel(Sorted(errors), _options.Level)
+                ? scales[lead] * ConformalIntervals.EmpiricalQuantile(Sorted(errors), _options.Level)
                 : _pathBand[at];
             mean[lead] = m;
             upper[lead] = Math.Max(m, m + band);
@@ -263,7 +261,7 @@ public sealed class DemandForecaster
                 var errors = _errors[v][lead];
                 if (errors.Count < _options.MinErrors) continue;
                 var sorted = Sorted(errors);
-                var q = ConformalLevel(sorted, tau);
+                var q = ConformalIntervals.EmpiricalQuantile(sorted, tau);
                 double loss = 0;
                 foreach (var e in sorted) loss += e >= q ? tau * (e - q) : (1 - tau) * (q - e);
                 loss /= sorted.Length;
@@ -280,13 +278,6 @@ public sealed class DemandForecaster
         var sorted = errors.ToArray();
         Array.Sort(sorted);
         return sorted;
-    }
-
-    /// <summary>The empirical quantile at the finite-sample conformal level ⌈(n+1)τ⌉/n.</summary>
-    private static double ConformalLevel(double[] sorted, double level)
-    {
-        var rank = (int)Math.Ceiling((sorted.Length + 1) * level) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }
 
     /// <summary>

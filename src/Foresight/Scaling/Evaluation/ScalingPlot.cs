@@ -60,18 +60,18 @@ public static class ScalingPlot
             for (var c = 0; c < columns; c++)
             {
                 var minReady = int.MaxValue;
-                var short_ = false;
+                var isShort = false;
                 for (var t = firstStep[c]; t < Math.Max(firstStep[c + 1], firstStep[c] + 1) && t < n; t++)
                 {
                     minReady = Math.Min(minReady, policy.ReadyReplicas[t]);
-                    if (report.Demand[t] > policy.ReadyReplicas[t] * report.ReplicaCapacity * (1 + 1e-12)) short_ = true;
+                    if (report.Demand[t] > policy.ReadyReplicas[t] * report.ReplicaCapacity * (1 + 1e-12)) isShort = true;
                 }
                 var x0 = X(c);
                 var x1 = X(c + 1);
                 area.Append(Inv($" L{x0:0.#},{Y(demandMax[c]):0.#} L{x1:0.#},{Y(demandMax[c]):0.#}"));
                 var y = Y(minReady * report.ReplicaCapacity);
                 line.Append(Inv($"{(c == 0 ? "M" : " L")}{x0:0.#},{y:0.#} L{x1:0.#},{y:0.#}"));
-                if (short_) marks.Append(Inv($"<rect x=\"{x0:0.#}\" y=\"{top + PanelHeight - 6}\" width=\"{Math.Max(1, x1 - x0):0.#}\" height=\"6\" fill=\"#d62728\"/>"));
+                if (isShort) marks.Append(Inv($"<rect x=\"{x0:0.#}\" y=\"{top + PanelHeight - 6}\" width=\"{Math.Max(1, x1 - x0):0.#}\" height=\"6\" fill=\"#d62728\"/>"));
             }
             area.Append(Inv($" L{Left + plotWidth},{top + PanelHeight} Z"));
             svg.Append(Inv($"<path d=\"{area}\" fill=\"#bbb\" stroke=\"none\"/>\n"));

@@ -5,9 +5,8 @@ namespace Foresight.Scaling.Evaluation;
 /// <param name="StepIndex">Index of the trace step the tick falls in.</param>
 /// <param name="NewStep">True on the first tick of a step (a new observation has arrived).</param>
 /// <param name="Replicas">Replicas asked for so far (ready or starting): the scale's spec.</param>
-/// <param name="ReadyReplicas">Replicas serving now.</param>
 /// <param name="ObservedDemand">The demand the policy can see: the previous step's (the metric lag).</param>
-internal readonly record struct ReplayTick(long Now, int StepIndex, bool NewStep, int Replicas, int ReadyReplicas, double ObservedDemand);
+internal readonly record struct ReplayTick(long Now, int StepIndex, bool NewStep, int Replicas, double ObservedDemand);
 
 /// <summary>A scaling policy driven by the replay, one tick at a time.</summary>
 internal interface IReplayPolicy
@@ -61,8 +60,7 @@ internal static class ScalingReplay
             {
                 var now = stepStart + offset;
                 var dt = Math.Min(tickMs, step - offset);
-                var ready = CountReady(readyAt, now);
-                var desired = Math.Max(0, policy.Decide(new ReplayTick(now, t, offset == 0, readyAt.Count, ready, observed)));
+                var desired = Math.Max(0, policy.Decide(new ReplayTick(now, t, offset == 0, readyAt.Count, observed)));
                 if (desired != readyAt.Count)
                 {
                     actions++;
@@ -74,8 +72,8 @@ internal static class ScalingReplay
                     {
                         readyAt.RemoveRange(desired, readyAt.Count - desired);   // the latest added (starting first) go first
                     }
-                    ready = CountReady(readyAt, now);
                 }
+                var ready = CountReady(readyAt, now);
 
                 var capacity = ready * replicaCapacity;
                 minReady = Math.Min(minReady, ready);
