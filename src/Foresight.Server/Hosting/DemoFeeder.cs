@@ -18,11 +18,24 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
 
     /// <summary>
     /// A workload per demo service, named after it, following its request rate
-    /// (<c>http_requests_per_second{service="NAME",env="demo"}</c>) with <see cref="DemoFleet.CapacityModelFor"/>.
+    /// (<c>http_requests_per_second{service="NAME",env="demo"}</c>) with <see cref="DemoFleet.CapacityModelFor"/>,
+    /// its CPU and memory usage and requests (right-sizing and cost) and its p95 latency with a p99 objective
+    /// (latency against load). Each service's usage series counts as one replica's container.
     /// </summary>
     public static IEnumerable<WorkloadSpec> Workloads() =>
-        DemoFleet.Services.Select(s => new WorkloadSpec(s.Name, $"http_requests_per_second{{service=\"{s.Name}\",env=\"demo\"}}",
-            DemoFleet.CapacityModelFor(s)));
+        DemoFleet.Services.Select(s => new WorkloadSpec(s.Name, Selector("http_requests_per_second", s), DemoFleet.CapacityModelFor(s))
+        {
+            CpuUsage = Selector("cpu_usage_cores", s),
+            MemoryUsage = Selector("memory_usage_bytes", s),
+            CpuRequest = s.CpuRequestCores,
+            MemoryRequest = s.MemoryRequestMiB * 1024 * 1024,
+            Latency = Selector("http_request_duration_p95_seconds", s),
+            LatencyQuantile = 0.95,
+            LatencySlo = TimeSpan.FromSeconds(s.LatencySlo),
+            SloQuantile = 0.99,
+        });
+
+    private static string Selector(string metric, DemoService s) => $"{metric}{{service=\"{s.Name}\",env=\"demo\"}}";
 
     /// <summary>Set once the backfill is stored.</summary>
     public TaskCompletionSource BackfillDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

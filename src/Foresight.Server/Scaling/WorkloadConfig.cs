@@ -21,6 +21,14 @@ namespace Foresight.Server.Scaling;
 ///     tenant: default             # default "default"
 ///     request: 'kube_pod_container_resource_requests{container="checkout",resource="cpu"}'  # optional, with usage
 ///     usage: 'container_cpu_usage_cores{container="checkout"}'                              # optional, with request
+///     cpu_usage: 'container_cpu_usage_cores{container="checkout"}'     # right-sizing input, one series per replica
+///     memory_usage: 'container_memory_working_set_bytes{container="checkout"}'
+///     cpu_request: 2              # cores per replica requested today
+///     memory_request: 4Gi         # bytes per replica (Ki, Mi, Gi, Ti, K, M, G, T suffixes)
+///     latency: 'http_request_duration_p95_seconds{service="checkout"}'  # latency-versus-load input
+///     latency_quantile: 0.95      # what the latency series measures (default 0.95)
+///     latency_slo: 300ms          # objective for slo_quantile (default quantile 0.99)
+///     slo_quantile: 0.99
 /// </code>
 /// Errors name the file, line, workload and key, e.g.
 /// <c>foresight.yml: line 5: workloads[0] (checkout).replica_capacity: must be a positive number (got 0)</c>.
@@ -28,7 +36,8 @@ namespace Foresight.Server.Scaling;
 internal static class WorkloadConfig
 {
     private static readonly string[] Keys =
-        ["name", "series", "replica_capacity", "startup", "min_replicas", "max_replicas", "price_per_replica_hour", "decision_interval", "tenant", "request", "usage"];
+        ["name", "series", "replica_capacity", "startup", "min_replicas", "max_replicas", "price_per_replica_hour", "decision_interval", "tenant", "request", "usage",
+         "cpu_usage", "memory_usage", "cpu_request", "memory_request", "latency", "latency_quantile", "latency_slo", "slo_quantile"];
 
     public static string Key(WorkloadField field) => field switch
     {
@@ -41,7 +50,15 @@ internal static class WorkloadConfig
         WorkloadField.PricePerReplicaHour => "price_per_replica_hour",
         WorkloadField.DecisionInterval => "decision_interval",
         WorkloadField.Request => "request",
-        _ => "usage",
+        WorkloadField.Usage => "usage",
+        WorkloadField.CpuUsage => "cpu_usage",
+        WorkloadField.MemoryUsage => "memory_usage",
+        WorkloadField.CpuRequest => "cpu_request",
+        WorkloadField.MemoryRequest => "memory_request",
+        WorkloadField.Latency => "latency",
+        WorkloadField.LatencyQuantile => "latency_quantile",
+        WorkloadField.LatencySlo => "latency_slo",
+        _ => "slo_quantile",
     };
 
     /// <summary>The workloads of the section with their tenants (empty without one).</summary>
@@ -103,6 +120,14 @@ internal static class WorkloadConfig
             DecisionInterval = values.TryGetValue("decision_interval", out n) ? Duration(file, n, path + ".decision_interval") : null,
             Request = values.TryGetValue("request", out n) ? Text(file, n, path + ".request") : null,
             Usage = values.TryGetValue("usage", out n) ? Text(file, n, path + ".usage") : null,
+            CpuUsage = values.TryGetValue("cpu_usage", out n) ? Text(file, n, path + ".cpu_usage") : null,
+            MemoryUsage = values.TryGetValue("memory_usage", out n) ? Text(file, n, path + ".memory_usage") : null,
+            CpuRequest = values.TryGetValue("cpu_request", out n) ? Number(file, n, path + ".cpu_request") : null,
+            MemoryRequest = values.TryGetValue("memory_request", out n) ? Bytes(file, n, path + ".memory_request") : null,
+            Latency = values.TryGetValue("latency", out n) ? Text(file, n, path + ".latency") : null,
+            LatencyQuantile = values.TryGetValue("latency_quantile", out n) ? Number(file, n, path + ".latency_quantile") : 0.95,
+            LatencySlo = values.TryGetValue("latency_slo", out n) ? Duration(file, n, path + ".latency_slo") : null,
+            SloQuantile = values.TryGetValue("slo_quantile", out n) ? Number(file, n, path + ".slo_quantile") : 0.99,
         };
         var tenant = values.TryGetValue("tenant", out n) ? Text(file, n, path + ".tenant") : "default";
         if (string.IsNullOrWhiteSpace(tenant)) throw Error(file, n!, path + ".tenant", "must not be empty");
@@ -131,6 +156,12 @@ internal static class WorkloadConfig
         return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw Error(file, node, path, $"'{text}' is not a whole number");
+    }
+
+    private static double Bytes(string file, YamlNode node, string path)
+    {
+        var text = Text(file, node, path);
+        return ByteQuantity.TryParse(text, out var value) ? value : throw Error(file, node, path, $"'{text}' is not a size in bytes (e.g. 512Mi, 4Gi, 2G, 1073741824)");
     }
 
     private static TimeSpan Duration(string file, YamlNode node, string path)

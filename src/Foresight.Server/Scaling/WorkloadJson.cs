@@ -10,14 +10,17 @@ namespace Foresight.Server.Scaling;
 /// <code>
 /// {"series": "http_requests_per_second{service=\"checkout\"}", "replicaCapacity": 84,
 ///  "startupSeconds": 120, "minReplicas": 2, "maxReplicas": 40, "pricePerReplicaHour": 0.05,
-///  "decisionIntervalSeconds": 30, "request": "...", "usage": "..."}
+///  "decisionIntervalSeconds": 30, "request": "...", "usage": "...",
+///  "cpuUsage": "...", "memoryUsage": "...", "cpuRequestCores": 2, "memoryRequestBytes": 4294967296,
+///  "latency": "...", "latencyQuantile": 0.95, "latencySloSeconds": 0.3, "sloQuantile": 0.99}
 /// </code>
 /// Only <c>series</c> and <c>replicaCapacity</c> are required; errors name the field.
 /// </summary>
 internal static class WorkloadJson
 {
     private static readonly string[] Known =
-        ["name", "series", "replicaCapacity", "startupSeconds", "minReplicas", "maxReplicas", "pricePerReplicaHour", "decisionIntervalSeconds", "request", "usage"];
+        ["name", "series", "replicaCapacity", "startupSeconds", "minReplicas", "maxReplicas", "pricePerReplicaHour", "decisionIntervalSeconds", "request", "usage",
+         "cpuUsage", "memoryUsage", "cpuRequestCores", "memoryRequestBytes", "latency", "latencyQuantile", "latencySloSeconds", "sloQuantile"];
 
     public static string Key(WorkloadField field) => field switch
     {
@@ -30,7 +33,15 @@ internal static class WorkloadJson
         WorkloadField.PricePerReplicaHour => "pricePerReplicaHour",
         WorkloadField.DecisionInterval => "decisionIntervalSeconds",
         WorkloadField.Request => "request",
-        _ => "usage",
+        WorkloadField.Usage => "usage",
+        WorkloadField.CpuUsage => "cpuUsage",
+        WorkloadField.MemoryUsage => "memoryUsage",
+        WorkloadField.CpuRequest => "cpuRequestCores",
+        WorkloadField.MemoryRequest => "memoryRequestBytes",
+        WorkloadField.Latency => "latency",
+        WorkloadField.LatencyQuantile => "latencyQuantile",
+        WorkloadField.LatencySlo => "latencySloSeconds",
+        _ => "sloQuantile",
     };
 
     /// <summary>
@@ -46,8 +57,9 @@ internal static class WorkloadJson
             error = "the body must be a JSON object with at least series and replicaCapacity";
             return false;
         }
-        string? series = null, request = null, usage = null;
+        string? series = null, request = null, usage = null, cpuUsage = null, memoryUsage = null, latency = null;
         double? replicaCapacity = null, startup = null, price = null, interval = null;
+        double? cpuRequest = null, memoryRequest = null, latencyQuantile = null, slo = null, sloQuantile = null;
         int? min = null, max = null;
         foreach (var property in body.EnumerateObject())
         {
@@ -59,6 +71,14 @@ internal static class WorkloadJson
                 "series" => String(value, property.Name, out series),
                 "request" => String(value, property.Name, out request),
                 "usage" => String(value, property.Name, out usage),
+                "cpuUsage" => String(value, property.Name, out cpuUsage),
+                "memoryUsage" => String(value, property.Name, out memoryUsage),
+                "latency" => String(value, property.Name, out latency),
+                "cpuRequestCores" => Number(value, property.Name, out cpuRequest),
+                "memoryRequestBytes" => Number(value, property.Name, out memoryRequest),
+                "latencyQuantile" => Number(value, property.Name, out latencyQuantile),
+                "latencySloSeconds" => Number(value, property.Name, out slo),
+                "sloQuantile" => Number(value, property.Name, out sloQuantile),
                 "replicaCapacity" => Number(value, property.Name, out replicaCapacity),
                 "startupSeconds" => Number(value, property.Name, out startup),
                 "pricePerReplicaHour" => Number(value, property.Name, out price),
@@ -93,6 +113,14 @@ internal static class WorkloadJson
             DecisionInterval = interval is { } i ? TimeSpan.FromSeconds(Math.Clamp(i, 0, 864_000)) : null,
             Request = request,
             Usage = usage,
+            CpuUsage = cpuUsage,
+            MemoryUsage = memoryUsage,
+            CpuRequest = cpuRequest,
+            MemoryRequest = memoryRequest,
+            Latency = latency,
+            LatencyQuantile = latencyQuantile ?? 0.95,
+            LatencySlo = slo is { } seconds ? TimeSpan.FromSeconds(Math.Clamp(seconds, -1, 864_000)) : null,
+            SloQuantile = sloQuantile ?? 0.99,
         };
         if (candidate.Check() is { } problem)
         {
@@ -117,6 +145,14 @@ internal static class WorkloadJson
         if (spec.DecisionInterval is { } interval) writer.WriteNumber("decisionIntervalSeconds", interval.TotalSeconds);
         if (spec.Request is not null) writer.WriteString("request", spec.Request);
         if (spec.Usage is not null) writer.WriteString("usage", spec.Usage);
+        if (spec.CpuUsage is not null) writer.WriteString("cpuUsage", spec.CpuUsage);
+        if (spec.MemoryUsage is not null) writer.WriteString("memoryUsage", spec.MemoryUsage);
+        if (spec.CpuRequest is { } cpu) writer.WriteNumber("cpuRequestCores", cpu);
+        if (spec.MemoryRequest is { } memory) writer.WriteNumber("memoryRequestBytes", memory);
+        if (spec.Latency is not null) writer.WriteString("latency", spec.Latency);
+        writer.WriteNumber("latencyQuantile", spec.LatencyQuantile);
+        if (spec.LatencySlo is { } slo) writer.WriteNumber("latencySloSeconds", slo.TotalSeconds);
+        writer.WriteNumber("sloQuantile", spec.SloQuantile);
     }
 
     private static string? String(JsonElement value, string key, out string? result)

@@ -31,6 +31,33 @@ public sealed partial record WorkloadSpec(string Name, string Series, CapacityMo
     /// <summary>Selector of the per-replica resource usage, same unit as <see cref="Request"/>, or null.</summary>
     public string? Usage { get; init; }
 
+    /// <summary>
+    /// Selector of CPU usage in cores, the input of right-sizing, or null. Each matching series is one
+    /// replica's container (as the VPA pools a container's samples across pods), not summed.
+    /// </summary>
+    public string? CpuUsage { get; init; }
+
+    /// <summary>Selector of memory usage (working set) in bytes, one series per replica, or null.</summary>
+    public string? MemoryUsage { get; init; }
+
+    /// <summary>CPU cores each replica requests today, or null when unknown (the cost then counts usage only).</summary>
+    public double? CpuRequest { get; init; }
+
+    /// <summary>Memory bytes each replica requests today, or null when unknown.</summary>
+    public double? MemoryRequest { get; init; }
+
+    /// <summary>Selector of a latency quantile in seconds (e.g. the p95 the service reports), the input of the latency-versus-load model, or null.</summary>
+    public string? Latency { get; init; }
+
+    /// <summary>Which quantile <see cref="Latency"/> measures, in (0, 1) (default 0.95).</summary>
+    public double LatencyQuantile { get; init; } = 0.95;
+
+    /// <summary>The latency objective: <see cref="SloQuantile"/> of the latency must stay under this, or null for none.</summary>
+    public TimeSpan? LatencySlo { get; init; }
+
+    /// <summary>The quantile the objective is stated for, in (0, 1) (default 0.99).</summary>
+    public double SloQuantile { get; init; } = 0.99;
+
     /// <summary>Whether <paramref name="name"/> is a valid workload name.</summary>
     public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
@@ -53,6 +80,15 @@ public sealed partial record WorkloadSpec(string Name, string Series, CapacityMo
         if ((Request is null) != (Usage is null)) return (Request is null ? WorkloadField.Request : WorkloadField.Usage, "request and usage go together: give both or neither");
         if (Request is not null && !SeriesSelector.TryParse(Request, out _, out error)) return (WorkloadField.Request, $"'{Request}' is not a series selector: {error}");
         if (Usage is not null && !SeriesSelector.TryParse(Usage, out _, out error)) return (WorkloadField.Usage, $"'{Usage}' is not a series selector: {error}");
+        foreach (var (field, selector) in new[] { (WorkloadField.CpuUsage, CpuUsage), (WorkloadField.MemoryUsage, MemoryUsage), (WorkloadField.Latency, Latency) })
+        {
+            if (selector is not null && !SeriesSelector.TryParse(selector, out _, out error)) return (field, $"'{selector}' is not a series selector: {error}");
+        }
+        if (CpuRequest is { } cpu && (!double.IsFinite(cpu) || cpu <= 0 || cpu > 10_000)) return (WorkloadField.CpuRequest, $"must be a positive number of cores up to 10000 (got {cpu})");
+        if (MemoryRequest is { } memory && (!double.IsFinite(memory) || memory < 1 << 20 || memory > 1e14)) return (WorkloadField.MemoryRequest, $"must be between 1 MiB and 100 TB in bytes (got {memory})");
+        if (!(LatencyQuantile is > 0 and < 1)) return (WorkloadField.LatencyQuantile, $"must be between 0 and 1, e.g. 0.95 (got {LatencyQuantile})");
+        if (!(SloQuantile is > 0 and < 1)) return (WorkloadField.SloQuantile, $"must be between 0 and 1, e.g. 0.99 (got {SloQuantile})");
+        if (LatencySlo is { } slo && (slo <= TimeSpan.Zero || slo > TimeSpan.FromHours(1))) return (WorkloadField.LatencySlo, "must be more than 0 and at most 1 hour");
         if (c.Validate() is { } problem) return (WorkloadField.ReplicaCapacity, problem);
         return null;
     }
@@ -74,4 +110,12 @@ internal enum WorkloadField
     DecisionInterval,
     Request,
     Usage,
+    CpuUsage,
+    MemoryUsage,
+    CpuRequest,
+    MemoryRequest,
+    Latency,
+    LatencyQuantile,
+    LatencySlo,
+    SloQuantile,
 }

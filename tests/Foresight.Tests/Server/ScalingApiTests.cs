@@ -32,7 +32,9 @@ public sealed class ScalingApiTests
 
             var replaced = await http.PutAsync("/api/v1/workloads/checkout", Json("""
                 {"name":"checkout","series":"http_requests_per_second{service=\"checkout\"}","replicaCapacity":60,"startupSeconds":45,
-                 "minReplicas":3,"maxReplicas":12,"pricePerReplicaHour":0.08,"decisionIntervalSeconds":15}
+                 "minReplicas":3,"maxReplicas":12,"pricePerReplicaHour":0.08,"decisionIntervalSeconds":15,
+                 "cpuUsage":"cpu_usage_cores{service=\"checkout\"}","memoryUsage":"memory_usage_bytes","cpuRequestCores":1.5,
+                 "memoryRequestBytes":2147483648,"latency":"p95_seconds","latencyQuantile":0.9,"latencySloSeconds":0.25,"sloQuantile":0.999}
                 """));
             replaced.StatusCode.Should().Be(HttpStatusCode.OK);
             (await http.PutAsync("/api/v1/workloads/search", Json("""{"series":"search_qps","replicaCapacity":10}"""))).StatusCode.Should().Be(HttpStatusCode.Created);
@@ -59,6 +61,14 @@ public sealed class ScalingApiTests
         w.GetProperty("maxReplicas").GetInt32().Should().Be(12);
         w.GetProperty("pricePerReplicaHour").GetDouble().Should().Be(0.08);
         w.GetProperty("decisionIntervalSeconds").GetDouble().Should().Be(15);
+        w.GetProperty("cpuUsage").GetString().Should().Be("cpu_usage_cores{service=\"checkout\"}");
+        w.GetProperty("memoryUsage").GetString().Should().Be("memory_usage_bytes");
+        w.GetProperty("cpuRequestCores").GetDouble().Should().Be(1.5);
+        w.GetProperty("memoryRequestBytes").GetDouble().Should().Be(2147483648);
+        w.GetProperty("latency").GetString().Should().Be("p95_seconds");
+        w.GetProperty("latencyQuantile").GetDouble().Should().Be(0.9);
+        w.GetProperty("latencySloSeconds").GetDouble().Should().Be(0.25);
+        w.GetProperty("sloQuantile").GetDouble().Should().Be(0.999);
         w.GetProperty("source").GetString().Should().Be("api");
         var waiting = await client.GetAsync("/api/v1/scaling/checkout");
         waiting.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
@@ -76,6 +86,10 @@ public sealed class ScalingApiTests
     [InlineData("""{"series":"rps","replicaCapacity":5,"startupSeconds":-1}""", "startupSeconds: must be between 0 and 1 day")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"usage":"cpu"}""", "request: request and usage go together")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"name":"other"}""", "name: ")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"memoryRequestBytes":"4Gi"}""", "memoryRequestBytes: expected a number")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"memoryRequestBytes":1000}""", "memoryRequestBytes: must be between 1 MiB and 100 TB")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"sloQuantile":1}""", "sloQuantile: must be between 0 and 1")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"latency":"p95{"}""", "latency: 'p95{' is not a series selector")]
     [InlineData("""[1,2]""", "the body must be a JSON object")]
     [InlineData("""{"series":""", "malformed JSON")]
     public async Task Invalid_workload_bodies_get_a_400_naming_the_field(string body, string detail)

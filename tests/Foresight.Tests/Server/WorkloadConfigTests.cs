@@ -46,6 +46,54 @@ public sealed class WorkloadConfigTests
         WorkloadConfig.Parse("scrape:\n  jobs: []\n", "f.yml").Should().BeEmpty();
     }
 
+    [Fact]
+    public void Resource_and_latency_settings_are_read_with_kubernetes_style_sizes()
+    {
+        var workloads = WorkloadConfig.Parse("""
+            workloads:
+              - name: checkout
+                series: rps
+                replica_capacity: 84
+                cpu_usage: 'container_cpu_usage_cores{container="checkout"}'
+                memory_usage: container_memory_working_set_bytes
+                cpu_request: 1.5
+                memory_request: 1536Mi
+                latency: p95_seconds
+                latency_quantile: 0.9
+                latency_slo: 300ms
+                slo_quantile: 0.999
+              - name: search
+                series: rps
+                replica_capacity: 5
+                memory_request: 2G
+            """, "foresight.yml");
+        var checkout = workloads[0].Spec;
+        checkout.CpuUsage.Should().Be("container_cpu_usage_cores{container=\"checkout\"}");
+        checkout.MemoryUsage.Should().Be("container_memory_working_set_bytes");
+        checkout.CpuRequest.Should().Be(1.5);
+        checkout.MemoryRequest.Should().Be(1536.0 * 1024 * 1024);
+        checkout.Latency.Should().Be("p95_seconds");
+        checkout.LatencyQuantile.Should().Be(0.9);
+        checkout.LatencySlo.Should().Be(TimeSpan.FromMilliseconds(300));
+        checkout.SloQuantile.Should().Be(0.999);
+        var search = workloads[1].Spec;
+        search.MemoryRequest.Should().Be(2e9);
+        search.CpuUsage.Should().BeNull();
+        search.LatencySlo.Should().BeNull();
+        search.LatencyQuantile.Should().Be(0.95, "the default is what most services export");
+        search.SloQuantile.Should().Be(0.99);
+    }
+
+    [Theory]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    memory_request: 4 gigs\n", "line 5: workloads[0] (checkout).memory_request: '4 gigs' is not a size in bytes")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    cpu_request: 0\n", "line 5: workloads[0] (checkout).cpu_request: must be a positive number of cores")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    latency_quantile: 95\n", "line 5: workloads[0] (checkout).latency_quantile: must be between 0 and 1")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    cpu_usage: 'cpu{'\n", "line 5: workloads[0] (checkout).cpu_usage: 'cpu{' is not a series selector")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    latency_slo: 0s\n", "line 5: workloads[0] (checkout).latency_slo: must be more than 0")]
+    public void Invalid_resource_settings_are_refused_naming_the_key(string section, string message) =>
+        FluentActions.Invoking(() => WorkloadConfig.Parse("workloads:\n" + section, "foresight.yml"))
+            .Should().Throw<InvalidOperationException>().WithMessage($"foresight.yml: {message}*");
+
     [Theory]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 0\n", "line 4: workloads[0] (checkout).replica_capacity: must be a positive number (got 0)")]
     [InlineData("  - name: checkout\n    replica_capacity: 5\n", "line 2: workloads[0] (checkout): series is required")]
