@@ -16,6 +16,13 @@ public sealed class RightSizingOptions
     /// <summary>Half-life of memory peaks. Default 24 h (VPA's <c>--memory-histogram-decay-half-life</c>).</summary>
     public TimeSpan MemoryHalfLife { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Half-life of a second, slower histogram per resource whose percentiles floor the 24 h ones, so a
+    /// quiet weekend does not set the request for the week (see <see cref="RightSizingRecommender"/>).
+    /// Default 7 days; null gives the VPA's single histogram.
+    /// </summary>
+    public TimeSpan? WeeklyHalfLife { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Length of the windows whose memory peak is one sample. Default 24 h (VPA's <c>MemoryAggregationInterval</c>).</summary>
     public TimeSpan MemoryAggregationInterval { get; init; } = TimeSpan.FromHours(24);
 
@@ -51,6 +58,7 @@ public sealed class RightSizingOptions
     {
         if (CpuHalfLife < TimeSpan.FromMilliseconds(1)) return $"CPU half-life must be at least 1 ms (got {CpuHalfLife})";
         if (MemoryHalfLife < TimeSpan.FromMilliseconds(1)) return $"memory half-life must be at least 1 ms (got {MemoryHalfLife})";
+        if (WeeklyHalfLife is { } weekly && weekly < TimeSpan.FromMilliseconds(1)) return $"weekly half-life must be at least 1 ms, or null (got {weekly})";
         if (MemoryAggregationInterval < TimeSpan.FromMilliseconds(1)) return $"memory aggregation interval must be at least 1 ms (got {MemoryAggregationInterval})";
         if (!double.IsFinite(MinCpuCores) || MinCpuCores < 0) return $"minimum CPU must be 0 or more cores (got {MinCpuCores})";
         if (!double.IsFinite(MinMemoryBytes) || MinMemoryBytes < 0) return $"minimum memory must be 0 or more bytes (got {MinMemoryBytes})";

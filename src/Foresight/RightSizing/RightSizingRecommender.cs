@@ -26,6 +26,15 @@ namespace Foresight.RightSizing;
 /// event reports and the window's usage peak, so the next recommendation is above what was killed.
 /// </para>
 /// <para>
+/// <b>Weekly memory (our addition).</b> With a 24 h half-life the last two days carry three quarters of
+/// the weight, so a recommendation made after a quiet weekend sizes Monday for Sunday's traffic. When
+/// <see cref="RightSizingOptions.WeeklyHalfLife"/> is set (default 7 days) each resource keeps a second
+/// histogram of the same samples with that half-life, and every percentile is the larger of the two:
+/// the 24 h histogram still raises a recommendation within hours of a rise, the weekly one keeps a
+/// weekend or a holiday from lowering it below the week's level. Set it to null for the VPA's single
+/// histogram.
+/// </para>
+/// <para>
 /// <b>Bounds.</b> For percentile <c>q</c> of a strategy, <c>P(q) × (1 + margin)</c>; then, with
 /// <c>c</c> the confidence in days (span from first to last sample, bounded by sample count / samples per
 /// day), the upper bound is multiplied by <c>1 + 1/c</c> (×2 after one day, ×1.14 after a week, +∞ with no
@@ -36,8 +45,8 @@ namespace Foresight.RightSizing;
 public sealed class RightSizingRecommender
 {
     private const double MsPerDay = 86_400_000;
-    private readonly DecayingHistogram _cpu;
-    private readonly DecayingHistogram _memory;
+    private readonly RecencyHistograms _cpu;
+    private readonly RecencyHistograms _memory;
     private readonly long _intervalMs;
     private long _firstMs;
     private long _lastMs = long.MinValue;
@@ -50,8 +59,8 @@ public sealed class RightSizingRecommender
     {
         Options = options ?? new RightSizingOptions();
         if (Options.Validate() is { } problem) throw new ArgumentException(problem, nameof(options));
-        _cpu = new DecayingHistogram(Options.CpuBuckets, Options.CpuHalfLife);
-        _memory = new DecayingHistogram(Options.MemoryBuckets, Options.MemoryHalfLife);
+        _cpu = new RecencyHistograms(Options.CpuBuckets, Options.CpuHalfLife, Options.WeeklyHalfLife);
+        _memory = new RecencyHistograms(Options.MemoryBuckets, Options.MemoryHalfLife, Options.WeeklyHalfLife);
         _intervalMs = (long)Options.MemoryAggregationInterval.TotalMilliseconds;
     }
 
@@ -141,13 +150,7 @@ public sealed class RightSizingRecommender
         return true;
     }
 
-    /// <summary>The checkpoint of the CPU histogram.</summary>
-    public HistogramCheckpoint CpuCheckpoint() => _cpu.ToCheckpoint();
-
-    /// <summary>The checkpoint of the memory-peak histogram.</summary>
-    public HistogramCheckpoint MemoryCheckpoint() => _memory.ToCheckpoint();
-
-    private static ResourceRange Range(DecayingHistogram histogram, RightSizingStrategy strategy, double confidence, double minimum, double? current)
+    private static ResourceRange Range(RecencyHistograms histogram, RightSizingStrategy strategy, double confidence, double minimum, double? current)
     {
         var scale = 1 + strategy.SafetyMargin;
         var lower = histogram.Percentile(strategy.LowerPercentile) * scale * Math.Pow(1 + 0.001 / confidence, -2);
@@ -185,4 +188,27 @@ public sealed class RightSizingRecommender
     }
 
     private static bool IsAmount(double value) => double.IsFinite(value) && value >= 0;
+}
+
+/// <summary>The 24 h histogram of one resource and, optionally, its weekly twin; percentiles are the larger of the two.</summary>
+internal sealed class RecencyHistograms(ExponentialBuckets buckets, TimeSpan halfLife, TimeSpan? weeklyHalfLife)
+{
+    private readonly DecayingHistogram _recent = new(buckets, halfLife);
+    private readonly DecayingHistogram? _weekly = weeklyHalfLife is { } h ? new(buckets, h) : null;
+
+    public bool IsEmpty => _recent.IsEmpty;
+
+    public void AddSample(double value, double weight, long timeMs)
+    {
+        _recent.AddSample(value, weight, timeMs);
+        _weekly?.AddSample(value, weight, timeMs);
+    }
+
+    public void SubtractSample(double value, double weight, long timeMs)
+    {
+        _recent.SubtractSample(value, weight, timeMs);
+        _weekly?.SubtractSample(value, weight, timeMs);
+    }
+
+    public double Percentile(double p) => _weekly is null ? _recent.Percentile(p) : Math.Max(_recent.Percentile(p), _weekly.Percentile(p));
 }
