@@ -30,6 +30,9 @@ public static class RightSizingReplay
     /// <summary>Points added to <c>1 − target percentile</c> before the check fails: 0.02.</summary>
     public const double Tolerance = 0.02;
 
+    /// <summary>(1 − <paramref name="targetPercentile"/>) + <see cref="Tolerance"/>, rounded to 9 decimals so that 0.12 is 0.12 and not 0.11999999999999998.</summary>
+    public static double AllowedShare(double targetPercentile) => Math.Round(1 - targetPercentile + Tolerance, 9);
+
     /// <summary>Replays <paramref name="usage"/> (any order; NaN values skipped per metric) against <paramref name="recommendation"/>.</summary>
     /// <param name="recommendation">The recommendation to check.</param>
     /// <param name="usage">The usage history, normally the samples the recommendation was made from.</param>
@@ -50,7 +53,7 @@ public static class RightSizingReplay
             cpu.Add(s.CpuCores, weight);
             memory.Add(s.MemoryBytes, weight);
         }
-        var allowed = 1 - recommendation.TargetPercentile + Tolerance;
+        var allowed = AllowedShare(recommendation.TargetPercentile);
         var passed = cpu.Count > 0 && memory.Count > 0 && cpu.ShareAboveTarget <= allowed && memory.ShareAboveTarget <= allowed;
         return new ReplayCheck(recommendation.Workload, recommendation.Strategy,
             cpu.Count, cpu.ShareAboveTarget, cpu.ShareAboveUpper, cpu.DecayedShareAboveTarget,

@@ -28,7 +28,7 @@ public sealed record RightSizingStrategy(string Name, double LowerPercentile, do
     }
 
     /// <summary>The share of samples above the target the replay check allows: (1 − target percentile) + 2 points.</summary>
-    public double AllowedShareAboveTarget => 1 - TargetPercentile + RightSizingReplay.Tolerance;
+    public double AllowedShareAboveTarget => RightSizingReplay.AllowedShare(TargetPercentile);
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
