@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Foresight.Cli;
+
+namespace Foresight.Tests.RightSizing;
+
+[Collection("Console")]
+public sealed class EvalRightSizingCommandTests
+{
+    private static async Task<(int Exit, string Out, string Error)> Run(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var (originalOut, originalError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            var exit = await ForesightCommand.Build().Parse(args).InvokeAsync();
+            return (exit, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+            Console.SetError(originalError);
+        }
+    }
+
+    [Fact]
+    public async Task Eval_rightsizing_json_has_a_row_per_service_with_the_delta_against_a_given_request()
+    {
+        var (exit, output, _) = await Run("eval", "rightsizing", "--days", "2", "--strategy", "balanced", "--request", "frontend=2,1024", "--json");
+
+        exit.Should().Be(0);
+        var json = JsonDocument.Parse(output).RootElement;
+        var rows = json.GetProperty("rows").EnumerateArray().ToList();
+        rows.Select(r => r.GetProperty("service").GetString()).Should().Equal("frontend", "checkout", "catalog", "search", "payments", "recommendations");
+        rows.Should().OnlyContain(r => r.GetProperty("strategy").GetString() == "balanced" && r.GetProperty("passed").GetBoolean());
+        var cpu = rows[0].GetProperty("cpuCores");
+        cpu.GetProperty("current").GetDouble().Should().Be(2);
+        cpu.GetProperty("delta").GetDouble().Should().BeApproximately(cpu.GetProperty("target").GetDouble() - 2, 1e-5);
+        rows[1].GetProperty("cpuCores").GetProperty("delta").ValueKind.Should().Be(JsonValueKind.Null, "checkout has no request");
+        json.GetProperty("samplesPerService").GetInt32().Should().Be(2 * 5760);
+    }
+
+    [Theory]
+    [InlineData("--request", "frontend=2", "'frontend=2' is not service=cores,MiB")]
+    [InlineData("--request", "nosuch=1,100", "unknown service 'nosuch'")]
+    [InlineData("--strategy", "balanced,nope", "unknown strategy 'nope'")]
+    [InlineData("--days", "0", "days must be from 1 to 90")]
+    public async Task Eval_rightsizing_names_a_bad_argument_and_exits_2(string option, string value, string message)
+    {
+        var (exit, _, error) = await Run("eval", "rightsizing", option, value);
+        exit.Should().Be(2);
+        error.Should().Contain(message);
+    }
+}
