@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Foresight.Ingestion;
@@ -22,8 +21,8 @@ internal static class ImportCommand
         var file = new Argument<FileInfo>("file") { Description = "CSV file: timestamp,value (NAB) or timestamp,col1,col2,... (wide)" };
         var metric = new Option<string>("--metric") { Description = "Metric name of the imported series", Required = true };
         var labels = new Option<string[]>("--label") { Description = "Extra label k=v (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var url = new Option<string>("--url") { Description = "Server to send to", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var apiKey = new Option<string?>("--api-key") { Description = "API key (default: $FORESIGHT_API_KEY)" };
+        var url = ServerClient.UrlOption();
+        var apiKey = ServerClient.ApiKeyOption();
         var dataDir = new Option<string?>("--data-dir") { Description = "Write directly into this data directory instead (the server must be stopped)" };
         var retention = new Option<string?>("--retention") { Description = "With --data-dir: retention to apply (0 keeps history forever)" };
 
@@ -84,7 +83,12 @@ internal static class ImportCommand
             }
             else
             {
-                sink = new HttpSink(parse.GetValue(url)!, parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("FORESIGHT_API_KEY"));
+                if (!ServerClient.TryCreate(parse, url, apiKey, out var client, out var urlError))
+                {
+                    await Console.Error.WriteLineAsync($"foresight import: {urlError}");
+                    return 2;
+                }
+                sink = new HttpSink(client);
             }
             using (sink)
             {
@@ -158,16 +162,8 @@ internal static class ImportCommand
         public void Dispose() => store.Dispose();
     }
 
-    private sealed class HttpSink : ISink
+    private sealed class HttpSink(ServerClient client) : ISink
     {
-        private readonly HttpClient _http;
-
-        public HttpSink(string url, string? apiKey)
-        {
-            _http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
-            if (!string.IsNullOrEmpty(apiKey)) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        }
-
         public async Task<(int, string?)> SendAsync(List<SeriesWrite> batch, CancellationToken ct)
         {
             var body = new
@@ -179,36 +175,16 @@ internal static class ImportCommand
                     points = s.Points.Select(p => new object[] { p.Timestamp, p.Value }),
                 }),
             };
-            using var content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-            HttpResponseMessage response;
-            try
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ingest")
             {
-                response = await _http.PostAsync("/api/v1/ingest", content, ct);
-            }
-            catch (HttpRequestException ex)
-            {
-                return (0, $"cannot reach {_http.BaseAddress}: {ex.Message} (is `foresight serve` running? or use --data-dir)");
-            }
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    using var doc = JsonDocument.Parse(text);
-                    return (doc.RootElement.GetProperty("accepted").GetInt32(), null);
-                }
-                try
-                {
-                    using var doc = JsonDocument.Parse(text);
-                    return (0, $"the server refused a batch ({(int)response.StatusCode}): {doc.RootElement.GetProperty("detail").GetString()}");
-                }
-                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-                {
-                    return (0, $"the server refused a batch ({(int)response.StatusCode}): {text}");
-                }
-            }
+                Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+            };
+            var (text, error) = await client.SendAsync(request, ct);
+            if (text is null) return (0, error);
+            using var doc = JsonDocument.Parse(text);
+            return (doc.RootElement.GetProperty("accepted").GetInt32(), null);
         }
 
-        public void Dispose() => _http.Dispose();
+        public void Dispose() => client.Dispose();
     }
 }

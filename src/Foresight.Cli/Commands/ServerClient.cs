@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Foresight.Cli.Commands;
+
+/// <summary>
+/// A running <c>foresight serve</c> as the commands that talk to it see it: the <c>--url</c> and
+/// <c>--api-key</c> options (the key defaults to <c>$FORESIGHT_API_KEY</c>), and requests whose failures
+/// come back as one line that says what went wrong (unreachable server, a ProblemDetails' detail).
+/// </summary>
+internal sealed class ServerClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    private ServerClient(string url, string? apiKey)
+    {
+        _http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+        if (!string.IsNullOrEmpty(apiKey)) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+    }
+
+    /// <summary>The server's address.</summary>
+    public Uri BaseAddress => _http.BaseAddress!;
+
+    /// <summary>The <c>--url</c> option, defaulting to the address <c>foresight serve</c> listens on.</summary>
+    public static Option<string> UrlOption(string what = "Server to send to") =>
+        new("--url") { Description = what, DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+
+    /// <summary>The <c>--api-key</c> option.</summary>
+    public static Option<string?> ApiKeyOption() => new("--api-key") { Description = "API key (default: $FORESIGHT_API_KEY)" };
+
+    /// <summary>A client for the parsed <paramref name="url"/> and <paramref name="apiKey"/>; false with a message when the URL is not absolute http(s).</summary>
+    public static bool TryCreate(ParseResult parse, Option<string> url, Option<string?> apiKey, out ServerClient client, out string error)
+    {
+        var address = parse.GetValue(url)!;
+        client = null!;
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            error = $"--url: '{address}' is not an http:// or https:// address";
+            return false;
+        }
+        client = new ServerClient(address, parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("FORESIGHT_API_KEY"));
+        error = "";
+        return true;
+    }
+
+    /// <summary>Sends <paramref name="request"/>; the body on success, else null and a one-line reason.</summary>
+    public async Task<(string? Body, string? Error)> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, $"cannot reach {_http.BaseAddress}: {ex.Message} (is `foresight serve` running?)");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (null, $"{_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s");
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (response.IsSuccessStatusCode) return (text, null);
+            return (null, $"the server answered {(int)response.StatusCode}: {Detail(text)}");
+        }
+    }
+
+    /// <summary>GETs <paramref name="path"/> and parses the JSON answer.</summary>
+    public async Task<(JsonElement Body, string? Error)> GetJsonAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var (text, error) = await SendAsync(request, ct);
+        if (text is null) return (default, error);
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return (doc.RootElement.Clone(), null);
+        }
+        catch (JsonException ex)
+        {
+            return (default, $"the server's answer to {path} is not JSON: {ex.Message}");
+        }
+    }
+
+    /// <summary>A ProblemDetails' <c>detail</c> (or <c>title</c>), else the text itself.</summary>
+    private static string Detail(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                if (doc.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String) return detail.GetString()!;
+                if (doc.RootElement.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String) return title.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return string.IsNullOrWhiteSpace(text) ? "(no body)" : text;
+    }
+
+    public void Dispose() => _http.Dispose();
+}
