@@ -1,0 +1,256 @@
+namespace Foresight.Classification;
+
+/// <summary>
+/// Generates labelled workloads: realistic CPU, memory, request-rate, latency, network and disk
+/// series for each <see cref="WorkloadClass"/>, with every parameter drawn from the seed over wide,
+/// overlapping ranges, so that the classes are confusable at their margins.
+/// </summary>
+/// <remarks>
+/// <para>Request-serving classes share one traffic model: a daily bump (von Mises shape around a peak
+/// hour, amplitude 0.15-0.9 of the peak), a weekend factor, weekly growth, AR(1) drift with a time
+/// constant of hours, white noise and Poisson bursts (flash crowds, retry storms). CPU is idle cores
+/// plus requests × CPU per request; latency rises with load as u² (queueing) with log-normal noise;
+/// memory is a resident base that rises a little with load, with a GC sawtooth for some; network is
+/// requests × bytes per request. Incidents are added at random: latency episodes, memory leaks ended
+/// by a restart, restarts that drop and refill memory.</para>
+/// <para>What distinguishes the classes (and where they overlap): web has large responses (15-400 KiB
+/// per request), 0.4-6 ms CPU per request, a weekend factor 0.75-1.3; api 2-30 ms per request,
+/// 1-60 KiB, weekends at 0.3-0.95; microservices 0.1-3 ms, 1-40 ms latency, under 0.6 GiB, smooth
+/// traffic; caches 5-80 µs per operation, 0.1-1.5 ms latency, 1-48 GiB flat memory, snapshot disk
+/// bursts or none; databases 0.3-8 ms per query, 2-64 GiB flat memory, steady disk IO, nightly
+/// maintenance; ML is inference (15-300 ms per request, 2-24 GiB model, 40-1500 ms latency) or
+/// training (runs of 6-96 h at 80-98% of 4-32 cores, 8-128 GiB, no requests); batch is cron-like
+/// (every 1-24 h, 3-60% of the period) or queue-driven jobs with memory and disk that follow the
+/// jobs and no or trickle requests. Series go missing at random (latency 25%, network and disk 35%,
+/// memory and requests 5%), as they do in real clusters.</para>
+/// </remarks>
+public static partial class WorkloadGenerator
+{
+    /// <summary>Date the generated series start from (a Monday, UTC); each seed then shifts the start by 0-6 days.</summary>
+    public static readonly DateTimeOffset Epoch = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// A workload of class <paramref name="workloadClass"/> over <paramref name="days"/> days sampled
+    /// every <paramref name="step"/>; the same arguments always give the same series.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">days below 2, or step outside (0, 1 h].</exception>
+    public static WorkloadMetrics Generate(WorkloadClass workloadClass, int seed, int days, TimeSpan step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 2);
+        if (step <= TimeSpan.Zero || step > TimeSpan.FromHours(1)) throw new ArgumentOutOfRangeException(nameof(step), step, "step must be in (0, 1 h]");
+        var random = new GeneratorRandom(unchecked(seed * 7919 + (int)workloadClass * 1_000_003));
+        var n = (int)(TimeSpan.FromDays(days) / step);
+        var clock = new Clock(n, step.TotalHours, Epoch.AddDays(random.Int(0, 7)));
+        var metrics = workloadClass switch
+        {
+            WorkloadClass.Web => Serve(random, clock, WebProfile(random)),
+            WorkloadClass.Api => Serve(random, clock, ApiProfile(random)),
+            WorkloadClass.Microservice => Serve(random, clock, MicroserviceProfile(random)),
+            WorkloadClass.Cache => Serve(random, clock, CacheProfile(random)),
+            WorkloadClass.Database => Serve(random, clock, DatabaseProfile(random)),
+            WorkloadClass.Ml => random.Chance(0.6) ? Serve(random, clock, InferenceProfile(random)) : Training(random, clock),
+            WorkloadClass.Batch => Batch(random, clock),
+            _ => throw new ArgumentOutOfRangeException(nameof(workloadClass), workloadClass, "unknown workload class"),
+        };
+        return DropSeries(random, metrics);
+    }
+
+    internal readonly record struct Clock(int N, double StepHours, DateTimeOffset Start)
+    {
+        public double Hours(int i) => i * StepHours;
+
+        public double HourOfDay(int i) => (Start.Hour + Hours(i)) % 24;
+
+        public bool Weekend(int i) => Start.AddHours(Hours(i)).DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
+
+        public double Days => N * StepHours / 24;
+    }
+
+    /// <summary>Parameters of a request-serving workload, drawn per class.</summary>
+    private sealed record ServingProfile
+    {
+        public double PeakRps, Amplitude, PeakHour, Sharpness, WeekendFactor, GrowthPerWeek;
+        public double DriftSigma, DriftTauHours, WhiteSigma, BurstsPerDay, BurstMagnitude;
+        public double CpuMsPerRequest, IdleCores, MemoryGib, MemoryLoadShare, MemoryGrowthPerDay;
+        public bool GcSawtooth;
+        public double LatencyMs, LatencyLoadGain, NetKibPerRequest, DiskMibPerCore, DiskBaseMib;
+        public double SnapshotEveryHours, MaintenanceCpuShare, MaintenanceDiskFactor;
+        public double RequestsMissing = 0.05;
+    }
+
+    private static ServingProfile Traffic(GeneratorRandom r, double peakLow, double peakHigh, double ampLow, double ampHigh,
+        double weekendLow, double weekendHigh, double peakHourLow, double peakHourHigh) => new()
+    {
+        PeakRps = r.LogUniform(peakLow, peakHigh),
+        Amplitude = r.Uniform(ampLow, ampHigh),
+        PeakHour = r.Uniform(peakHourLow, peakHourHigh),
+        Sharpness = r.Uniform(0.5, 2.5),
+        WeekendFactor = r.Uniform(weekendLow, weekendHigh),
+        GrowthPerWeek = r.Uniform(-0.02, 0.08),
+        DriftTauHours = r.Uniform(0.5, 4),
+        BurstMagnitude = 1.5,
+    };
+
+    private static ServingProfile WebProfile(GeneratorRandom r) => Traffic(r, 20, 3000, 0.45, 0.9, 0.75, 1.3, 12, 22) with
+    {
+        DriftSigma = r.Uniform(0.03, 0.15), WhiteSigma = r.Uniform(0.02, 0.1), BurstsPerDay = r.Uniform(0, 3), BurstMagnitude = r.Uniform(1.5, 3),
+        CpuMsPerRequest = r.LogUniform(0.4, 6), IdleCores = r.LogUniform(0.02, 0.3), MemoryGib = r.LogUniform(0.25, 3),
+        MemoryLoadShare = r.Uniform(0, 0.3), GcSawtooth = r.Chance(0.5), LatencyMs = r.LogUniform(20, 400), LatencyLoadGain = r.Uniform(0.2, 2),
+        NetKibPerRequest = r.LogUniform(15, 400), DiskMibPerCore = r.LogUniform(0.01, 0.5),
+    };
+
+    private static ServingProfile ApiProfile(GeneratorRandom r) => Traffic(r, 5, 2000, 0.3, 0.85, 0.3, 0.95, 9, 17) with
+    {
+        DriftSigma = r.Uniform(0.05, 0.2), WhiteSigma = r.Uniform(0.03, 0.12), BurstsPerDay = r.Uniform(0, 6), BurstMagnitude = r.Uniform(1.5, 5),
+        CpuMsPerRequest = r.LogUniform(2, 30), IdleCores = r.LogUniform(0.02, 0.3), MemoryGib = r.LogUniform(0.3, 4),
+        MemoryLoadShare = r.Uniform(0, 0.3), GcSawtooth = r.Chance(0.5), LatencyMs = r.LogUniform(15, 300), LatencyLoadGain = r.Uniform(0.3, 3),
+        NetKibPerRequest = r.LogUniform(1, 60), DiskMibPerCore = r.LogUniform(0.01, 0.5),
+    };
+
+    private static ServingProfile MicroserviceProfile(GeneratorRandom r) => Traffic(r, 50, 5000, 0.2, 0.8, 0.5, 1.1, 9, 21) with
+    {
+        DriftSigma = r.Uniform(0.02, 0.08), WhiteSigma = r.Uniform(0.01, 0.05), BurstsPerDay = r.Uniform(0, 4), BurstMagnitude = r.Uniform(1.5, 4),
+        CpuMsPerRequest = r.LogUniform(0.1, 3), IdleCores = r.LogUniform(0.01, 0.08), MemoryGib = r.LogUniform(0.06, 0.6),
+        MemoryLoadShare = r.Uniform(0, 0.3), GcSawtooth = r.Chance(0.5), LatencyMs = r.LogUniform(1, 40), LatencyLoadGain = r.Uniform(0.1, 1.5),
+        NetKibPerRequest = r.LogUniform(0.5, 20), DiskMibPerCore = r.LogUniform(0.005, 0.2),
+    };
+
+    private static ServingProfile CacheProfile(GeneratorRandom r) => Traffic(r, 200, 50000, 0.2, 0.85, 0.5, 1.2, 9, 21) with
+    {
+        DriftSigma = r.Uniform(0.02, 0.1), WhiteSigma = r.Uniform(0.01, 0.05), BurstsPerDay = r.Uniform(0, 3), BurstMagnitude = r.Uniform(1.3, 3),
+        CpuMsPerRequest = r.LogUniform(0.005, 0.08), IdleCores = r.LogUniform(0.02, 0.15), MemoryGib = r.LogUniform(1, 48),
+        MemoryLoadShare = r.Uniform(0, 0.05), LatencyMs = r.LogUniform(0.1, 1.5), LatencyLoadGain = r.Uniform(0, 0.4),
+        NetKibPerRequest = r.LogUniform(0.2, 20), DiskMibPerCore = r.LogUniform(0.001, 0.02),
+        SnapshotEveryHours = r.Chance(0.35) ? r.Uniform(1, 6) : 0,
+    };
+
+    private static ServingProfile DatabaseProfile(GeneratorRandom r) => Traffic(r, 20, 5000, 0.15, 0.7, 0.4, 1.1, 9, 21) with
+    {
+        DriftSigma = r.Uniform(0.03, 0.12), WhiteSigma = r.Uniform(0.02, 0.08), BurstsPerDay = r.Uniform(0, 2), BurstMagnitude = r.Uniform(1.3, 3),
+        CpuMsPerRequest = r.LogUniform(0.3, 8), IdleCores = r.LogUniform(0.1, 0.6), MemoryGib = r.LogUniform(2, 64),
+        MemoryLoadShare = r.Uniform(0, 0.03), MemoryGrowthPerDay = r.Uniform(0, 0.01), LatencyMs = r.LogUniform(0.5, 30),
+        LatencyLoadGain = r.Uniform(0.3, 3), NetKibPerRequest = r.LogUniform(1, 50), DiskMibPerCore = r.LogUniform(2, 60),
+        DiskBaseMib = r.LogUniform(0.5, 5), MaintenanceCpuShare = r.Chance(0.6) ? r.Uniform(0.3, 2) : 0,
+        MaintenanceDiskFactor = r.Uniform(3, 10), RequestsMissing = 0.15,
+    };
+
+    private static ServingProfile InferenceProfile(GeneratorRandom r) => Traffic(r, 2, 300, 0.2, 0.8, 0.4, 1.1, 9, 21) with
+    {
+        DriftSigma = r.Uniform(0.03, 0.15), WhiteSigma = r.Uniform(0.03, 0.1), BurstsPerDay = r.Uniform(0, 3), BurstMagnitude = r.Uniform(1.5, 3),
+        CpuMsPerRequest = r.LogUniform(15, 300), IdleCores = r.LogUniform(0.1, 1), MemoryGib = r.LogUniform(2, 24),
+        MemoryLoadShare = r.Uniform(0, 0.1), LatencyMs = r.LogUniform(40, 1500), LatencyLoadGain = r.Uniform(0.5, 3),
+        NetKibPerRequest = r.LogUniform(2, 200), DiskMibPerCore = r.LogUniform(0.005, 0.1),
+    };
+
+    /// <summary>The request rate of a profile: daily bump, weekends, growth, drift, white noise and bursts.</summary>
+    private static double[] Requests(GeneratorRandom r, Clock c, ServingProfile p)
+    {
+        var drift = r.Ar1(c.N, c.StepHours, p.DriftSigma, p.DriftTauHours);
+        var bursts = Bursts(r, c, p.BurstsPerDay, p.BurstMagnitude);
+        var rps = new double[c.N];
+        for (var i = 0; i < c.N; i++)
+        {
+            var shape = Math.Exp(p.Sharpness * (Math.Cos(2 * Math.PI * (c.HourOfDay(i) - p.PeakHour) / 24) - 1));
+            var level = p.PeakRps * (1 - p.Amplitude + p.Amplitude * shape) * (c.Weekend(i) ? p.WeekendFactor : 1) * (1 + p.GrowthPerWeek * c.Hours(i) / 168);
+            rps[i] = Math.Max(0, level * Math.Exp(drift[i]) * (1 + p.WhiteSigma * r.Normal()) * bursts[i]);
+        }
+        return rps;
+    }
+
+    /// <summary>Multiplicative burst factors: Poisson events of 5-90 minutes, up to <paramref name="magnitude"/>× with a ramp.</summary>
+    private static double[] Bursts(GeneratorRandom r, Clock c, double perDay, double magnitude)
+    {
+        var factor = new double[c.N];
+        Array.Fill(factor, 1.0);
+        var count = r.Poisson(perDay * c.Days);
+        for (var e = 0; e < count; e++)
+        {
+            var start = r.Int(0, c.N);
+            var length = Math.Max(1, (int)(r.LogUniform(5, 90) / 60 / c.StepHours));
+            var peak = r.Uniform(1.2, Math.Max(1.3, magnitude));
+            for (var i = start; i < Math.Min(c.N, start + length); i++)
+                factor[i] *= 1 + (peak - 1) * Math.Sin(Math.PI * (i - start + 0.5) / length);
+        }
+        return factor;
+    }
+
+    private static WorkloadMetrics Serve(GeneratorRandom r, Clock c, ServingProfile p)
+    {
+        var rps = Requests(r, c, p);
+        var cpu = new double[c.N];
+        var memory = new double[c.N];
+        var latency = new double[c.N];
+        var network = new double[c.N];
+        var disk = new double[c.N];
+        var latencyNoise = r.Uniform(0.04, 0.15);
+        var latencyFactor = Incident(r, c, 0.3, () => r.Uniform(2, 5), 20, 120);
+        var memoryPhase = MemoryIncidents(r, c);
+        var gcPeriodHours = r.Uniform(0.2, 2);
+        var maintenanceHour = r.Uniform(0, 5);
+        var maintenanceHours = r.Uniform(0.5, 3);
+        for (var i = 0; i < c.N; i++)
+        {
+            var load = rps[i] / p.PeakRps;
+            var work = rps[i] * p.CpuMsPerRequest / 1000;
+            var hourOfDay = c.HourOfDay(i);
+            var maintenance = p.MaintenanceCpuShare > 0 && hourOfDay >= maintenanceHour && hourOfDay < maintenanceHour + maintenanceHours;
+            var maintenanceCpu = maintenance ? p.MaintenanceCpuShare * (p.IdleCores + p.PeakRps * p.CpuMsPerRequest / 2000) : 0;
+            cpu[i] = Math.Max(0, (p.IdleCores + work * (latencyFactor[i] > 1 ? 1.3 : 1.0) + maintenanceCpu) * (1 + 0.04 * r.Normal()));
+            var sawtooth = p.GcSawtooth ? 0.15 * (c.Hours(i) / gcPeriodHours % 1) : 0;
+            memory[i] = p.MemoryGib * (1 << 30) * (1 + p.MemoryLoadShare * load + sawtooth + p.MemoryGrowthPerDay * c.Hours(i) / 24) * memoryPhase[i]
+                        * (1 + 0.005 * r.Normal());
+            latency[i] = p.LatencyMs / 1000 * (1 + p.LatencyLoadGain * Math.Min(2.25, load * load)) * latencyFactor[i] * Math.Exp(latencyNoise * r.Normal());
+            network[i] = rps[i] * p.NetKibPerRequest * 1024 * (1 + 0.05 * r.Normal());
+            var snapshot = p.SnapshotEveryHours > 0 && c.Hours(i) % p.SnapshotEveryHours < 0.15
+                ? p.MemoryGib * 1024 / (0.15 * 3600) : 0;
+            disk[i] = Math.Max(0, (cpu[i] * p.DiskMibPerCore * (maintenance ? p.MaintenanceDiskFactor : 1) + p.DiskBaseMib + snapshot) * (1 << 20) * (1 + 0.1 * r.Normal()));
+        }
+        return new WorkloadMetrics
+        {
+            Step = TimeSpan.FromHours(c.StepHours), Start = c.Start, CpuCores = cpu, MemoryBytes = memory,
+            RequestsPerSecond = r.Chance(p.RequestsMissing) ? null : rps, LatencySeconds = latency,
+            NetworkBytesPerSecond = network, DiskBytesPerSecond = disk,
+        };
+    }
+
+    /// <summary>With probability <paramref name="p"/>, one episode of <paramref name="minMinutes"/>-<paramref name="maxMinutes"/> where the factor is <paramref name="magnitude"/>(); 1 elsewhere.</summary>
+    private static double[] Incident(GeneratorRandom r, Clock c, double p, Func<double> magnitude, double minMinutes, double maxMinutes)
+    {
+        var factor = new double[c.N];
+        Array.Fill(factor, 1.0);
+        if (!r.Chance(p)) return factor;
+        var start = r.Int(0, c.N);
+        var length = Math.Max(1, (int)(r.Uniform(minMinutes, maxMinutes) / 60 / c.StepHours));
+        var value = magnitude();
+        for (var i = start; i < Math.Min(c.N, start + length); i++) factor[i] = value;
+        return factor;
+    }
+
+    /// <summary>Memory multipliers: a leak ended by a restart (15%), or a restart that drops memory and refills it over hours (20%).</summary>
+    private static double[] MemoryIncidents(GeneratorRandom r, Clock c)
+    {
+        var factor = new double[c.N];
+        Array.Fill(factor, 1.0);
+        var start = r.Int(0, c.N);
+        if (r.Chance(0.15))
+        {
+            var length = Math.Max(1, (int)(r.Uniform(6, 48) / c.StepHours));
+            var growth = r.Uniform(0.3, 1.5);
+            for (var i = start; i < Math.Min(c.N, start + length); i++) factor[i] = 1 + growth * (i - start) / length;
+        }
+        else if (r.Chance(0.2 / 0.85))
+        {
+            var refillHours = r.Uniform(1, 6);
+            for (var i = start; i < c.N; i++) factor[i] = 1 - 0.6 * Math.Exp(-(i - start) * c.StepHours / refillHours);
+        }
+        return factor;
+    }
+
+    private static WorkloadMetrics DropSeries(GeneratorRandom r, WorkloadMetrics m) => m with
+    {
+        MemoryBytes = r.Chance(0.05) ? null : m.MemoryBytes,
+        LatencySeconds = r.Chance(0.25) ? null : m.LatencySeconds,
+        NetworkBytesPerSecond = r.Chance(0.35) ? null : m.NetworkBytesPerSecond,
+        DiskBytesPerSecond = r.Chance(0.35) ? null : m.DiskBytesPerSecond,
+    };
+}
