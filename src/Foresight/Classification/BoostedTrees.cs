@@ -37,7 +37,7 @@ internal sealed class BoostedTrees
         var gradient = new double[n];
         var hessian = new double[n];
         var probabilities = new double[classes];
-        var all = Enumerable.Range(0, n).ToArray();
+        var all = new int[n];
         for (var round = 0; round < rounds; round++)
         {
             var roundProbabilities = new double[n * classes];
@@ -48,6 +48,7 @@ internal sealed class BoostedTrees
             }
             for (var k = 0; k < classes; k++)
             {
+                for (var i = 0; i < n; i++) all[i] = i;
                 for (var i = 0; i < n; i++)
                 {
                     var p = roundProbabilities[i * classes + k];
@@ -55,7 +56,7 @@ internal sealed class BoostedTrees
                     hessian[i] = Math.Max(p * (1 - p), 1e-6);
                 }
                 var nodes = new List<Node>();
-                Grow(nodes, all, bins, thresholds, gradient, hessian, depth, learningRate, lambda, minHessian);
+                Grow(nodes, all, 0, n, bins, thresholds, gradient, hessian, depth, learningRate, lambda, minHessian);
                 var tree = nodes.ToArray();
                 trees[k].Add(tree);
                 for (var i = 0; i < n; i++) scores[i * classes + k] += Leaf(tree, x[i]);
@@ -145,10 +146,11 @@ internal sealed class BoostedTrees
         return (bins, thresholds);
     }
 
-    /// <summary>Grows a node over <paramref name="rows"/> and its subtree; returns its index.</summary>
-    private static int Grow(List<Node> nodes, int[] rows, byte[][] bins, double[][] thresholds, double[] g, double[] h,
+    /// <summary>Grows a node over rows[<paramref name="start"/>..<paramref name="end"/>) (reordered in place) and its subtree; returns its index.</summary>
+    private static int Grow(List<Node> nodes, int[] order, int start, int end, byte[][] bins, double[][] thresholds, double[] g, double[] h,
         int depth, double eta, double lambda, double minHessian)
     {
+        var rows = order.AsSpan(start, end - start);
         double gSum = 0, hSum = 0;
         foreach (var i in rows)
         {
@@ -196,10 +198,16 @@ internal sealed class BoostedTrees
 
         // Bin 0 holds the missing values; bins 1..b (values up to edge b−1) go left with them.
         var threshold = bestBin == 0 ? double.NegativeInfinity : thresholds[bestFeature][bestBin - 1];
-        var left = rows.Where(i => bins[bestFeature][i] <= bestBin).ToArray();
-        var right = rows.Where(i => bins[bestFeature][i] > bestBin).ToArray();
-        var leftIndex = Grow(nodes, left, bins, thresholds, g, h, depth - 1, eta, lambda, minHessian);
-        var rightIndex = Grow(nodes, right, bins, thresholds, g, h, depth - 1, eta, lambda, minHessian);
+        var split = bins[bestFeature];
+        var middle = start;
+        for (var j = start; j < end; j++)
+        {
+            if (split[order[j]] > bestBin) continue;
+            (order[j], order[middle]) = (order[middle], order[j]);
+            middle++;
+        }
+        var leftIndex = Grow(nodes, order, start, middle, bins, thresholds, g, h, depth - 1, eta, lambda, minHessian);
+        var rightIndex = Grow(nodes, order, middle, end, bins, thresholds, g, h, depth - 1, eta, lambda, minHessian);
         nodes[index] = nodes[index] with { Feature = bestFeature, Threshold = threshold, Left = leftIndex, Right = rightIndex };
         return index;
     }

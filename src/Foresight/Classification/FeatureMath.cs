@@ -57,11 +57,14 @@ internal static class FeatureMath
     }
 
     /// <summary>The q-quantile with linear interpolation, on a sorted copy.</summary>
-    public static double Quantile(ReadOnlySpan<double> x, double q)
+    public static double Quantile(ReadOnlySpan<double> x, double q) => RobustStats.Quantile(Sorted(x), q);
+
+    /// <summary>An ascending copy.</summary>
+    public static double[] Sorted(ReadOnlySpan<double> x)
     {
         var sorted = x.ToArray();
         Array.Sort(sorted);
-        return RobustStats.Quantile(sorted, q);
+        return sorted;
     }
 
     /// <summary>Pearson correlation; NaN when either side is constant.</summary>

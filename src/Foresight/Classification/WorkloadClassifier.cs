@@ -59,14 +59,14 @@ public sealed record WorkloadClassifierOptions
     /// <summary>Sampling step of the training workloads. Default 5 minutes (the features' bucket).</summary>
     public TimeSpan Step { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Boosting rounds (one tree per class each). Default 120.</summary>
-    public int Rounds { get; init; } = 120;
+    /// <summary>Boosting rounds (one tree per class each). Default 80.</summary>
+    public int Rounds { get; init; } = 80;
 
     /// <summary>Depth of each tree. Default 4.</summary>
     public int Depth { get; init; } = 4;
 
-    /// <summary>Shrinkage of each tree. Default 0.15.</summary>
-    public double LearningRate { get; init; } = 0.15;
+    /// <summary>Shrinkage of each tree. Default 0.2.</summary>
+    public double LearningRate { get; init; } = 0.2;
 }
 
 /// <summary>A feature that weighed in a classification.</summary>

@@ -1,3 +1,5 @@
+using Foresight.Detection;
+
 namespace Foresight.Classification;
 
 /// <summary>A feature of <see cref="WorkloadFeatures"/>: its name, unit and why it separates classes.</summary>
@@ -108,8 +110,9 @@ public sealed class WorkloadFeatures
         var cpu = FeatureMath.BucketMeans(m.CpuCores, fineSize);
         var cpuHourly = FeatureMath.BucketMeans(m.CpuCores, hourSize);
         var cpuMean = FeatureMath.Mean(cpu);
-        var cpuPeak = FeatureMath.Quantile(cpu, 0.99);
-        var cpuMedian = FeatureMath.Quantile(cpu, 0.5);
+        var cpuSorted = FeatureMath.Sorted(cpu);
+        var cpuPeak = RobustStats.Quantile(cpuSorted, 0.99);
+        var cpuMedian = RobustStats.Quantile(cpuSorted, 0.5);
         v[CpuDaily] = FeatureMath.SeasonalStrength(cpuHourly, 24);
         v[CpuCv] = FeatureMath.CoefficientOfVariation(cpu);
         v[CpuPeakToMedian] = cpuPeak > 0 ? Math.Min(100, cpuPeak / Math.Max(cpuMedian, cpuPeak / 100)) : double.NaN;

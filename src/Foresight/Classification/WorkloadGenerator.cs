@@ -61,7 +61,11 @@ public static partial class WorkloadGenerator
 
         public double HourOfDay(int i) => (Start.Hour + Hours(i)) % 24;
 
-        public bool Weekend(int i) => Start.AddHours(Hours(i)).DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
+        public bool Weekend(int i)
+        {
+            var day = ((int)Start.DayOfWeek + (int)((Start.Hour + Hours(i)) / 24)) % 7;
+            return day is (int)DayOfWeek.Saturday or (int)DayOfWeek.Sunday;
+        }
 
         public double Days => N * StepHours / 24;
     }
