@@ -43,12 +43,12 @@ public static partial class WorkloadGenerator
         var clock = new Clock(n, step.TotalHours, Epoch.AddDays(random.Int(0, 7)));
         var metrics = workloadClass switch
         {
-            WorkloadClass.Web => Serve(random, clock, WebProfile(random)),
-            WorkloadClass.Api => Serve(random, clock, ApiProfile(random)),
-            WorkloadClass.Microservice => Serve(random, clock, MicroserviceProfile(random)),
+            WorkloadClass.Web => Serve(random, clock, Draw(random, WebRanges)),
+            WorkloadClass.Api => Serve(random, clock, Draw(random, ApiRanges)),
+            WorkloadClass.Microservice => Serve(random, clock, Draw(random, MicroserviceRanges)),
             WorkloadClass.Cache => Serve(random, clock, CacheProfile(random)),
             WorkloadClass.Database => Serve(random, clock, DatabaseProfile(random)),
-            WorkloadClass.Ml => random.Chance(0.6) ? Serve(random, clock, InferenceProfile(random)) : Training(random, clock),
+            WorkloadClass.Ml => random.Chance(0.6) ? Serve(random, clock, Draw(random, InferenceRanges)) : Training(random, clock),
             WorkloadClass.Batch => Batch(random, clock),
             _ => throw new ArgumentOutOfRangeException(nameof(workloadClass), workloadClass, "unknown workload class"),
         };
@@ -82,68 +82,58 @@ public static partial class WorkloadGenerator
         public double RequestsMissing = 0.05;
     }
 
-    private static ServingProfile Traffic(GeneratorRandom r, double peakLow, double peakHigh, double ampLow, double ampHigh,
-        double weekendLow, double weekendHigh, double peakHourLow, double peakHourHigh) => new()
+    /// <summary>Ranges a serving class draws its profile from (log-uniform for rates, sizes and latencies; uniform otherwise).</summary>
+    private sealed record ServingRanges((double, double) PeakRps, (double, double) Amplitude, (double, double) Weekend, (double, double) PeakHour,
+        (double, double) Drift, (double, double) White, (double, double) Bursts, (double, double) BurstMagnitude, (double, double) CpuMs,
+        (double, double) IdleCores, (double, double) MemoryGib, (double, double) MemoryLoad, (double, double) LatencyMs, (double, double) LatencyGain,
+        (double, double) NetKib, (double, double) DiskMibPerCore, double GcChance);
+
+    private static readonly ServingRanges WebRanges = new(PeakRps: (20, 3000), Amplitude: (0.45, 0.9), Weekend: (0.75, 1.3), PeakHour: (12, 22),
+        Drift: (0.03, 0.15), White: (0.02, 0.1), Bursts: (0, 3), BurstMagnitude: (1.5, 3), CpuMs: (0.4, 6), IdleCores: (0.02, 0.3), MemoryGib: (0.25, 3),
+        MemoryLoad: (0, 0.3), LatencyMs: (20, 400), LatencyGain: (0.2, 2), NetKib: (15, 400), DiskMibPerCore: (0.01, 0.5), GcChance: 0.5);
+
+    private static readonly ServingRanges ApiRanges = new(PeakRps: (5, 2000), Amplitude: (0.3, 0.85), Weekend: (0.3, 0.95), PeakHour: (9, 17),
+        Drift: (0.05, 0.2), White: (0.03, 0.12), Bursts: (0, 6), BurstMagnitude: (1.5, 5), CpuMs: (2, 30), IdleCores: (0.02, 0.3), MemoryGib: (0.3, 4),
+        MemoryLoad: (0, 0.3), LatencyMs: (15, 300), LatencyGain: (0.3, 3), NetKib: (1, 60), DiskMibPerCore: (0.01, 0.5), GcChance: 0.5);
+
+    private static readonly ServingRanges MicroserviceRanges = new(PeakRps: (50, 5000), Amplitude: (0.2, 0.8), Weekend: (0.5, 1.1), PeakHour: (9, 21),
+        Drift: (0.02, 0.08), White: (0.01, 0.05), Bursts: (0, 4), BurstMagnitude: (1.5, 4), CpuMs: (0.1, 3), IdleCores: (0.01, 0.08), MemoryGib: (0.06, 0.6),
+        MemoryLoad: (0, 0.3), LatencyMs: (1, 40), LatencyGain: (0.1, 1.5), NetKib: (0.5, 20), DiskMibPerCore: (0.005, 0.2), GcChance: 0.5);
+
+    private static readonly ServingRanges CacheRanges = new(PeakRps: (200, 50000), Amplitude: (0.2, 0.85), Weekend: (0.5, 1.2), PeakHour: (9, 21),
+        Drift: (0.02, 0.1), White: (0.01, 0.05), Bursts: (0, 3), BurstMagnitude: (1.3, 3), CpuMs: (0.005, 0.08), IdleCores: (0.02, 0.15), MemoryGib: (1, 48),
+        MemoryLoad: (0, 0.05), LatencyMs: (0.1, 1.5), LatencyGain: (0, 0.4), NetKib: (0.2, 20), DiskMibPerCore: (0.001, 0.02), GcChance: 0);
+
+    private static readonly ServingRanges DatabaseRanges = new(PeakRps: (20, 5000), Amplitude: (0.15, 0.7), Weekend: (0.4, 1.1), PeakHour: (9, 21),
+        Drift: (0.03, 0.12), White: (0.02, 0.08), Bursts: (0, 2), BurstMagnitude: (1.3, 3), CpuMs: (0.3, 8), IdleCores: (0.1, 0.6), MemoryGib: (2, 64),
+        MemoryLoad: (0, 0.03), LatencyMs: (0.5, 30), LatencyGain: (0.3, 3), NetKib: (1, 50), DiskMibPerCore: (2, 60), GcChance: 0);
+
+    private static readonly ServingRanges InferenceRanges = new(PeakRps: (2, 300), Amplitude: (0.2, 0.8), Weekend: (0.4, 1.1), PeakHour: (9, 21),
+        Drift: (0.03, 0.15), White: (0.03, 0.1), Bursts: (0, 3), BurstMagnitude: (1.5, 3), CpuMs: (15, 300), IdleCores: (0.1, 1), MemoryGib: (2, 24),
+        MemoryLoad: (0, 0.1), LatencyMs: (40, 1500), LatencyGain: (0.5, 3), NetKib: (2, 200), DiskMibPerCore: (0.005, 0.1), GcChance: 0);
+
+    private static ServingProfile Draw(GeneratorRandom r, ServingRanges x) => new()
     {
-        PeakRps = r.LogUniform(peakLow, peakHigh),
-        Amplitude = r.Uniform(ampLow, ampHigh),
-        PeakHour = r.Uniform(peakHourLow, peakHourHigh),
-        Sharpness = r.Uniform(0.5, 2.5),
-        WeekendFactor = r.Uniform(weekendLow, weekendHigh),
-        GrowthPerWeek = r.Uniform(-0.02, 0.08),
-        DriftTauHours = r.Uniform(0.5, 4),
-        BurstMagnitude = 1.5,
+        PeakRps = r.LogUniform(x.PeakRps.Item1, x.PeakRps.Item2), Amplitude = r.Uniform(x.Amplitude.Item1, x.Amplitude.Item2),
+        PeakHour = r.Uniform(x.PeakHour.Item1, x.PeakHour.Item2), Sharpness = r.Uniform(0.5, 2.5), WeekendFactor = r.Uniform(x.Weekend.Item1, x.Weekend.Item2),
+        GrowthPerWeek = r.Uniform(-0.02, 0.08), DriftTauHours = r.Uniform(0.5, 4), DriftSigma = r.Uniform(x.Drift.Item1, x.Drift.Item2),
+        WhiteSigma = r.Uniform(x.White.Item1, x.White.Item2), BurstsPerDay = r.Uniform(x.Bursts.Item1, x.Bursts.Item2),
+        BurstMagnitude = r.Uniform(x.BurstMagnitude.Item1, x.BurstMagnitude.Item2), CpuMsPerRequest = r.LogUniform(x.CpuMs.Item1, x.CpuMs.Item2),
+        IdleCores = r.LogUniform(x.IdleCores.Item1, x.IdleCores.Item2), MemoryGib = r.LogUniform(x.MemoryGib.Item1, x.MemoryGib.Item2),
+        MemoryLoadShare = r.Uniform(x.MemoryLoad.Item1, x.MemoryLoad.Item2), GcSawtooth = r.Chance(x.GcChance),
+        LatencyMs = r.LogUniform(x.LatencyMs.Item1, x.LatencyMs.Item2), LatencyLoadGain = r.Uniform(x.LatencyGain.Item1, x.LatencyGain.Item2),
+        NetKibPerRequest = r.LogUniform(x.NetKib.Item1, x.NetKib.Item2), DiskMibPerCore = r.LogUniform(x.DiskMibPerCore.Item1, x.DiskMibPerCore.Item2),
     };
 
-    private static ServingProfile WebProfile(GeneratorRandom r) => Traffic(r, 20, 3000, 0.45, 0.9, 0.75, 1.3, 12, 22) with
+    private static ServingProfile CacheProfile(GeneratorRandom r) => Draw(r, CacheRanges) with
     {
-        DriftSigma = r.Uniform(0.03, 0.15), WhiteSigma = r.Uniform(0.02, 0.1), BurstsPerDay = r.Uniform(0, 3), BurstMagnitude = r.Uniform(1.5, 3),
-        CpuMsPerRequest = r.LogUniform(0.4, 6), IdleCores = r.LogUniform(0.02, 0.3), MemoryGib = r.LogUniform(0.25, 3),
-        MemoryLoadShare = r.Uniform(0, 0.3), GcSawtooth = r.Chance(0.5), LatencyMs = r.LogUniform(20, 400), LatencyLoadGain = r.Uniform(0.2, 2),
-        NetKibPerRequest = r.LogUniform(15, 400), DiskMibPerCore = r.LogUniform(0.01, 0.5),
-    };
-
-    private static ServingProfile ApiProfile(GeneratorRandom r) => Traffic(r, 5, 2000, 0.3, 0.85, 0.3, 0.95, 9, 17) with
-    {
-        DriftSigma = r.Uniform(0.05, 0.2), WhiteSigma = r.Uniform(0.03, 0.12), BurstsPerDay = r.Uniform(0, 6), BurstMagnitude = r.Uniform(1.5, 5),
-        CpuMsPerRequest = r.LogUniform(2, 30), IdleCores = r.LogUniform(0.02, 0.3), MemoryGib = r.LogUniform(0.3, 4),
-        MemoryLoadShare = r.Uniform(0, 0.3), GcSawtooth = r.Chance(0.5), LatencyMs = r.LogUniform(15, 300), LatencyLoadGain = r.Uniform(0.3, 3),
-        NetKibPerRequest = r.LogUniform(1, 60), DiskMibPerCore = r.LogUniform(0.01, 0.5),
-    };
-
-    private static ServingProfile MicroserviceProfile(GeneratorRandom r) => Traffic(r, 50, 5000, 0.2, 0.8, 0.5, 1.1, 9, 21) with
-    {
-        DriftSigma = r.Uniform(0.02, 0.08), WhiteSigma = r.Uniform(0.01, 0.05), BurstsPerDay = r.Uniform(0, 4), BurstMagnitude = r.Uniform(1.5, 4),
-        CpuMsPerRequest = r.LogUniform(0.1, 3), IdleCores = r.LogUniform(0.01, 0.08), MemoryGib = r.LogUniform(0.06, 0.6),
-        MemoryLoadShare = r.Uniform(0, 0.3), GcSawtooth = r.Chance(0.5), LatencyMs = r.LogUniform(1, 40), LatencyLoadGain = r.Uniform(0.1, 1.5),
-        NetKibPerRequest = r.LogUniform(0.5, 20), DiskMibPerCore = r.LogUniform(0.005, 0.2),
-    };
-
-    private static ServingProfile CacheProfile(GeneratorRandom r) => Traffic(r, 200, 50000, 0.2, 0.85, 0.5, 1.2, 9, 21) with
-    {
-        DriftSigma = r.Uniform(0.02, 0.1), WhiteSigma = r.Uniform(0.01, 0.05), BurstsPerDay = r.Uniform(0, 3), BurstMagnitude = r.Uniform(1.3, 3),
-        CpuMsPerRequest = r.LogUniform(0.005, 0.08), IdleCores = r.LogUniform(0.02, 0.15), MemoryGib = r.LogUniform(1, 48),
-        MemoryLoadShare = r.Uniform(0, 0.05), LatencyMs = r.LogUniform(0.1, 1.5), LatencyLoadGain = r.Uniform(0, 0.4),
-        NetKibPerRequest = r.LogUniform(0.2, 20), DiskMibPerCore = r.LogUniform(0.001, 0.02),
         SnapshotEveryHours = r.Chance(0.35) ? r.Uniform(1, 6) : 0,
     };
 
-    private static ServingProfile DatabaseProfile(GeneratorRandom r) => Traffic(r, 20, 5000, 0.15, 0.7, 0.4, 1.1, 9, 21) with
+    private static ServingProfile DatabaseProfile(GeneratorRandom r) => Draw(r, DatabaseRanges) with
     {
-        DriftSigma = r.Uniform(0.03, 0.12), WhiteSigma = r.Uniform(0.02, 0.08), BurstsPerDay = r.Uniform(0, 2), BurstMagnitude = r.Uniform(1.3, 3),
-        CpuMsPerRequest = r.LogUniform(0.3, 8), IdleCores = r.LogUniform(0.1, 0.6), MemoryGib = r.LogUniform(2, 64),
-        MemoryLoadShare = r.Uniform(0, 0.03), MemoryGrowthPerDay = r.Uniform(0, 0.01), LatencyMs = r.LogUniform(0.5, 30),
-        LatencyLoadGain = r.Uniform(0.3, 3), NetKibPerRequest = r.LogUniform(1, 50), DiskMibPerCore = r.LogUniform(2, 60),
-        DiskBaseMib = r.LogUniform(0.5, 5), MaintenanceCpuShare = r.Chance(0.6) ? r.Uniform(0.3, 2) : 0,
+        MemoryGrowthPerDay = r.Uniform(0, 0.01), DiskBaseMib = r.LogUniform(0.5, 5), MaintenanceCpuShare = r.Chance(0.6) ? r.Uniform(0.3, 2) : 0,
         MaintenanceDiskFactor = r.Uniform(3, 10), RequestsMissing = 0.15,
-    };
-
-    private static ServingProfile InferenceProfile(GeneratorRandom r) => Traffic(r, 2, 300, 0.2, 0.8, 0.4, 1.1, 9, 21) with
-    {
-        DriftSigma = r.Uniform(0.03, 0.15), WhiteSigma = r.Uniform(0.03, 0.1), BurstsPerDay = r.Uniform(0, 3), BurstMagnitude = r.Uniform(1.5, 3),
-        CpuMsPerRequest = r.LogUniform(15, 300), IdleCores = r.LogUniform(0.1, 1), MemoryGib = r.LogUniform(2, 24),
-        MemoryLoadShare = r.Uniform(0, 0.1), LatencyMs = r.LogUniform(40, 1500), LatencyLoadGain = r.Uniform(0.5, 3),
-        NetKibPerRequest = r.LogUniform(2, 200), DiskMibPerCore = r.LogUniform(0.005, 0.1),
     };
 
     /// <summary>The request rate of a profile: daily bump, weekends, growth, drift, white noise and bursts.</summary>

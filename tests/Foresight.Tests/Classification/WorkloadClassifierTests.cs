@@ -1,16 +1,14 @@
 using Foresight.Classification;
+using static Foresight.Tests.Classification.ClassificationFixtures;
 
 namespace Foresight.Tests.Classification;
 
 public class WorkloadClassifierTests
 {
-    private static readonly TimeSpan Step = TimeSpan.FromMinutes(5);
-    private static readonly DateTimeOffset Monday = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private const int PerDay = 288;
 
-    private static double[] Series(Func<int, double> value) => Enumerable.Range(0, 14 * PerDay).Select(value).ToArray();
+    private static double[] Series(Func<int, double> value) => ClassificationFixtures.Series(14, value);
 
-    private static double Daily(int i) => 0.6 + 0.4 * Math.Sin(2 * Math.PI * (i % PerDay / 12.0 - 9) / 24);
+    private static double Daily(int i) => 0.6 + 0.4 * Math.Sin(2 * Math.PI * (HourOf(i) - 9) / 24);
 
     [Fact]
     public void A_hand_built_cache_is_a_cache_and_says_why()
@@ -40,7 +38,7 @@ public class WorkloadClassifierTests
     public void A_nightly_job_without_requests_is_batch()
     {
         // Two hours at 6 cores from 02:00, 4 GiB while it runs, idle otherwise.
-        var running = Series(i => i % PerDay / 12.0 is >= 2 and < 4 ? 1 : 0);
+        var running = Series(i => HourOf(i) is >= 2 and < 4 ? 1 : 0);
         var metrics = new WorkloadMetrics
         {
             Step = Step, Start = Monday,

@@ -1,22 +1,16 @@
 using Foresight.Classification;
+using static Foresight.Tests.Classification.ClassificationFixtures;
 
 namespace Foresight.Tests.Classification;
 
 public class WorkloadFeaturesTests
 {
-    private static readonly TimeSpan Step = TimeSpan.FromMinutes(5);
-    private static readonly DateTimeOffset Monday = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private const int PerDay = 288;
-
-    private static double[] Series(int days, Func<int, double> value) => Enumerable.Range(0, days * PerDay).Select(value).ToArray();
 
     private static WorkloadFeatures Features(WorkloadMetrics metrics)
     {
         WorkloadFeatures.TryCompute(metrics, out var features, out var error).Should().BeTrue(error);
         return features;
     }
-
-    private static double HourOf(int i) => i % PerDay / 12.0;
 
     [Fact]
     public void A_24_hour_sine_has_a_strong_daily_cycle_and_noise_has_none()
