@@ -7,7 +7,7 @@ internal static class ClassificationFixtures
     public static readonly DateTimeOffset Monday = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
     public const int PerDay = 288;
 
-    public static double[] Series(int days, Func<int, double> value) => Enumerable.Range(0, days * PerDay).Select(value).ToArray();
+    public static double[] Samples(int days, Func<int, double> value) => Enumerable.Range(0, days * PerDay).Select(value).ToArray();
 
     /// <summary>Hour of the day of sample <paramref name="i"/>.</summary>
     public static double HourOf(int i) => i % PerDay / 12.0;

@@ -6,7 +6,7 @@ namespace Foresight.Tests.Classification;
 public class WorkloadClassifierTests
 {
 
-    private static double[] Series(Func<int, double> value) => ClassificationFixtures.Series(14, value);
+    private static double[] Fortnight(Func<int, double> value) => Samples(14, value);
 
     private static double Daily(int i) => 0.6 + 0.4 * Math.Sin(2 * Math.PI * (HourOf(i) - 9) / 24);
 
@@ -15,14 +15,14 @@ public class WorkloadClassifierTests
     {
         // 20,000 operations/s at 10 µs each, 16 GiB held flat, 0.3 ms latency, no disk.
         var random = new Random(3);
-        var ops = Series(i => 20_000 * Daily(i) * (1 + 0.03 * random.NextDouble()));
+        var ops = Fortnight(i => 20_000 * Daily(i) * (1 + 0.03 * random.NextDouble()));
         var metrics = new WorkloadMetrics
         {
             Step = Step, Start = Monday,
             CpuCores = ops.Select(o => 0.05 + o * 1e-5).ToArray(),
-            MemoryBytes = Series(_ => 16.0 * (1 << 30)),
+            MemoryBytes = Fortnight(_ => 16.0 * (1 << 30)),
             RequestsPerSecond = ops,
-            LatencySeconds = Series(_ => 0.0003 * (1 + 0.05 * random.NextDouble())),
+            LatencySeconds = Fortnight(_ => 0.0003 * (1 + 0.05 * random.NextDouble())),
         };
 
         WorkloadClassifier.Default.TryClassify(metrics, out var result, out var error).Should().BeTrue(error);
@@ -38,7 +38,7 @@ public class WorkloadClassifierTests
     public void A_nightly_job_without_requests_is_batch()
     {
         // Two hours at 6 cores from 02:00, 4 GiB while it runs, idle otherwise.
-        var running = Series(i => HourOf(i) is >= 2 and < 4 ? 1 : 0);
+        var running = Fortnight(i => HourOf(i) is >= 2 and < 4 ? 1 : 0);
         var metrics = new WorkloadMetrics
         {
             Step = Step, Start = Monday,

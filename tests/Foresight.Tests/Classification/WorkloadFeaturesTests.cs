@@ -15,9 +15,9 @@ public class WorkloadFeaturesTests
     [Fact]
     public void A_24_hour_sine_has_a_strong_daily_cycle_and_noise_has_none()
     {
-        var sine = Series(14, i => 2 + Math.Sin(2 * Math.PI * HourOf(i) / 24));
+        var sine = Samples(14, i => 2 + Math.Sin(2 * Math.PI * HourOf(i) / 24));
         var random = new Random(7);
-        var noise = Series(14, _ => 2 + random.NextDouble());
+        var noise = Samples(14, _ => 2 + random.NextDouble());
 
         Features(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = sine })["cpu_daily_strength"].Should().BeGreaterThan(0.95);
         Features(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = noise })["cpu_daily_strength"].Should().BeLessThan(0.2);
@@ -27,7 +27,7 @@ public class WorkloadFeaturesTests
     public void A_square_wave_has_its_duty_cycle_and_one_on_period_a_day()
     {
         // On from 01:00 to 07:00 every day: 6 h of 24.
-        var cpu = Series(14, i => HourOf(i) is >= 1 and < 7 ? 4 : 0.02);
+        var cpu = Samples(14, i => HourOf(i) is >= 1 and < 7 ? 4 : 0.02);
 
         var features = Features(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = cpu });
 
@@ -40,10 +40,10 @@ public class WorkloadFeaturesTests
     [Fact]
     public void Flat_memory_has_no_growth_and_a_leak_grows_at_its_rate()
     {
-        var cpu = Series(14, _ => 0.5);
-        var flat = Features(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = cpu, MemoryBytes = Series(14, _ => 8.0 * (1 << 30)) });
+        var cpu = Samples(14, _ => 0.5);
+        var flat = Features(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = cpu, MemoryBytes = Samples(14, _ => 8.0 * (1 << 30)) });
         // 1 GiB growing by 0.1 GiB a day: slope / mean = 0.1 / 1.7 per day over 14 days.
-        var leak = Features(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = cpu, MemoryBytes = Series(14, i => (1 + 0.1 * i / PerDay) * (1 << 30)) });
+        var leak = Features(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = cpu, MemoryBytes = Samples(14, i => (1 + 0.1 * i / PerDay) * (1 << 30)) });
 
         flat["memory_growth_per_day"].Should().BeApproximately(0, 1e-12);
         flat["memory_cv"].Should().BeApproximately(0, 1e-12);
@@ -54,7 +54,7 @@ public class WorkloadFeaturesTests
     [Fact]
     public void Request_features_come_from_the_requests_and_are_unknown_without_them()
     {
-        var requests = Series(14, i => 100 + 50 * Math.Sin(2 * Math.PI * HourOf(i) / 24));
+        var requests = Samples(14, i => 100 + 50 * Math.Sin(2 * Math.PI * HourOf(i) / 24));
         var cpu = requests.Select(r => r * 0.004).ToArray();
         var latency = requests.Select(r => 0.010 * Math.Pow(r / 100, 0.5)).ToArray();
 
@@ -74,9 +74,9 @@ public class WorkloadFeaturesTests
     public void The_weekend_ratio_reads_the_calendar_in_utc()
     {
         // Two weeks from a Monday: days 5, 6, 12 and 13 are the weekend, at 40% of the weekday load.
-        var requests = Series(14, i => i / PerDay % 7 >= 5 ? 40 : 100);
+        var requests = Samples(14, i => i / PerDay % 7 >= 5 ? 40 : 100);
 
-        var features = Features(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = Series(14, _ => 1), RequestsPerSecond = requests });
+        var features = Features(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = Samples(14, _ => 1), RequestsPerSecond = requests });
 
         features["weekend_ratio"].Should().BeApproximately(0.4, 1e-9);
     }
@@ -84,7 +84,7 @@ public class WorkloadFeaturesTests
     [Fact]
     public void Unusable_metrics_are_refused_with_the_reason()
     {
-        var cpu = Series(14, _ => 1);
+        var cpu = Samples(14, _ => 1);
 
         WorkloadFeatures.TryCompute(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = cpu[..100] }, out _, out var tooShort).Should().BeFalse();
         WorkloadFeatures.TryCompute(new WorkloadMetrics { Step = Step, Start = Monday, CpuCores = cpu, MemoryBytes = cpu[..^1] }, out _, out var misaligned).Should().BeFalse();
@@ -96,7 +96,7 @@ public class WorkloadFeaturesTests
     [Fact]
     public void Named_series_map_to_their_metrics_and_cpu_is_required()
     {
-        var cpu = Series(3, _ => 1);
+        var cpu = Samples(3, _ => 1);
         var named = new Dictionary<string, double[]> { ["cpu_usage_cores"] = cpu, ["http_requests_per_second"] = cpu, ["other"] = cpu };
 
         WorkloadMetrics.TryFromNamedSeries(named, Step, Monday, out var metrics, out _).Should().BeTrue();
