@@ -58,7 +58,7 @@ internal static class EvalClassesCommand
                     meanConfidence = Math.Round(report.MeanConfidence, 4),
                     classes = report.PerClass.Select(p => new
                     {
-                        name = p.Class.Name(), count = p.Count, accuracy = Math.Round(p.Accuracy, 4), precision = Math.Round(p.Precision, 4),
+                        name = p.Class.Name(), count = p.Count, accuracy = Math.Round(p.Accuracy, 4), precision = Finite(p.Precision),
                         baselineAccuracy = Math.Round(p.BaselineAccuracy, 4),
                     }),
                     confusion = report.Confusion,
