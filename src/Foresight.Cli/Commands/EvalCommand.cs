@@ -17,6 +17,7 @@ internal static class EvalCommand
         eval.Subcommands.Add(EvalNabCommand.Create());
         eval.Subcommands.Add(EvalScalingCommand.Create());
         eval.Subcommands.Add(EvalRightSizingCommand.Create());
+        eval.Subcommands.Add(EvalClassesCommand.Create());
         return eval;
     }
 
