@@ -77,7 +77,7 @@ public sealed record QueueModel
         if (!(q > 0 && q < 1)) throw new ArgumentOutOfRangeException(nameof(q), q, "the quantile level must be in (0, 1)");
         if (CheckRate(arrivalRate) >= SaturationLoad) return double.PositiveInfinity;
         var cdf = Cdf(arrivalRate) with { Overhead = 0 };
-        return Overhead + ResponseTime.Quantile(cdf.At, q, 1 / ServiceRate);
+        return Overhead + ResponseTime.Quantile(cdf.At, q, MeanWait(arrivalRate) + 1 / ServiceRate);
     }
 
     /// <summary>The first problem with the settings, or null.</summary>
@@ -102,8 +102,10 @@ public sealed record QueueModel
 
     private readonly record struct CdfAtLoad(bool Exponential, double WaitProbability, double WaitRate, double ServiceRate, double Shape, double Overhead)
     {
+        private readonly double _logGammaShape = SpecialFunctions.LogGamma(Shape);
+
         public double At(double t) => Exponential
             ? ResponseTime.ExponentialCdf(t - Overhead, WaitProbability, WaitRate, ServiceRate)
-            : ResponseTime.GammaCdf(t - Overhead, WaitProbability, WaitRate, Shape, Shape * ServiceRate);
+            : ResponseTime.GammaCdf(t - Overhead, WaitProbability, WaitRate, Shape, Shape * ServiceRate, _logGammaShape);
     }
 }

@@ -21,34 +21,58 @@ internal static class ResponseTime
     }
 
     /// <summary>P(R ≤ t) for gamma service with shape <paramref name="shape"/> and rate <paramref name="rate"/>.</summary>
-    public static double GammaCdf(double t, double waitProbability, double waitRate, double shape, double rate)
+    public static double GammaCdf(double t, double waitProbability, double waitRate, double shape, double rate) =>
+        GammaCdf(t, waitProbability, waitRate, shape, rate, SpecialFunctions.LogGamma(shape));
+
+    /// <summary>As above with ln Γ(shape) precomputed (the quantile search evaluates one distribution many times).</summary>
+    public static double GammaCdf(double t, double waitProbability, double waitRate, double shape, double rate, double logGammaShape)
     {
         if (t <= 0) return 0;
-        var service = SpecialFunctions.GammaP(shape, rate * t);
+        var service = SpecialFunctions.GammaP(shape, rate * t, logGammaShape);
         if (waitProbability <= 0) return service;
         double integral;
         if (rate > waitRate)
         {
             var gap = rate - waitRate;
-            integral = Math.Exp(-waitRate * t + shape * Math.Log(rate / gap)) * SpecialFunctions.GammaP(shape, gap * t);
+            integral = Math.Exp(-waitRate * t + shape * Math.Log(rate / gap)) * SpecialFunctions.GammaP(shape, gap * t, logGammaShape);
         }
         else
         {
             var mean = (waitRate - rate) * t;
-            integral = Math.Exp(shape * Math.Log(rate * t) - rate * t - SpecialFunctions.LogGamma(shape)) * PoissonWeightedReciprocal(mean, shape);
+            integral = Math.Exp(shape * Math.Log(rate * t) - rate * t - logGammaShape) * PoissonWeightedReciprocal(mean, shape);
         }
         return Math.Clamp(service - waitProbability * integral, 0, 1);
     }
 
-    /// <summary>The smallest t with cdf(t) ≥ q, by bisection to 1e-10 relative, starting from a bracket grown from <paramref name="scale"/>.</summary>
+    /// <summary>
+    /// The t with cdf(t) = q: a bracket grown by doubling from <paramref name="scale"/>, then the Illinois
+    /// variant of regula falsi (Dowell &amp; Jarratt, BIT 11, 1971), superlinear and never leaving the bracket,
+    /// to 1e-10 relative.
+    /// </summary>
     public static double Quantile(Func<double, double> cdf, double q, double scale)
     {
-        double lo = 0, hi = scale;
-        for (var i = 0; i < 200 && cdf(hi) < q; i++) { lo = hi; hi *= 2; }
-        for (var i = 0; i < 100 && hi - lo > 1e-10 * hi; i++)
+        double lo = 0, flo = -q, hi = scale, fhi = cdf(hi) - q;
+        for (var i = 0; i < 200 && fhi < 0; i++) { lo = hi; flo = fhi; hi *= 2; fhi = cdf(hi) - q; }
+        var side = 0;
+        for (var i = 0; i < 200 && hi - lo > 1e-10 * hi; i++)
         {
-            var mid = 0.5 * (lo + hi);
-            if (cdf(mid) < q) lo = mid; else hi = mid;
+            var t = (lo * fhi - hi * flo) / (fhi - flo);
+            if (!(t > lo && t < hi)) t = 0.5 * (lo + hi);
+            var f = cdf(t) - q;
+            if (f == 0) return t;
+            if (f < 0)
+            {
+                lo = t; flo = f;
+                if (side == -1) fhi /= 2;
+                side = -1;
+            }
+            else
+            {
+                hi = t; fhi = f;
+                if (side == 1) flo /= 2;
+                side = 1;
+            }
+            if (Math.Abs(f) < 1e-13) return t;
         }
         return 0.5 * (lo + hi);
     }

@@ -25,11 +25,14 @@ internal static class SpecialFunctions
     }
 
     /// <summary>The regularized lower incomplete gamma P(a, x) = γ(a, x) / Γ(a), a &gt; 0, x ≥ 0: the CDF of Gamma(a, 1) at x.</summary>
-    public static double GammaP(double a, double x)
+    public static double GammaP(double a, double x) => GammaP(a, x, LogGamma(a));
+
+    /// <summary>P(a, x) with ln Γ(a) supplied by a caller that evaluates many x for one a.</summary>
+    public static double GammaP(double a, double x, double logGammaA)
     {
         if (x <= 0) return 0;
         if (double.IsPositiveInfinity(x)) return 1;
-        var logPrefix = a * Math.Log(x) - x - LogGamma(a);
+        var logPrefix = a * Math.Log(x) - x - logGammaA;
         if (x < a + 1)
         {
             // Series: γ(a, x) e^x x^-a = Σ x^n / (a (a+1) ... (a+n)).
