@@ -94,7 +94,7 @@ internal static class EvalLatencyCommand
 
     private static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 2) : null;
 
-    private static string Pct(double? v) => v is { } x ? x.ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-";
+    private static string Pct(double? v) => v is { } x ? x.ToString("0.0", CultureInfo.InvariantCulture) + "%" : "∞";
 
     private static int Fail(string message)
     {

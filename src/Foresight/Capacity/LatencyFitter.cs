@@ -22,21 +22,25 @@ internal sealed class LatencyFitter
         _minLatency = data.Min(o => Lowest(o));
     }
 
-    /// <summary>The server counts to try: every count up to 16, then a doubling-ish ladder up to <paramref name="maxServers"/>.</summary>
+    /// <summary>The server counts to try: every count up to 10, then a ladder 12, 14, 16, 20, 24, 32, 48, 64, 96, 128, ... up to <paramref name="maxServers"/>.</summary>
     public static IEnumerable<int> Candidates(int maxServers)
     {
-        for (var c = 1; c <= Math.Min(16, maxServers); c++) yield return c;
-        for (var c = 20; c <= maxServers; c = c < 32 ? c + 4 : c < 64 ? c + 16 : c * 3 / 2) yield return c;
+        for (var c = 1; c <= Math.Min(10, maxServers); c++) yield return c;
+        for (var c = 12; c <= maxServers; c = c < 16 ? c + 2 : c < 24 ? c + 4 : c < 32 ? c + 8 : c < 64 ? c + 16 : c * 3 / 2) yield return c;
     }
 
     /// <summary>The best model with <paramref name="servers"/> servers, and its sum of squared log errors.</summary>
     public (QueueModel Model, double Sse) FitServers(int servers, ReadOnlySpan<double> start = default)
     {
         Span<double> x = stackalloc double[3];
-        if (start.Length == 3) start.CopyTo(x);
+        if (start.Length == 3)
+        {
+            start.CopyTo(x);
+            x[0] = Math.Clamp(x[0], 0.01, 0.9);
+        }
         else { x[0] = 0.3; x[1] = 0; x[2] = _estimateOverhead ? 0.1 : 0; }
         double[] lower = [0.002, Math.Log(0.05), 0], upper = [0.995, Math.Log(20), _estimateOverhead ? 0.95 : 0];
-        var result = NelderMead.Minimize(p => Sse(Model(servers, p)), x, lower, upper, maxEvaluations: 600, tolerance: 1e-9);
+        var result = NelderMead.Minimize(p => Sse(Model(servers, p)), x, lower, upper, maxEvaluations: 300, tolerance: 1e-7);
         return (Model(servers, x), result.Value);
     }
 

@@ -101,17 +101,21 @@ public sealed partial class LatencyModel
         }
         var data = observations.ToArray();
         var fitter = new LatencyFitter(data, options.EstimateOverhead);
-        var best = (Model: (QueueModel?)null, Sse: double.PositiveInfinity);
+        var fits = new List<(QueueModel Model, double Sse)>();
+        double[]? start = null;
         foreach (var c in options.Servers is { } known ? [known] : LatencyFitter.Candidates(options.MaxServers))
         {
-            var fit = fitter.FitServers(c);
-            if (fit.Sse < best.Sse) best = fit;
+            var fit = fitter.FitServers(c, start);
+            if (double.IsFinite(fit.Sse)) fits.Add(fit);
+            start = fitter.Coordinates(fit.Model);
+            start[0] *= (double)c / (c + 1);
         }
-        if (best.Model is null)
+        if (fits.Count == 0)
         {
             error = "no queue model fits the observations (every candidate gave an infinite error); check that latency rises, or stays flat, as load grows";
             return false;
         }
+        var best = Choose(fits, LatencyFitter.LogResiduals(fits[0].Model, data).Count);
 
         var residuals = LatencyFitter.LogResiduals(best.Model, data);
         var mean = residuals.Average();
@@ -147,6 +151,23 @@ public sealed partial class LatencyModel
         var widen = Math.Exp(_z * _residualSd);
         return new LatencyEstimate(value, Math.Min(lo, value) / widen, Math.Max(hi, value) * widen);
     }
+
+    /// <summary>
+    /// The server count to keep: among the counts whose error is statistically indistinguishable from the
+    /// best (SSE within <see cref="AmbiguityTolerance"/>·s² of it, s² = SSE_best/(n − 4), a likelihood-ratio
+    /// bound), the one with the highest knee. Below half the knee, few servers with a near knee and many with a
+    /// far one can fit equally well; the far-knee reading predicts the least queueing the data allows, and its
+    /// errors past the data are bounded, while a knee placed too near sends predictions to infinity.
+    /// </summary>
+    private static (QueueModel Model, double Sse) Choose(List<(QueueModel Model, double Sse)> fits, int statistics)
+    {
+        var best = fits.MinBy(f => f.Sse);
+        var s2 = best.Sse / Math.Max(1, statistics - 4);
+        return fits.Where(f => f.Sse <= best.Sse + AmbiguityTolerance * s2).MaxBy(f => f.Model.SaturationLoad);
+    }
+
+    /// <summary>χ²₁ at 99%: how far (in residual variances) a server count's error may sit above the best and still count as a fit.</summary>
+    private const double AmbiguityTolerance = 6.63;
 
     private static QueueModel[] Bootstrap(QueueModel best, LatencyObservation[] data, List<double> residuals, LatencyFitOptions options)
     {

@@ -45,16 +45,16 @@ internal static class ResponseTime
     }
 
     /// <summary>
-    /// The t with cdf(t) = q: a bracket grown by doubling from <paramref name="scale"/>, then the Illinois
+    /// The t with cdf(t) = q: a bracket grown by doubling from <paramref name="scale"/>·ln(1/(1 − q)) (the exponential quantile of that mean), then the Illinois
     /// variant of regula falsi (Dowell &amp; Jarratt, BIT 11, 1971), superlinear and never leaving the bracket,
-    /// to 1e-10 relative.
+    /// to 1e-9 relative.
     /// </summary>
     public static double Quantile(Func<double, double> cdf, double q, double scale)
     {
-        double lo = 0, flo = -q, hi = scale, fhi = cdf(hi) - q;
+        double lo = 0, flo = -q, hi = scale * Math.Max(1, -Math.Log(1 - q)), fhi = cdf(hi) - q;
         for (var i = 0; i < 200 && fhi < 0; i++) { lo = hi; flo = fhi; hi *= 2; fhi = cdf(hi) - q; }
         var side = 0;
-        for (var i = 0; i < 200 && hi - lo > 1e-10 * hi; i++)
+        for (var i = 0; i < 200 && hi - lo > 1e-9 * hi; i++)
         {
             var t = (lo * fhi - hi * flo) / (fhi - flo);
             if (!(t > lo && t < hi)) t = 0.5 * (lo + hi);
