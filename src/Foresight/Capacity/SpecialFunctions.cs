@@ -61,12 +61,7 @@ internal static class SpecialFunctions
         {
             var an = -i * (i - a);
             b += 2;
-            d = an * d + b;
-            if (Math.Abs(d) < tiny) d = tiny;
-            c = b + an / c;
-            if (Math.Abs(c) < tiny) c = tiny;
-            d = 1 / d;
-            var delta = d * c;
+            var delta = LentzStep(an, b, ref c, ref d);
             h *= delta;
             if (Math.Abs(delta - 1) < 1e-16) break;
         }
@@ -93,24 +88,24 @@ internal static class SpecialFunctions
         for (var m = 1; m < 1000; m++)
         {
             var m2 = 2 * m;
-            var aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-            d = 1 + aa * d;
-            if (Math.Abs(d) < tiny) d = tiny;
-            c = 1 + aa / c;
-            if (Math.Abs(c) < tiny) c = tiny;
-            d = 1 / d;
-            h *= d * c;
-            aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-            d = 1 + aa * d;
-            if (Math.Abs(d) < tiny) d = tiny;
-            c = 1 + aa / c;
-            if (Math.Abs(c) < tiny) c = tiny;
-            d = 1 / d;
-            var delta = d * c;
+            h *= LentzStep(m * (b - m) * x / ((qam + m2) * (a + m2)), 1, ref c, ref d);
+            var delta = LentzStep(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), 1, ref c, ref d);
             h *= delta;
             if (Math.Abs(delta - 1) < 1e-16) break;
         }
         return h;
+    }
+
+    /// <summary>One step of the modified Lentz method for a continued fraction term a/(b + ...): updates C and D and returns the factor C·D.</summary>
+    private static double LentzStep(double a, double b, ref double c, ref double d)
+    {
+        const double tiny = 1e-300;
+        d = b + a * d;
+        if (Math.Abs(d) < tiny) d = tiny;
+        c = b + a / c;
+        if (Math.Abs(c) < tiny) c = tiny;
+        d = 1 / d;
+        return c * d;
     }
 
     /// <summary>P(T ≤ t) for Student's t with <paramref name="dof"/> degrees of freedom.</summary>
