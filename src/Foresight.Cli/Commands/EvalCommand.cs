@@ -18,6 +18,7 @@ internal static class EvalCommand
         eval.Subcommands.Add(EvalScalingCommand.Create());
         eval.Subcommands.Add(EvalRightSizingCommand.Create());
         eval.Subcommands.Add(EvalClassesCommand.Create());
+        eval.Subcommands.Add(EvalLatencyCommand.Create());
         return eval;
     }
 
