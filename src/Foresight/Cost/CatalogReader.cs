@@ -54,6 +54,12 @@ internal sealed class CatalogReader
         return text.ReadToEnd();
     }
 
+    /// <summary>The plain value of <paramref name="key"/> in a mapping, before it is checked (to name an entry in errors).</summary>
+    public static string? Peek(YamlNode node, string key) =>
+        node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode { Value: { Length: > 0 } text }
+            ? text
+            : null;
+
     /// <summary>The entries of a sequence at <paramref name="path"/>.</summary>
     public IReadOnlyList<YamlNode> Sequence(YamlNode node, string path, string expected) =>
         node is YamlSequenceNode list ? list.Children.ToList() : throw Error(node, path, $"expected a list of {expected}");

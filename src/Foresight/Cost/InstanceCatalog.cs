@@ -88,11 +88,9 @@ public sealed record InstanceCatalog
             var names = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < entries.Count; i++)
             {
-                var path = $"instance_types[{i}]";
+                var path = CatalogReader.Peek(entries[i], "name") is { } named ? $"instance_types[{i}] ({named})" : $"instance_types[{i}]";
                 var entry = reader.Mapping(entries[i], path, TypeKeys);
                 var name = entry.Text("name");
-                path = $"{path} ({name})";
-                entry = reader.Mapping(entries[i], path, TypeKeys);
                 if (!names.Add(name)) throw reader.Error(entry.Node("name"), path, $"the name '{name}' is used twice");
                 var onDemand = entry.Number("on_demand_hour", 0, strictlyAbove: true);
                 var spot = entry.Has("spot_hour") ? entry.Number("spot_hour", 0, strictlyAbove: true) : onDemand;
