@@ -16,6 +16,7 @@ internal static class EvalCommand
         eval.Subcommands.Add(CreateForecast());
         eval.Subcommands.Add(EvalNabCommand.Create());
         eval.Subcommands.Add(EvalScalingCommand.Create());
+        eval.Subcommands.Add(EvalPackingCommand.Create());
         return eval;
     }
 

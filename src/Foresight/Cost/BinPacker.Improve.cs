@@ -1,70 +1,23 @@
 namespace Foresight.Cost;
 
-/// <summary>Feasibility, the LP bound and its shadow prices, and the local search.</summary>
+/// <summary>Feasibility and the local search.</summary>
 internal sealed partial class BinPacker
 {
     /// <summary>
-    /// The LP relaxation of the packing: min Σ price_t·x_t subject to Σ cpu_t·x_t ≥ total cores,
-    /// Σ mem_t·x_t ≥ total GiB, x ≥ 0. A basic optimum has at most two positive x, so the single types
-    /// (x = max of the two ratios) and every pair with both constraints tight are enough.
+    /// Local search until nothing changes: give each node the cheapest type that holds its items; empty a node
+    /// into the others' spare room; re-pack one node, or two together, onto cheaper nodes. Each move lowers
+    /// the cost, so it ends.
     /// </summary>
-    public double LowerBound()
-    {
-        var best = double.PositiveInfinity;
-        for (var a = 0; a < types.Count; a++)
-        {
-            var single = Math.Max(Ratio(totalCpu, typeCpu[a]), Ratio(totalMem, typeMem[a])) * typePrice[a];
-            best = Math.Min(best, single);
-            for (var b = a + 1; b < types.Count; b++)
-            {
-                var det = typeCpu[a] * typeMem[b] - typeCpu[b] * typeMem[a];
-                if (Math.Abs(det) < Tolerance) continue;
-                var xa = (totalCpu * typeMem[b] - typeCpu[b] * totalMem) / det;
-                var xb = (typeCpu[a] * totalMem - totalCpu * typeMem[a]) / det;
-                if (xa < 0 || xb < 0) continue;
-                best = Math.Min(best, xa * typePrice[a] + xb * typePrice[b]);
-            }
-        }
-        return double.IsFinite(best) ? best : 0;
-    }
-
-    /// <summary>
-    /// The LP's dual: prices y_cpu, y_mem ≥ 0 of a core and a GiB with y·size_t ≤ price_t for every type,
-    /// maximising y·totals. Its optimum equals <see cref="LowerBound"/>; it values a replica at what its share of
-    /// the cheapest fractional fleet costs. Vertices: the two axis points and the pairwise intersections.
-    /// </summary>
-    public (double Cpu, double Mem) ShadowPrices()
-    {
-        var cpuOnly = Enumerable.Range(0, types.Count).Min(t => Ratio(typePrice[t], typeCpu[t]));
-        var memOnly = Enumerable.Range(0, types.Count).Min(t => Ratio(typePrice[t], typeMem[t]));
-        var candidates = new List<(double, double)> { (cpuOnly, 0), (0, memOnly) };
-        for (var a = 0; a < types.Count; a++)
-        {
-            for (var b = a + 1; b < types.Count; b++)
-            {
-                var det = typeCpu[a] * typeMem[b] - typeCpu[b] * typeMem[a];
-                if (Math.Abs(det) < Tolerance) continue;
-                var yc = (typePrice[a] * typeMem[b] - typePrice[b] * typeMem[a]) / det;
-                var ym = (typeCpu[a] * typePrice[b] - typeCpu[b] * typePrice[a]) / det;
-                if (yc >= 0 && ym >= 0) candidates.Add((yc, ym));
-            }
-        }
-        var feasible = candidates.Where(y => Enumerable.Range(0, types.Count).All(t => y.Item1 * typeCpu[t] + y.Item2 * typeMem[t] <= typePrice[t] * (1 + 1e-9) + Tolerance));
-        return feasible.MaxBy(y => y.Item1 * totalCpu + y.Item2 * totalMem);
-    }
-
-    /// <summary>
-    /// Local search until nothing changes: empty a node into the others, merge two nodes into one cheaper
-    /// type, give each node the cheapest type that holds its items. Each move lowers the cost, so it ends.
-    /// </summary>
-    public void Improve(List<Bin> bins)
+    /// <param name="bins">The nodes, changed in place.</param>
+    /// <param name="repack">Also try the re-packing moves (quadratic in the node count; run on the final candidate only).</param>
+    public void Improve(List<Bin> bins, bool repack)
     {
         var changed = true;
         while (changed)
         {
             changed = Downsize(bins);
             changed |= EmptyOne(bins);
-            changed |= MergeTwo(bins);
+            if (!changed && repack) changed = Repack(bins);
         }
     }
 
@@ -111,26 +64,46 @@ internal sealed partial class BinPacker
         return false;
     }
 
-    /// <summary>Replaces two nodes by one node of a type cheaper than the pair that holds both, the largest saving first.</summary>
-    private bool MergeTwo(List<Bin> bins)
+    /// <summary>Re-packs one node's items, or two nodes' items together, onto a cheaper set of nodes (a split or a merge), the first found.</summary>
+    private bool Repack(List<Bin> bins)
     {
-        (Bin A, Bin B, int Type, double Saving)? best = null;
         for (var a = 0; a < bins.Count; a++)
         {
+            if (bins[a].Items.Count > 1 && TryReplace(bins, [bins[a]])) return true;
             for (var b = a + 1; b < bins.Count; b++)
-            {
-                if (bins[a].Groups.Overlaps(bins[b].Groups)) continue;
-                var type = CheapestFitting(bins[a].Cpu + bins[b].Cpu, bins[a].Mem + bins[b].Mem);
-                if (type < 0) continue;
-                var saving = typePrice[bins[a].Type] + typePrice[bins[b].Type] - typePrice[type];
-                if (saving > Tolerance && (best is null || saving > best.Value.Saving)) best = (bins[a], bins[b], type, saving);
-            }
+                if (TryReplace(bins, [bins[a], bins[b]])) return true;
         }
-        if (best is not { } merge) return false;
-        foreach (var i in merge.B.Items) Add(merge.A, i);
-        merge.A.Type = merge.Type;
-        bins.Remove(merge.B);
+        return false;
+    }
+
+    private bool TryReplace(List<Bin> bins, Bin[] old)
+    {
+        var price = old.Sum(b => typePrice[b.Type]);
+        var items = old.SelectMany(b => b.Items).ToList();
+        var (repacked, cost) = PackSubset(items, price);
+        if (repacked is null || cost >= price - Tolerance) return false;
+        foreach (var b in old) bins.Remove(b);
+        bins.AddRange(repacked);
         return true;
+    }
+
+    /// <summary>The cheapest packing of <paramref name="items"/> found by FFD onto each type and the shadow-price greedy, if under <paramref name="budget"/>.</summary>
+    private (List<Bin>? Bins, double Cost) PackSubset(List<int> items, double budget)
+    {
+        (List<Bin>? Bins, double Cost) best = (null, budget);
+        for (var t = 0; t < types.Count; t++)
+        {
+            if (typePrice[t] >= best.Cost - Tolerance || !items.All(i => Fits(t, itemCpu[i], itemMem[i]))) continue;
+            var order = items.OrderByDescending(i => itemCpu[i] / typeCpu[t] + itemMem[i] / typeMem[t]).ThenBy(i => i).ToArray();
+            var bins = FirstFitDecreasing(t, order).Bins;
+            var cost = bins.Count * typePrice[t];
+            if (cost < best.Cost - Tolerance) best = (bins, cost);
+        }
+        var sizes = ShadowSizes();
+        var greedy = Greedy((items.OrderByDescending(i => sizes[i]).ThenBy(i => i).ToArray(), sizes), "").Bins;
+        var greedyCost = greedy.Sum(b => typePrice[b.Type]);
+        if (greedyCost < best.Cost - Tolerance) best = (greedy, greedyCost);
+        return best;
     }
 
     /// <summary>The cheapest type whose usable room holds <paramref name="cpu"/> and <paramref name="mem"/>, or -1.</summary>

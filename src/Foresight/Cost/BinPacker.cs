@@ -9,6 +9,9 @@ internal sealed partial class BinPacker
 {
     private const double Tolerance = 1e-9;
 
+    /// <summary>Constructions that go on to the quadratic re-packing moves.</summary>
+    private const int Finalists = 3;
+
     private readonly List<WorkloadDemand> workloads;
     private readonly IReadOnlyList<InstanceType> types;
     private readonly double[] itemCpu;
@@ -22,6 +25,7 @@ internal sealed partial class BinPacker
     private readonly int[] byPrice;       // type indices, cheapest first
     private readonly double totalCpu;
     private readonly double totalMem;
+    private double[]? shadowSizes;
 
     public BinPacker(List<WorkloadDemand> workloads, IReadOnlyList<InstanceType> types, PackingOptions options, bool spot)
     {
@@ -93,13 +97,15 @@ internal sealed partial class BinPacker
     /// <summary>Cost of a packing per hour.</summary>
     public double Cost(Solution solution) => solution.Bins.Sum(b => typePrice[b.Type]);
 
-    /// <summary>Every construction, each improved, the cheapest kept.</summary>
+    /// <summary>Every construction, each improved by the cheap moves; the <see cref="Finalists"/> cheapest improved by all moves, the cheapest kept.</summary>
     public Solution Best()
     {
+        var candidates = Constructions().ToList();
+        foreach (var candidate in candidates) Improve(candidate.Bins, repack: false);
         Solution? best = null;
-        foreach (var candidate in Constructions())
+        foreach (var candidate in candidates.OrderBy(Cost).Take(Finalists))
         {
-            Improve(candidate.Bins);
+            Improve(candidate.Bins, repack: true);
             if (best is null || Cost(candidate) < Cost(best) - Tolerance) best = candidate;
         }
         return best!;
@@ -123,13 +129,25 @@ internal sealed partial class BinPacker
             yield return FirstFitDecreasing(t, Order((c, m) => c / typeCpu[t] + m / typeMem[t]).Items);
             yield return FirstFitDecreasing(t, Order((c, m) => Math.Max(c / typeCpu[t], m / typeMem[t])).Items);
         }
-        var (priceCpu, priceMem) = ShadowPrices();
-        yield return Greedy(Order((c, m) => c * priceCpu + m * priceMem), "greedy (shadow prices)");
+        var sizes = ShadowSizes();
+        yield return Greedy((Enumerable.Range(0, sizes.Length).OrderByDescending(i => sizes[i]).ThenBy(i => i).ToArray(), sizes), "greedy (shadow prices)");
         foreach (var share in new[] { 0.0, 0.25, 0.5, 0.75, 1.0 })
         {
             var (wc, wm) = (share / Math.Max(totalCpu, Tolerance), (1 - share) / Math.Max(totalMem, Tolerance));
             yield return Greedy(Order((c, m) => c * wc + m * wm), $"greedy (cpu weight {share:0.##})");
         }
+    }
+
+    /// <summary>Each item valued at the LP's shadow prices of a core and a GiB (computed once).</summary>
+    private double[] ShadowSizes()
+    {
+        if (shadowSizes is null)
+        {
+            var (priceCpu, priceMem) = ShadowPrices();
+            shadowSizes = new double[itemCpu.Length];
+            for (var i = 0; i < shadowSizes.Length; i++) shadowSizes[i] = itemCpu[i] * priceCpu + itemMem[i] * priceMem;
+        }
+        return shadowSizes;
     }
 
     private bool FitsAll(int type)

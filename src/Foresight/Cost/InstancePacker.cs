@@ -33,10 +33,11 @@ public sealed record PackedNode(InstanceType Type, bool Spot, IReadOnlyList<Pack
 /// <summary>The nodes chosen, what they cost, and how far that is from the lower bound.</summary>
 /// <param name="Nodes">The nodes, largest first.</param>
 /// <param name="CostPerHour">Sum of the nodes' hourly prices.</param>
-/// <param name="LowerBoundPerHour">The LP relaxation: the cheapest fractional mix of types whose usable CPU and memory cover the total demand. No packing costs less.</param>
+/// <param name="LowerBoundPerHour">No packing costs less: the larger of <paramref name="LpBoundPerHour"/> and a bound that also knows which types can hold each replica (see <see cref="InstancePacker"/>).</param>
+/// <param name="LpBoundPerHour">The LP relaxation: the cheapest fractional mix of types whose usable CPU and memory cover the total demand (total demand at the best price per resource).</param>
 /// <param name="Currency">Currency of the catalog.</param>
 /// <param name="Method">Which construction won before local improvement (e.g. <c>greedy</c>, <c>ffd m6i.xlarge</c>).</param>
-public sealed record PackingResult(IReadOnlyList<PackedNode> Nodes, double CostPerHour, double LowerBoundPerHour, string Currency, string Method)
+public sealed record PackingResult(IReadOnlyList<PackedNode> Nodes, double CostPerHour, double LowerBoundPerHour, double LpBoundPerHour, string Currency, string Method)
 {
     /// <summary>Cost of a 730-hour month.</summary>
     public double CostPerMonth => CostPerHour * CostModel.HoursPerMonth;
@@ -77,7 +78,12 @@ public sealed record PackingResult(IReadOnlyList<PackedNode> Nodes, double CostP
 /// <para>
 /// The result carries the LP lower bound, min Σ price·x over fractional node counts x ≥ 0 whose usable
 /// cores and GiB cover the totals; with two resources its optimum uses at most two types, so it is found
-/// by enumerating single types and pairs. The gap to it is visible in <see cref="PackingResult.Gap"/>.
+/// by enumerating single types and pairs. It ignores that a large replica cannot use a small type, so the
+/// result also carries a bound that knows: by weak duality of the LP in which each replica's demand may only be
+/// served by types that hold it, any per-type prices of a core and a GiB within each type's price give the bound
+/// Σ over replicas of the cheapest worth of the replica on a type that holds it; the prices start at the plain
+/// LP's shadow prices and are raised by coordinate ascent. <see cref="PackingResult.Gap"/> is measured against the
+/// larger of the two.
 /// </para>
 /// </remarks>
 public static class InstancePacker
@@ -105,11 +111,11 @@ public static class InstancePacker
         return TryRun(workloads, catalog, options, static packer => packer.SingleType(0), out result, out error);
     }
 
-    /// <summary>The LP lower bound (per hour) of packing the workloads onto the catalog, spot pool included.</summary>
+    /// <summary>The lower bound (per hour) of packing the workloads onto the catalog, spot pool included (<see cref="PackingResult.LowerBoundPerHour"/>).</summary>
     public static double LowerBound(IReadOnlyList<WorkloadDemand> workloads, InstanceCatalog catalog, PackingOptions? options = null)
     {
         if (!TryPrepare(workloads, catalog, options ?? new PackingOptions(), out var pools, out var error)) throw new ArgumentException(error, nameof(workloads));
-        return pools.Sum(p => p.LowerBound());
+        return pools.Sum(p => Math.Max(p.LowerBound(), p.CompatibleBound()));
     }
 
     private static bool TryRun(
@@ -124,16 +130,17 @@ public static class InstancePacker
         }
         var nodes = new List<PackedNode>();
         var methods = new List<string>();
-        double lower = 0;
+        double lower = 0, lp = 0;
         foreach (var pool in pools)
         {
             var solution = solve(pool);
             methods.Add(pools.Count > 1 ? $"{(pool.Spot ? "spot" : "on-demand")}: {solution.Method}" : solution.Method);
             nodes.AddRange(pool.ToNodes(solution));
-            lower += pool.LowerBound();
+            lp += pool.LowerBound();
+            lower += Math.Max(pool.LowerBound(), pool.CompatibleBound());
         }
         nodes.Sort((a, b) => b.Type.VCpu.CompareTo(a.Type.VCpu) != 0 ? b.Type.VCpu.CompareTo(a.Type.VCpu) : string.CompareOrdinal(a.Type.Name, b.Type.Name));
-        result = new PackingResult(nodes, nodes.Sum(n => n.PricePerHour), lower, catalog.Currency, string.Join("; ", methods));
+        result = new PackingResult(nodes, nodes.Sum(n => n.PricePerHour), lower, lp, catalog.Currency, string.Join("; ", methods));
         return true;
     }
 
@@ -163,7 +170,7 @@ public static class InstancePacker
             {
                 var (cpu, mem) = pool.LargestUsable();
                 return Fail(string.Create(CultureInfo.InvariantCulture,
-                    $"{w.Name}: one replica needs {w.CpuCores:0.###} cores and {w.MemoryBytes / PriceCatalog.BytesPerGiB:0.###} GiB, more than any {(spot ? "spot " : "")}instance type offers after reservation and {options.Headroom:P0} headroom (at most {cpu:0.###} cores, {mem:0.###} GiB)"), out error);
+                    $"{w.Name}: one replica needs {w.CpuCores:0.###} cores and {w.MemoryBytes / PriceCatalog.BytesPerGiB:0.###} GiB, more than any {(spot ? "spot " : "")}instance type offers after reservation and {options.Headroom * 100:0.#}% headroom (at most {cpu:0.###} cores, {mem:0.###} GiB)"), out error);
             }
             pools.Add(pool);
         }
