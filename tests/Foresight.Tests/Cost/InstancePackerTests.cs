@@ -1,4 +1,5 @@
 using Foresight.Cost;
+using Foresight.Cost.Evaluation;
 using Xunit.Abstractions;
 
 namespace Foresight.Tests.Cost;
@@ -156,8 +157,10 @@ public class InstancePackerTests(ITestOutputHelper output)
         output.WriteLine($"{workloads.Sum(w => w.Replicas)} replicas: packer {result.CostPerHour:0.0000}/h on {result.Nodes.Count} nodes ({result.Method}), " +
             $"best single-type FFD {bestSingle:0.0000}/h, bound {result.LowerBoundPerHour:0.0000}/h (plain LP {result.LpBoundPerHour:0.0000}/h), gap {result.Gap:P1}");
         foreach (var g in result.Nodes.GroupBy(n => n.Type.Name))
-            output.WriteLine($"  {g.Key} x{g.Count()} cpu {g.Average(n => n.CpuUsed / n.UsableCpu):P0} mem {g.Average(n => n.MemoryGiBUsed / n.UsableMemoryGiB):P0} usable {g.First().UsableCpu:0.00}/{g.First().UsableMemoryGiB:0.00} price {g.First().PricePerHour}");
+            output.WriteLine($"  {g.Key} x{g.Count()}: mean CPU {g.Average(n => n.CpuUsed / n.UsableCpu):P0} and memory {g.Average(n => n.MemoryGiBUsed / n.UsableMemoryGiB):P0} of the usable room");
         result.CostPerHour.Should().BeLessThanOrEqualTo(bestSingle + 1e-9);
+        // Measured 25.4% (bound 7.4544, plain LP 7.3254): the cheap t3.medium makes the fractional bound loose,
+        // since many replicas fit it only one or two to a node; without the t3 types the gaps are near 6%.
         result.Gap.Should().BeInRange(0, 0.30);
     }
 
@@ -189,6 +192,17 @@ public class InstancePackerTests(ITestOutputHelper output)
     {
         InstancePacker.TryPack([new WorkloadDemand("a", 1, GiB), new WorkloadDemand("a", 1, GiB)], Catalog(Type("n", 4, 16, 1)), Plain, out _, out var error).Should().BeFalse();
         error.Should().Be("a: the workload is listed twice");
+    }
+
+    [Fact]
+    public void Evaluation_compares_the_packer_with_single_type_ffd_above_the_bound_on_every_provider()
+    {
+        var report = PackingEvaluation.Run(InstanceCatalog.Default, new PackingEvaluationOptions { Seed = 3, Fleets = 2, Workloads = (10, 25) });
+        report.Cases.Should().HaveCount(6);
+        report.Cases.Select(c => c.Provider).Distinct().Should().BeEquivalentTo("aws", "gcp", "azure");
+        report.Cases.Should().OnlyContain(c => c.PackerPerHour <= c.FfdPerHour + 1e-9 && c.LowerBoundPerHour <= c.PackerPerHour + 1e-9 && c.LpBoundPerHour <= c.LowerBoundPerHour + 1e-9);
+        report.PackerNoWorse.Should().Be(6);
+        PackingEvaluation.Fleet(new Random(5), 30).Should().BeEquivalentTo(PackingEvaluation.Fleet(new Random(5), 30), "the generator is deterministic in its seed");
     }
 
     /// <summary>
