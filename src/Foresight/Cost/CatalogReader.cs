@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -42,6 +44,24 @@ internal sealed class CatalogReader
                 throw reader.Error(entry.Node("format"), "format", $"this build reads format {FormatVersion}, the file is format {version}");
         }
         return (reader, entry);
+    }
+
+    /// <summary>Runs <paramref name="read"/>, turning a <see cref="CatalogException"/> into an error value (the public TryParse edge).</summary>
+    public static bool TryRead<T>(Func<T> read, [NotNullWhen(true)] out T? value, out string error)
+        where T : class
+    {
+        try
+        {
+            value = read();
+            error = "";
+            return true;
+        }
+        catch (CatalogException e)
+        {
+            value = null;
+            error = e.Message;
+            return false;
+        }
     }
 
     /// <summary>The text of an embedded resource of this assembly (the default catalogs).</summary>
@@ -143,6 +163,10 @@ internal static class CatalogFormat
             && value is not ("null" or "Null" or "NULL" or "~")
             ? value
             : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>A catalog file's first lines: a comment, the format version and the currency.</summary>
+    public static StringBuilder Start(string comment, string currency) =>
+        new StringBuilder().AppendLine("# " + comment).AppendLine($"format: {CatalogReader.FormatVersion}").AppendLine($"currency: {Text(currency)}");
 
     /// <summary>The assembly's manifest name for a file embedded from this folder.</summary>
     public static string ResourceName(string fileName) => $"Foresight.Cost.{fileName}";

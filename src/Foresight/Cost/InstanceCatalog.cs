@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 
 namespace Foresight.Cost;
 
@@ -80,7 +79,7 @@ public sealed record InstanceCatalog
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(file);
-        try
+        return CatalogReader.TryRead(() =>
         {
             var (reader, root) = CatalogReader.Open(yaml, file, "instance catalog", Keys);
             var entries = reader.Sequence(root.Node("instance_types"), "instance_types", "instance types (- { name: ..., vcpu: ..., memory_gib: ..., on_demand_hour: ... })");
@@ -106,31 +105,20 @@ public sealed record InstanceCatalog
                     spot));
             }
             if (types.Count == 0) throw reader.Error(root.Node("instance_types"), "instance_types", "the list is empty; give at least one instance type");
-            catalog = new InstanceCatalog
+            return new InstanceCatalog
             {
                 Currency = root.OptionalText("currency") ?? "USD",
                 Source = root.OptionalText("source") ?? "",
                 AsOf = root.OptionalText("as_of") ?? "",
                 Types = types,
             };
-            error = "";
-            return true;
-        }
-        catch (CatalogException e)
-        {
-            catalog = null;
-            error = e.Message;
-            return false;
-        }
+        }, out catalog, out error);
     }
 
     /// <summary>The catalog as a file <see cref="TryParse"/> reads back to an equal list of types.</summary>
     public string ToYaml()
     {
-        var text = new StringBuilder();
-        text.AppendLine("# Foresight instance-type catalog: size and hourly price of each type (spot prices are typical, approximate).");
-        text.AppendLine("format: 1");
-        text.AppendLine($"currency: {CatalogFormat.Text(Currency)}");
+        var text = CatalogFormat.Start("Foresight instance-type catalog: size and hourly price of each type (spot prices are typical, approximate).", Currency);
         if (Source.Length > 0) text.AppendLine($"source: {CatalogFormat.Text(Source)}");
         if (AsOf.Length > 0) text.AppendLine($"as_of: {CatalogFormat.Text(AsOf)}");
         text.AppendLine("instance_types:");

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Foresight.Cost;
 
 /// <summary>
@@ -72,11 +70,11 @@ public sealed record PriceCatalog
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(file);
-        try
+        return CatalogReader.TryRead(() =>
         {
             var (_, root) = CatalogReader.Open(yaml, file, "price catalog", Keys);
             var d = Default;
-            catalog = new PriceCatalog
+            return new PriceCatalog
             {
                 Currency = root.OptionalText("currency") ?? d.Currency,
                 CpuCoreHour = root.OptionalNumber("cpu_core_hour") ?? d.CpuCoreHour,
@@ -86,24 +84,13 @@ public sealed record PriceCatalog
                 GpuHour = root.OptionalNumber("gpu_hour") ?? d.GpuHour,
                 StorageGiBHour = root.OptionalNumber("storage_gib_hour") ?? d.StorageGiBHour,
             };
-            error = "";
-            return true;
-        }
-        catch (CatalogException e)
-        {
-            catalog = null;
-            error = e.Message;
-            return false;
-        }
+        }, out catalog, out error);
     }
 
     /// <summary>The catalog as a file <see cref="TryParse"/> reads back to an equal catalog.</summary>
     public string ToYaml()
     {
-        var text = new StringBuilder();
-        text.AppendLine("# Foresight price catalog: what one unit of each resource costs for one hour (memory per GiB).");
-        text.AppendLine("format: 1");
-        text.AppendLine($"currency: {CatalogFormat.Text(Currency)}");
+        var text = CatalogFormat.Start("Foresight price catalog: what one unit of each resource costs for one hour (memory per GiB).", Currency);
         text.AppendLine($"cpu_core_hour: {CatalogFormat.Number(CpuCoreHour)}");
         text.AppendLine($"memory_gib_hour: {CatalogFormat.Number(MemoryGiBHour)}");
         text.AppendLine($"spot_cpu_core_hour: {CatalogFormat.Number(SpotCpuCoreHour)}");
