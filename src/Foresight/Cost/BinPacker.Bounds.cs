@@ -61,8 +61,12 @@ internal sealed partial class BinPacker
     /// u_t = α_t·price_t / cpu_t and v_t = (1 − α_t)·price_t / mem_t, starting from the plain LP's shadow prices
     /// (so the result is never below <see cref="LowerBound"/>) and improved by coordinate ascent over α_t.
     /// </summary>
-    public double CompatibleBound()
+    public double CompatibleBound() => Compatible().Bound;
+
+    /// <summary>The replica-aware bound and each workload's replica worth in it (computed once).</summary>
+    private (double Bound, double[] Worth) Compatible()
     {
+        if (compatible is { } known) return known;
         var (yc, ym) = ShadowPrices();
         var alpha = new double[types.Count];
         for (var t = 0; t < types.Count; t++)
@@ -90,10 +94,13 @@ internal sealed partial class BinPacker
             }
             if (!improved) break;
         }
-        return best;
+        var worthOf = new double[workloads.Count];
+        Value(alpha, worthOf);
+        compatible = (best, worthOf);
+        return (best, worthOf);
     }
 
-    private double Value(double[] alpha)
+    private double Value(double[] alpha, double[]? worthOf = null)
     {
         double total = 0;
         for (var w = 0; w < workloads.Count; w++)
@@ -107,6 +114,7 @@ internal sealed partial class BinPacker
                 cheapest = Math.Min(cheapest, worth);
             }
             total += cheapest * workloads[w].Replicas;
+            if (worthOf is not null) worthOf[w] = cheapest;
         }
         return total;
     }

@@ -26,6 +26,7 @@ internal sealed partial class BinPacker
     private readonly double totalCpu;
     private readonly double totalMem;
     private double[]? shadowSizes;
+    private (double Bound, double[] Worth)? compatible;
 
     public BinPacker(List<WorkloadDemand> workloads, IReadOnlyList<InstanceType> types, PackingOptions options, bool spot)
     {
@@ -129,8 +130,9 @@ internal sealed partial class BinPacker
             yield return FirstFitDecreasing(t, Order((c, m) => c / typeCpu[t] + m / typeMem[t]).Items);
             yield return FirstFitDecreasing(t, Order((c, m) => Math.Max(c / typeCpu[t], m / typeMem[t])).Items);
         }
-        var sizes = ShadowSizes();
-        yield return Greedy((Enumerable.Range(0, sizes.Length).OrderByDescending(i => sizes[i]).ThenBy(i => i).ToArray(), sizes), "greedy (shadow prices)");
+        yield return Greedy(Decreasing(ShadowSizes()), "greedy (shadow prices)");
+        var worth = Compatible().Worth;
+        yield return Greedy(Decreasing(itemWorkload.Select(w => worth[w]).ToArray()), "greedy (replica-aware prices)");
         foreach (var share in new[] { 0.0, 0.25, 0.5, 0.75, 1.0 })
         {
             var (wc, wm) = (share / Math.Max(totalCpu, Tolerance), (1 - share) / Math.Max(totalMem, Tolerance));
@@ -162,8 +164,11 @@ internal sealed partial class BinPacker
     {
         var sizes = new double[itemCpu.Length];
         for (var i = 0; i < sizes.Length; i++) sizes[i] = size(itemCpu[i], itemMem[i]);
-        return (Enumerable.Range(0, sizes.Length).OrderByDescending(i => sizes[i]).ThenBy(i => i).ToArray(), sizes);
+        return Decreasing(sizes);
     }
+
+    private static (int[] Items, double[] Sizes) Decreasing(double[] sizes) =>
+        (Enumerable.Range(0, sizes.Length).OrderByDescending(i => sizes[i]).ThenBy(i => i).ToArray(), sizes);
 
     private Solution FirstFitDecreasing(int type, int[] order)
     {
