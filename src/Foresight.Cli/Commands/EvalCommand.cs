@@ -19,6 +19,7 @@ internal static class EvalCommand
         eval.Subcommands.Add(EvalRightSizingCommand.Create());
         eval.Subcommands.Add(EvalClassesCommand.Create());
         eval.Subcommands.Add(EvalLatencyCommand.Create());
+        eval.Subcommands.Add(EvalPackingCommand.Create());
         return eval;
     }
 
