@@ -8,6 +8,7 @@ using Foresight.Series;
 using Foresight.Server.Api;
 using Foresight.Server.Hosting;
 using Foresight.Server.Observability;
+using Foresight.Server.Capacity;
 using Foresight.Server.Scaling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -106,6 +107,7 @@ public sealed class ForesightServer : IAsyncDisposable
             builder.Services.AddSingleton(sp => new ScalingService(store, sp.GetRequiredService<IncidentTracker>(), options.Time, options.Scaling,
                 sp.GetRequiredService<ServerMetrics>(), workloadFile, workloads, stored, sp.GetRequiredService<ILogger<ScalingService>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<ScalingService>());
+            builder.Services.AddSingleton(sp => new RecommendationService(store, sp.GetRequiredService<ScalingService>(), options.Time, options.Recommendations));
             if (scrape.Jobs.Count > 0)
             {
                 builder.Services.AddSingleton(scrape);
@@ -125,7 +127,12 @@ public sealed class ForesightServer : IAsyncDisposable
             app.MapForecastApi();
             app.MapDetectionApi();
             app.MapScalingApi();
-            app.MapGet("/", () => TypedResults.Ok(new { name = "foresight", api = "/api/v1/series", scaling = "/api/v1/scaling", metrics = "/metrics" }));
+            app.MapRecommendationsApi();
+            app.MapCapacityApi();
+            app.MapGet("/", () => TypedResults.Ok(new
+            {
+                name = "foresight", api = "/api/v1/series", scaling = "/api/v1/scaling", recommendations = "/api/v1/recommendations", metrics = "/metrics",
+            }));
 
             var logger = app.Services.GetRequiredService<ILogger<ForesightServer>>();
             foreach (var message in recovery) Log.Recovery(logger, message);

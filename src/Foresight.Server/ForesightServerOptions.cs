@@ -38,6 +38,9 @@ public sealed class ForesightServerOptions
     /// <summary>Predictive scaling settings (default decision interval, decisions kept).</summary>
     public Server.Scaling.ScalingOptions Scaling { get; set; } = new();
 
+    /// <summary>Right-sizing, cost and capacity settings (history, prices, instance types, effort, packing).</summary>
+    public Server.Capacity.RecommendationOptions Recommendations { get; set; } = new();
+
     /// <summary>Store acceptance rules (out-of-order window, retention, NaN policy, ...).</summary>
     public StoreOptions Store { get; set; } = new();
 
