@@ -61,6 +61,8 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
             }
         }
         BackfillDone.TrySetResult();
+        // The workload classifier trains on first use (seconds); do it now so the first recommendation does not wait.
+        _ = Task.Run(() => Foresight.Classification.WorkloadClassifier.Default, stoppingToken);
         Log.DemoBackfilled(logger, points, DemoFleet.Services.Count * DemoFleet.Metrics.Count, sw.Elapsed.TotalSeconds, DemoFleet.Interval);
 
         using var timer = new PeriodicTimer(DemoFleet.Interval, time);
