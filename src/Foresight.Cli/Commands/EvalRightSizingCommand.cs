@@ -21,7 +21,7 @@ internal static class EvalRightSizingCommand
         };
         var request = new Option<string[]>("--request")
         {
-            Description = "Current request of a service for the delta columns, as service=cores,MiB (repeatable), e.g. frontend=2,1024",
+            Description = "Current request of a service for the deltas and savings, as service=cores,MiB (repeatable), e.g. frontend=2,1024 (default: the demo's own requests)",
             AllowMultipleArgumentsPerToken = true,
         };
         var vpaOnly = new Option<bool>("--vpa-only") { Description = "Use the VPA's single 24 h histogram per resource, without the weekly floor" };
@@ -42,7 +42,9 @@ internal static class EvalRightSizingCommand
             if (!TryParseStrategies(parse.GetValue(strategy) ?? "all", out var chosen, out var error)) return Fail(error);
             options.Strategies = chosen;
             if (!TryParseRequests(parse.GetValue(request) ?? [], out var requests, out error)) return Fail(error);
-            options.Requests = requests;
+            var merged = RightSizingEvaluationOptions.DemoRequests();
+            foreach (var (service, r) in requests) merged[service] = r;
+            options.Requests = merged;
             if (options.Validate() is { } problem) return Fail(problem);
 
             var clock = Stopwatch.StartNew();
@@ -54,6 +56,11 @@ internal static class EvalRightSizingCommand
                 return 0;
             }
             PrintTable(report);
+            var saving = report.Rows.Count(r => r.Savings is { PerMonth: > 0 });
+            var perStrategy = string.Join(", ", options.Strategies.Select(st => string.Create(CultureInfo.InvariantCulture,
+                $"{st.Name} {report.Rows.Where(r => r.Recommendation.Strategy == st.Name).Sum(r => r.Savings?.PerMonth ?? 0):0.00}")));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{saving} of {report.Rows.Count} recommendations save money at {options.Prices.CpuCoreHour} {options.Prices.Currency}/core-h and {options.Prices.MemoryGiBHour} {options.Prices.Currency}/GiB-h; fleet savings per month: {perStrategy}"));
             var worst = report.Rows.MaxBy(r => Math.Max(r.Replay.CpuShareAboveTarget, r.Replay.MemoryShareAboveTarget) - r.Replay.AllowedShare)!;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{report.Passed} of {report.Rows.Count} (service, strategy) pairs pass the replay check; {report.Rows.Count / options.Strategies.Count} services x {report.SamplesPerService} samples " +
@@ -67,12 +74,13 @@ internal static class EvalRightSizingCommand
     private static void PrintTable(RightSizingEvaluationReport report)
     {
         var table = new Table().AddColumns("service", "strategy", "CPU lower", "CPU target", "CPU upper", "CPU delta",
-            "mem lower MiB", "mem target MiB", "mem upper MiB", "mem delta MiB", "CPU > target", "mem > target", "allowed", "pass");
+            "mem lower MiB", "mem target MiB", "mem upper MiB", "mem delta MiB", "saves /month", "CPU > target", "mem > target", "allowed", "pass");
         foreach (var row in report.Rows)
         {
             var (r, replay) = (row.Recommendation, row.Replay);
             table.AddRow(r.Workload, r.Strategy, Cores(r.Cpu.Lower), Cores(r.Cpu.Target), Cores(r.Cpu.Upper), Cores(r.Cpu.Delta),
                 MiB(r.Memory.Lower), MiB(r.Memory.Target), MiB(r.Memory.Upper), MiB(r.Memory.Delta),
+                row.Savings is { } saved ? saved.PerMonth.ToString("0.00", CultureInfo.InvariantCulture) : "-",
                 Pct(replay.CpuShareAboveTarget), Pct(replay.MemoryShareAboveTarget), Pct(replay.AllowedShare), replay.Passed ? "yes" : "NO");
         }
         AnsiConsole.Write(table);
@@ -111,6 +119,10 @@ internal static class EvalRightSizingCommand
             memoryDecayedShareAboveTarget = Round(row.Replay.MemoryDecayedShareAboveTarget),
             allowedShare = Round(row.Replay.AllowedShare),
             passed = row.Replay.Passed,
+            monthlyCostNow = row.Savings is { } sv ? Math.Round(sv.Current.PerMonth, 2) : (double?)null,
+            monthlyCostRecommended = row.Savings is { } sr ? Math.Round(sr.Recommended.PerMonth, 2) : (double?)null,
+            monthlySavings = row.Savings is { } sm ? Math.Round(sm.PerMonth, 2) : (double?)null,
+            yearlySavings = row.Savings is { } sy ? Math.Round(sy.PerYear, 2) : (double?)null,
         }),
         seconds = Math.Round(seconds, 2),
     };

@@ -25,7 +25,7 @@ public sealed class EvalRightSizingCommandTests
     }
 
     [Fact]
-    public async Task Eval_rightsizing_json_has_a_row_per_service_with_the_delta_against_a_given_request()
+    public async Task Eval_rightsizing_json_has_a_row_per_service_with_the_delta_and_savings_against_the_requests()
     {
         var (exit, output, _) = await Run("eval", "rightsizing", "--days", "2", "--strategy", "balanced", "--request", "frontend=2,1024", "--json");
 
@@ -37,7 +37,19 @@ public sealed class EvalRightSizingCommandTests
         var cpu = rows[0].GetProperty("cpuCores");
         cpu.GetProperty("current").GetDouble().Should().Be(2);
         cpu.GetProperty("delta").GetDouble().Should().BeApproximately(cpu.GetProperty("target").GetDouble() - 2, 1e-5);
-        rows[1].GetProperty("cpuCores").GetProperty("delta").ValueKind.Should().Be(JsonValueKind.Null, "checkout has no request");
+        var checkout = rows[1].GetProperty("cpuCores");
+        checkout.GetProperty("current").GetDouble().Should().Be(2, "without --request a service keeps the demo's own request");
+        checkout.GetProperty("delta").GetDouble().Should().BeApproximately(checkout.GetProperty("target").GetDouble() - 2, 1e-5);
+        foreach (var row in rows)
+        {
+            // The demo's usage never reaches its requests, so both costs are the requests' cost at OpenCost's rates.
+            var cores = row.GetProperty("cpuCores");
+            var memory = row.GetProperty("memoryBytes");
+            var now = (cores.GetProperty("current").GetDouble() * 0.031611 + memory.GetProperty("current").GetDouble() / (1L << 30) * 0.004237) * 730;
+            row.GetProperty("monthlyCostNow").GetDouble().Should().BeApproximately(now, 0.01);
+            row.GetProperty("monthlySavings").GetDouble().Should().BeGreaterThan(0);
+            row.GetProperty("yearlySavings").GetDouble().Should().BeApproximately(row.GetProperty("monthlySavings").GetDouble() * 12, 0.1, "both are rounded to cents");
+        }
         json.GetProperty("samplesPerService").GetInt32().Should().Be(2 * 5760);
     }
 

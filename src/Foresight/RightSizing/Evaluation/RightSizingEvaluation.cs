@@ -1,3 +1,4 @@
+using Foresight.Cost;
 using Foresight.Demo;
 
 namespace Foresight.RightSizing.Evaluation;
@@ -17,8 +18,15 @@ public sealed class RightSizingEvaluationOptions
     /// <summary>Strategies to evaluate. Default all presets.</summary>
     public IReadOnlyList<RightSizingStrategy> Strategies { get; set; } = RightSizingStrategies.All;
 
-    /// <summary>Current requests by service name, for the deltas (the demo fleet has none of its own).</summary>
-    public IReadOnlyDictionary<string, ResourceRequests> Requests { get; set; } = new Dictionary<string, ResourceRequests>();
+    /// <summary>Current requests by service name, for the deltas and savings. Default: the demo services' own requests.</summary>
+    public IReadOnlyDictionary<string, ResourceRequests> Requests { get; set; } = DemoRequests();
+
+    /// <summary>Prices the savings are computed at. Default: OpenCost's default sheet.</summary>
+    public PriceCatalog Prices { get; set; } = PriceCatalog.Default;
+
+    /// <summary>The requests the demo fleet's services run with (<see cref="DemoService.CpuRequestCores"/>, <see cref="DemoService.MemoryRequestMiB"/>).</summary>
+    public static Dictionary<string, ResourceRequests> DemoRequests() =>
+        DemoFleet.Services.ToDictionary(s => s.Name, s => new ResourceRequests(s.CpuRequestCores, s.MemoryRequestMiB * RightSizingOptions.MiB));
 
     /// <summary>Settings of the recommender.</summary>
     public RightSizingOptions Recommender { get; set; } = new();
@@ -44,7 +52,8 @@ public sealed class RightSizingEvaluationOptions
 /// <summary>One service under one strategy.</summary>
 /// <param name="Recommendation">The recommendation.</param>
 /// <param name="Replay">Its replay check against the same usage.</param>
-public sealed record RightSizingEvaluationRow(RightSizingRecommendation Recommendation, ReplayCheck Replay);
+/// <param name="Savings">Cost at the current requests and at the targets over the same usage (each charged at max(request, usage)), or null without both current requests.</param>
+public sealed record RightSizingEvaluationRow(RightSizingRecommendation Recommendation, ReplayCheck Replay, SavingsEstimate? Savings);
 
 /// <summary>The result of <see cref="RightSizingEvaluation.Run"/>.</summary>
 /// <param name="FromMs">Start of the history (Unix ms).</param>
@@ -80,6 +89,7 @@ public static class RightSizingEvaluation
 
         var rows = new List<RightSizingEvaluationRow>();
         var usage = new UsageSample[count];
+        var intervals = new Foresight.Cost.UsageSample[count];
         for (var s = 0; s < DemoFleet.Services.Count; s++)
         {
             var name = DemoFleet.Services[s].Name;
@@ -90,13 +100,17 @@ public static class RightSizingEvaluation
                 var t = from + i * step;
                 var values = fleet.Sample(s, t);
                 usage[i] = new UsageSample(t, values[cpuIndex], values[memoryIndex]);
+                intervals[i] = new Foresight.Cost.UsageSample(DemoFleet.Interval, values[cpuIndex], values[memoryIndex]);
                 recommender.AddSample(usage[i], current?.CpuCores);
             }
             foreach (var strategy in options.Strategies)
             {
                 if (!recommender.TryRecommend(name, strategy, out var recommendation, out var error, current))
                     throw new InvalidOperationException(error); // every demo sample carries both metrics
-                rows.Add(new RightSizingEvaluationRow(recommendation, RightSizingReplay.Check(recommendation, usage, options.Recommender.CpuHalfLife)));
+                SavingsEstimate? savings = current is { CpuCores: { } cpu, MemoryBytes: { } memory }
+                    ? CostModel.Savings(new ResourceRequest(cpu, memory), new ResourceRequest(recommendation.Cpu.Target, recommendation.Memory.Target), intervals, options.Prices)
+                    : null;
+                rows.Add(new RightSizingEvaluationRow(recommendation, RightSizingReplay.Check(recommendation, usage, options.Recommender.CpuHalfLife), savings));
             }
         }
         return new RightSizingEvaluationReport(from, to, count, rows);
