@@ -17,6 +17,7 @@ public static class ForesightCommand
         root.Subcommands.Add(DetectCommand.Create());
         root.Subcommands.Add(RecommendCommand.Create());
         root.Subcommands.Add(CapacityCommand.Create());
+        root.Subcommands.Add(CatalogCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         return root;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Foresight.Cost;
 using Foresight.Server;
 
 namespace Foresight.Cli.Commands;
@@ -15,8 +16,10 @@ internal static class ServeCommand
         var insecure = new Option<bool>("--insecure") { Description = "Allow a non-loopback address without API keys" };
         var retention = new Option<string?>("--retention") { Description = "How long data is kept, e.g. 30d, 12h; 0 keeps it forever (default 30d)" };
         var oooWindow = new Option<string?>("--out-of-order-window") { Description = "How far behind a series' newest point a write may be (default 1h)" };
+        var prices = new Option<FileInfo?>("--prices") { Description = "Price catalog (YAML; `foresight catalog prices` prints the defaults, OpenCost's sheet)" };
+        var instances = new Option<FileInfo?>("--instances") { Description = "Instance-type catalog (YAML; `foresight catalog instances` prints the built-in one)" };
 
-        var command = new Command("serve", "Run the Foresight HTTP API on the embedded store") { demo, dataDir, urls, config, insecure, retention, oooWindow };
+        var command = new Command("serve", "Run the Foresight HTTP API on the embedded store") { demo, dataDir, urls, config, insecure, retention, oooWindow, prices, instances };
         command.SetAction(async (parse, ct) =>
         {
             var options = new ForesightServerOptions
@@ -32,6 +35,24 @@ internal static class ServeCommand
             {
                 await Console.Error.WriteLineAsync(error);
                 return 2;
+            }
+            if (parse.GetValue(prices) is { } priceFile)
+            {
+                if (!CatalogCommand.TryLoad<PriceCatalog>(priceFile, "--prices", PriceCatalog.TryParse, out var catalog, out error))
+                {
+                    await Console.Error.WriteLineAsync($"foresight serve: {error}");
+                    return 2;
+                }
+                options.Recommendations.Prices = catalog;
+            }
+            if (parse.GetValue(instances) is { } instanceFile)
+            {
+                if (!CatalogCommand.TryLoad<InstanceCatalog>(instanceFile, "--instances", InstanceCatalog.TryParse, out var catalog, out error))
+                {
+                    await Console.Error.WriteLineAsync($"foresight serve: {error}");
+                    return 2;
+                }
+                options.Recommendations.Instances = catalog;
             }
             ForesightServer server;
             try
