@@ -1,28 +1,13 @@
 using System.Text.Json;
 using Foresight.Cli;
+using Foresight.Tests.Support;
 
 namespace Foresight.Tests.RightSizing;
 
 [Collection("Console")]
 public sealed class EvalRightSizingCommandTests
 {
-    private static async Task<(int Exit, string Out, string Error)> Run(params string[] args)
-    {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var (originalOut, originalError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await ForesightCommand.Build().Parse(args).InvokeAsync();
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-        }
-    }
+    private static Task<(int Exit, string Out, string Error)> Run(params string[] args) => CliRun.Run(args);
 
     [Fact]
     public async Task Eval_rightsizing_json_has_a_row_per_service_with_the_delta_and_savings_against_the_requests()

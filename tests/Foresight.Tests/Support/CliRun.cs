@@ -1,0 +1,25 @@
+using Foresight.Cli;
+
+namespace Foresight.Tests.Support;
+
+/// <summary>Runs the <c>foresight</c> command in-process with its console output captured (tests using it belong to the "Console" collection).</summary>
+internal static class CliRun
+{
+    public static async Task<(int Exit, string Out, string Error)> Run(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var (originalOut, originalError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            var exit = await ForesightCommand.Build().Parse(args).InvokeAsync();
+            return (exit, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+            Console.SetError(originalError);
+        }
+    }
+}
