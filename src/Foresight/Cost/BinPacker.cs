@@ -131,8 +131,10 @@ internal sealed partial class BinPacker
             yield return FirstFitDecreasing(t, Order((c, m) => Math.Max(c / typeCpu[t], m / typeMem[t])).Items);
         }
         yield return Greedy(Decreasing(ShadowSizes()), "greedy (shadow prices)");
+        yield return Greedy(Decreasing(ShadowSizes()), "greedy dot-product (shadow prices)", dotProduct: true);
         var worth = Compatible().Worth;
         yield return Greedy(Decreasing(itemWorkload.Select(w => worth[w]).ToArray()), "greedy (replica-aware prices)");
+        yield return Greedy(Decreasing(itemWorkload.Select(w => worth[w]).ToArray()), "greedy dot-product (replica-aware prices)", dotProduct: true);
         foreach (var share in new[] { 0.0, 0.25, 0.5, 0.75, 1.0 })
         {
             var (wc, wm) = (share / Math.Max(totalCpu, Tolerance), (1 - share) / Math.Max(totalMem, Tolerance));
@@ -187,10 +189,10 @@ internal sealed partial class BinPacker
     }
 
     /// <summary>
-    /// Set-cover style greedy: open the type whose fresh node, filled first-fit in decreasing size, costs least
-    /// per unit of packed size, until every item is placed.
+    /// Set-cover style greedy: open the type whose fresh node, filled first-fit in decreasing size (or by the
+    /// dot-product rule), costs least per unit of packed size, until every item is placed.
     /// </summary>
-    private Solution Greedy((int[] Items, double[] Sizes) order, string method)
+    private Solution Greedy((int[] Items, double[] Sizes) order, string method, bool dotProduct = false)
     {
         var remaining = order.Items.ToList();
         var bins = new List<Bin>();
@@ -200,14 +202,8 @@ internal sealed partial class BinPacker
             var bestRatio = double.PositiveInfinity;
             for (var t = 0; t < types.Count; t++)
             {
-                var bin = new Bin(t);
-                double packed = 0;
-                foreach (var i in remaining)
-                {
-                    if (!CanAdd(bin, i)) continue;
-                    Add(bin, i);
-                    packed += order.Sizes[i];
-                }
+                var bin = dotProduct ? FillByDotProduct(t, remaining) : FillFirstFit(t, remaining);
+                var packed = bin.Items.Sum(i => order.Sizes[i]);
                 if (bin.Items.Count == 0) continue;
                 var ratio = typePrice[t] / Math.Max(packed, Tolerance);
                 if (ratio < bestRatio - Tolerance)
@@ -221,5 +217,47 @@ internal sealed partial class BinPacker
             remaining.RemoveAll(placed.Contains);
         }
         return new Solution(bins, method);
+    }
+
+    private Bin FillFirstFit(int type, List<int> remaining)
+    {
+        var bin = new Bin(type);
+        foreach (var i in remaining)
+            if (CanAdd(bin, i)) Add(bin, i);
+        return bin;
+    }
+
+    /// <summary>
+    /// Fills a fresh node by the dot-product rule of Panigrahy et al., "Heuristics for Vector Bin Packing"
+    /// (Microsoft Research, 2011): repeatedly add the item whose normalised (CPU, memory) vector has the largest
+    /// dot product with the node's normalised free room, so the two resources fill together.
+    /// </summary>
+    private Bin FillByDotProduct(int type, List<int> remaining)
+    {
+        var bin = new Bin(type);
+        var candidates = new List<int>(remaining);
+        while (true)
+        {
+            var (freeCpu, freeMem) = (1 - bin.Cpu / typeCpu[type], 1 - bin.Mem / typeMem[type]);
+            var best = -1;
+            var bestDot = double.NegativeInfinity;
+            for (var k = candidates.Count - 1; k >= 0; k--)
+            {
+                var i = candidates[k];
+                if (!CanAdd(bin, i))
+                {
+                    candidates.RemoveAt(k);   // the room only shrinks, so it will not fit later either
+                    continue;
+                }
+                var dot = itemCpu[i] / typeCpu[type] * freeCpu + itemMem[i] / typeMem[type] * freeMem;
+                if (dot > bestDot || (dot == bestDot && i < best))
+                {
+                    (best, bestDot) = (i, dot);
+                }
+            }
+            if (best < 0) return bin;
+            Add(bin, best);
+            candidates.Remove(best);
+        }
     }
 }
