@@ -9,8 +9,14 @@ internal sealed partial class BinPacker
 {
     private const double Tolerance = 1e-9;
 
-    /// <summary>Constructions that go on to the quadratic re-packing moves.</summary>
+    /// <summary>Cheapest constructions that go on to local improvement.</summary>
+    private const int Contenders = 64;
+
+    /// <summary>Cheapest improved constructions that go on to the re-packing moves.</summary>
     private const int Finalists = 3;
+
+    /// <summary>Least-full nodes the emptying and pair re-packing moves try (bounds their quadratic cost on large fleets).</summary>
+    private const int Neighbourhood = 40;
 
     private readonly List<WorkloadDemand> workloads;
     private readonly IReadOnlyList<InstanceType> types;
@@ -27,6 +33,7 @@ internal sealed partial class BinPacker
     private readonly double totalMem;
     private double[]? shadowSizes;
     private (double Bound, double[] Worth)? compatible;
+    private (double[,] Cpu, double[,] Mem)? worthParts;
 
     public BinPacker(List<WorkloadDemand> workloads, IReadOnlyList<InstanceType> types, PackingOptions options, bool spot)
     {
@@ -98,10 +105,13 @@ internal sealed partial class BinPacker
     /// <summary>Cost of a packing per hour.</summary>
     public double Cost(Solution solution) => solution.Bins.Sum(b => typePrice[b.Type]);
 
-    /// <summary>Every construction, each improved by the cheap moves; the <see cref="Finalists"/> cheapest improved by all moves, the cheapest kept.</summary>
+    /// <summary>
+    /// Every construction; the <see cref="Contenders"/> cheapest improved by the cheap moves, the <see cref="Finalists"/>
+    /// cheapest of those by all moves, and the cheapest kept.
+    /// </summary>
     public Solution Best()
     {
-        var candidates = Constructions().ToList();
+        var candidates = Constructions().OrderBy(Cost).Take(Contenders).ToList();
         foreach (var candidate in candidates) Improve(candidate.Bins, repack: false);
         Solution? best = null;
         foreach (var candidate in candidates.OrderBy(Cost).Take(Finalists))
@@ -198,11 +208,13 @@ internal sealed partial class BinPacker
         var bins = new List<Bin>();
         while (remaining.Count > 0)
         {
+            var smallest = (remaining.Min(i => itemCpu[i]), remaining.Min(i => itemMem[i]));
+            var byWorkload = dotProduct ? remaining.GroupBy(i => itemWorkload[i]).Select(g => g.ToArray()).ToArray() : [];
             Bin? best = null;
             var bestRatio = double.PositiveInfinity;
             for (var t = 0; t < types.Count; t++)
             {
-                var bin = dotProduct ? FillByDotProduct(t, remaining) : FillFirstFit(t, remaining);
+                var bin = dotProduct ? FillByDotProduct(t, byWorkload) : FillFirstFit(t, remaining, smallest);
                 var packed = bin.Items.Sum(i => order.Sizes[i]);
                 if (bin.Items.Count == 0) continue;
                 var ratio = typePrice[t] / Math.Max(packed, Tolerance);
@@ -219,45 +231,49 @@ internal sealed partial class BinPacker
         return new Solution(bins, method);
     }
 
-    private Bin FillFirstFit(int type, List<int> remaining)
+    private Bin FillFirstFit(int type, List<int> remaining, (double Cpu, double Mem) smallest)
     {
         var bin = new Bin(type);
         foreach (var i in remaining)
+        {
             if (CanAdd(bin, i)) Add(bin, i);
+            if (!Fits(type, bin.Cpu + smallest.Cpu, bin.Mem + smallest.Mem)) break;   // full: nothing left fits
+        }
         return bin;
     }
 
     /// <summary>
     /// Fills a fresh node by the dot-product rule of Panigrahy et al., "Heuristics for Vector Bin Packing"
     /// (Microsoft Research, 2011): repeatedly add the item whose normalised (CPU, memory) vector has the largest
-    /// dot product with the node's normalised free room, so the two resources fill together.
+    /// dot product with the node's normalised free room, so the two resources fill together. Replicas of one
+    /// workload are identical, so each workload's next remaining replica stands for all of them.
     /// </summary>
-    private Bin FillByDotProduct(int type, List<int> remaining)
+    private Bin FillByDotProduct(int type, int[][] byWorkload)
     {
         var bin = new Bin(type);
-        var candidates = new List<int>(remaining);
+        var next = new int[byWorkload.Length];
         while (true)
         {
             var (freeCpu, freeMem) = (1 - bin.Cpu / typeCpu[type], 1 - bin.Mem / typeMem[type]);
             var best = -1;
             var bestDot = double.NegativeInfinity;
-            for (var k = candidates.Count - 1; k >= 0; k--)
+            for (var g = 0; g < byWorkload.Length; g++)
             {
-                var i = candidates[k];
+                if (next[g] >= byWorkload[g].Length) continue;
+                var i = byWorkload[g][next[g]];
                 if (!CanAdd(bin, i))
                 {
-                    candidates.RemoveAt(k);   // the room only shrinks, so it will not fit later either
+                    next[g] = byWorkload[g].Length;   // the room only shrinks, so none of them will fit later
                     continue;
                 }
                 var dot = itemCpu[i] / typeCpu[type] * freeCpu + itemMem[i] / typeMem[type] * freeMem;
-                if (dot > bestDot || (dot == bestDot && i < best))
+                if (dot > bestDot)
                 {
-                    (best, bestDot) = (i, dot);
+                    (best, bestDot) = (g, dot);
                 }
             }
             if (best < 0) return bin;
-            Add(bin, best);
-            candidates.Remove(best);
+            Add(bin, byWorkload[best][next[best]++]);
         }
     }
 }
