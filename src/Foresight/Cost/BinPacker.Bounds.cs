@@ -102,20 +102,42 @@ internal sealed partial class BinPacker
 
     private double Value(double[] alpha, double[]? worthOf = null)
     {
+        var (cpuPart, memPart) = WorthParts();
         double total = 0;
         for (var w = 0; w < workloads.Count; w++)
         {
-            var (cpu, mem) = (workloads[w].CpuCores, workloads[w].MemoryBytes / PriceCatalog.BytesPerGiB);
             var cheapest = double.PositiveInfinity;
             for (var t = 0; t < types.Count; t++)
             {
-                if (!Fits(t, cpu, mem)) continue;
-                var worth = alpha[t] * typePrice[t] * Ratio(cpu, typeCpu[t]) + (1 - alpha[t]) * typePrice[t] * Ratio(mem, typeMem[t]);
-                cheapest = Math.Min(cheapest, worth);
+                if (double.IsPositiveInfinity(cpuPart[w, t])) continue;   // t cannot hold it (and 0 × ∞ is NaN)
+                cheapest = Math.Min(cheapest, alpha[t] * cpuPart[w, t] + (1 - alpha[t]) * memPart[w, t]);
             }
             total += cheapest * workloads[w].Replicas;
             if (worthOf is not null) worthOf[w] = cheapest;
         }
         return total;
+    }
+
+    /// <summary>
+    /// What one replica of each workload is worth at each type when all the type's price sits on its cores
+    /// (or on its GiB): price·cpu/cpu_t and price·mem/mem_t; infinite where the type cannot hold it.
+    /// </summary>
+    private (double[,] Cpu, double[,] Mem) WorthParts()
+    {
+        if (worthParts is { } known) return known;
+        var cpuPart = new double[workloads.Count, types.Count];
+        var memPart = new double[workloads.Count, types.Count];
+        for (var w = 0; w < workloads.Count; w++)
+        {
+            var (cpu, mem) = (workloads[w].CpuCores, workloads[w].MemoryBytes / PriceCatalog.BytesPerGiB);
+            for (var t = 0; t < types.Count; t++)
+            {
+                var fits = Fits(t, cpu, mem);
+                cpuPart[w, t] = fits ? typePrice[t] * Ratio(cpu, typeCpu[t]) : double.PositiveInfinity;
+                memPart[w, t] = fits ? typePrice[t] * Ratio(mem, typeMem[t]) : double.PositiveInfinity;
+            }
+        }
+        worthParts = (cpuPart, memPart);
+        return (cpuPart, memPart);
     }
 }

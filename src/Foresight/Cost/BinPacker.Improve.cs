@@ -36,10 +36,14 @@ internal sealed partial class BinPacker
         return changed;
     }
 
-    /// <summary>Moves every item of one node (least full first) into the spare room of the others, if they fit.</summary>
+    /// <summary>The <see cref="Neighbourhood"/> least full nodes, least full first.</summary>
+    private List<Bin> LeastFull(List<Bin> bins) =>
+        bins.OrderBy(b => b.Cpu / typeCpu[b.Type] + b.Mem / typeMem[b.Type]).Take(Neighbourhood).ToList();
+
+    /// <summary>Moves every item of one node (among the least full) into the spare room of the others, if they fit.</summary>
     private bool EmptyOne(List<Bin> bins)
     {
-        foreach (var source in bins.OrderBy(b => b.Cpu / typeCpu[b.Type] + b.Mem / typeMem[b.Type]).ToList())
+        foreach (var source in LeastFull(bins))
         {
             var moves = new List<(int Item, Bin Target)>();
             var extraCpu = new Dictionary<Bin, double>();
@@ -64,14 +68,19 @@ internal sealed partial class BinPacker
         return false;
     }
 
-    /// <summary>Re-packs one node's items, or two nodes' items together, onto a cheaper set of nodes (a split or a merge), the first found.</summary>
+    /// <summary>
+    /// Re-packs one node's items, or two nodes' items together (among the least full), onto a cheaper set of
+    /// nodes (a split or a merge), the first found.
+    /// </summary>
     private bool Repack(List<Bin> bins)
     {
-        for (var a = 0; a < bins.Count; a++)
+        foreach (var bin in bins.Where(b => b.Items.Count > 1).ToList())
+            if (TryReplace(bins, [bin])) return true;
+        var few = LeastFull(bins);
+        for (var a = 0; a < few.Count; a++)
         {
-            if (bins[a].Items.Count > 1 && TryReplace(bins, [bins[a]])) return true;
-            for (var b = a + 1; b < bins.Count; b++)
-                if (TryReplace(bins, [bins[a], bins[b]])) return true;
+            for (var b = a + 1; b < few.Count; b++)
+                if (TryReplace(bins, [few[a], few[b]])) return true;
         }
         return false;
     }

@@ -9,8 +9,14 @@ internal sealed partial class BinPacker
 {
     private const double Tolerance = 1e-9;
 
-    /// <summary>Constructions that go on to the quadratic re-packing moves.</summary>
+    /// <summary>Cheapest constructions that go on to local improvement.</summary>
+    private const int Contenders = 64;
+
+    /// <summary>Cheapest improved constructions that go on to the re-packing moves.</summary>
     private const int Finalists = 3;
+
+    /// <summary>Least-full nodes the emptying and pair re-packing moves try (bounds their quadratic cost on large fleets).</summary>
+    private const int Neighbourhood = 40;
 
     private readonly List<WorkloadDemand> workloads;
     private readonly IReadOnlyList<InstanceType> types;
@@ -27,6 +33,7 @@ internal sealed partial class BinPacker
     private readonly double totalMem;
     private double[]? shadowSizes;
     private (double Bound, double[] Worth)? compatible;
+    private (double[,] Cpu, double[,] Mem)? worthParts;
 
     public BinPacker(List<WorkloadDemand> workloads, IReadOnlyList<InstanceType> types, PackingOptions options, bool spot)
     {
@@ -98,10 +105,13 @@ internal sealed partial class BinPacker
     /// <summary>Cost of a packing per hour.</summary>
     public double Cost(Solution solution) => solution.Bins.Sum(b => typePrice[b.Type]);
 
-    /// <summary>Every construction, each improved by the cheap moves; the <see cref="Finalists"/> cheapest improved by all moves, the cheapest kept.</summary>
+    /// <summary>
+    /// Every construction; the <see cref="Contenders"/> cheapest improved by the cheap moves, the <see cref="Finalists"/>
+    /// cheapest of those by all moves, and the cheapest kept.
+    /// </summary>
     public Solution Best()
     {
-        var candidates = Constructions().ToList();
+        var candidates = Constructions().OrderBy(Cost).Take(Contenders).ToList();
         foreach (var candidate in candidates) Improve(candidate.Bins, repack: false);
         Solution? best = null;
         foreach (var candidate in candidates.OrderBy(Cost).Take(Finalists))
@@ -131,8 +141,10 @@ internal sealed partial class BinPacker
             yield return FirstFitDecreasing(t, Order((c, m) => Math.Max(c / typeCpu[t], m / typeMem[t])).Items);
         }
         yield return Greedy(Decreasing(ShadowSizes()), "greedy (shadow prices)");
+        yield return Greedy(Decreasing(ShadowSizes()), "greedy dot-product (shadow prices)", dotProduct: true);
         var worth = Compatible().Worth;
         yield return Greedy(Decreasing(itemWorkload.Select(w => worth[w]).ToArray()), "greedy (replica-aware prices)");
+        yield return Greedy(Decreasing(itemWorkload.Select(w => worth[w]).ToArray()), "greedy dot-product (replica-aware prices)", dotProduct: true);
         foreach (var share in new[] { 0.0, 0.25, 0.5, 0.75, 1.0 })
         {
             var (wc, wm) = (share / Math.Max(totalCpu, Tolerance), (1 - share) / Math.Max(totalMem, Tolerance));
@@ -187,27 +199,23 @@ internal sealed partial class BinPacker
     }
 
     /// <summary>
-    /// Set-cover style greedy: open the type whose fresh node, filled first-fit in decreasing size, costs least
-    /// per unit of packed size, until every item is placed.
+    /// Set-cover style greedy: open the type whose fresh node, filled first-fit in decreasing size (or by the
+    /// dot-product rule), costs least per unit of packed size, until every item is placed.
     /// </summary>
-    private Solution Greedy((int[] Items, double[] Sizes) order, string method)
+    private Solution Greedy((int[] Items, double[] Sizes) order, string method, bool dotProduct = false)
     {
         var remaining = order.Items.ToList();
         var bins = new List<Bin>();
         while (remaining.Count > 0)
         {
+            var smallest = (remaining.Min(i => itemCpu[i]), remaining.Min(i => itemMem[i]));
+            var byWorkload = dotProduct ? remaining.GroupBy(i => itemWorkload[i]).Select(g => g.ToArray()).ToArray() : [];
             Bin? best = null;
             var bestRatio = double.PositiveInfinity;
             for (var t = 0; t < types.Count; t++)
             {
-                var bin = new Bin(t);
-                double packed = 0;
-                foreach (var i in remaining)
-                {
-                    if (!CanAdd(bin, i)) continue;
-                    Add(bin, i);
-                    packed += order.Sizes[i];
-                }
+                var bin = dotProduct ? FillByDotProduct(t, byWorkload) : FillFirstFit(t, remaining, smallest);
+                var packed = bin.Items.Sum(i => order.Sizes[i]);
                 if (bin.Items.Count == 0) continue;
                 var ratio = typePrice[t] / Math.Max(packed, Tolerance);
                 if (ratio < bestRatio - Tolerance)
@@ -221,5 +229,51 @@ internal sealed partial class BinPacker
             remaining.RemoveAll(placed.Contains);
         }
         return new Solution(bins, method);
+    }
+
+    private Bin FillFirstFit(int type, List<int> remaining, (double Cpu, double Mem) smallest)
+    {
+        var bin = new Bin(type);
+        foreach (var i in remaining)
+        {
+            if (CanAdd(bin, i)) Add(bin, i);
+            if (!Fits(type, bin.Cpu + smallest.Cpu, bin.Mem + smallest.Mem)) break;   // full: nothing left fits
+        }
+        return bin;
+    }
+
+    /// <summary>
+    /// Fills a fresh node by the dot-product rule of Panigrahy et al., "Heuristics for Vector Bin Packing"
+    /// (Microsoft Research, 2011): repeatedly add the item whose normalised (CPU, memory) vector has the largest
+    /// dot product with the node's normalised free room, so the two resources fill together. Replicas of one
+    /// workload are identical, so each workload's next remaining replica stands for all of them.
+    /// </summary>
+    private Bin FillByDotProduct(int type, int[][] byWorkload)
+    {
+        var bin = new Bin(type);
+        var next = new int[byWorkload.Length];
+        while (true)
+        {
+            var (freeCpu, freeMem) = (1 - bin.Cpu / typeCpu[type], 1 - bin.Mem / typeMem[type]);
+            var best = -1;
+            var bestDot = double.NegativeInfinity;
+            for (var g = 0; g < byWorkload.Length; g++)
+            {
+                if (next[g] >= byWorkload[g].Length) continue;
+                var i = byWorkload[g][next[g]];
+                if (!CanAdd(bin, i))
+                {
+                    next[g] = byWorkload[g].Length;   // the room only shrinks, so none of them will fit later
+                    continue;
+                }
+                var dot = itemCpu[i] / typeCpu[type] * freeCpu + itemMem[i] / typeMem[type] * freeMem;
+                if (dot > bestDot)
+                {
+                    (best, bestDot) = (g, dot);
+                }
+            }
+            if (best < 0) return bin;
+            Add(bin, byWorkload[best][next[best]++]);
+        }
     }
 }
