@@ -1,7 +1,6 @@
 using Foresight.Classification;
 using Foresight.Series;
 using Foresight.Server.Scaling;
-using CostInterval = Foresight.Cost.UsageSample;
 using UsageSample = Foresight.RightSizing.UsageSample;
 
 namespace Foresight.Server.Capacity;
@@ -103,11 +102,11 @@ internal sealed class WorkloadHistory
     }
 
     /// <summary>The workload's total CPU and memory use (sums over replicas) per minute, as cost intervals.</summary>
-    public CostInterval[] CostIntervals()
+    public Foresight.Cost.UsageInterval[] CostIntervals()
     {
         var cpu = Totals(Cpu, CostStep);
         var memory = Totals(Memory, CostStep);
-        return Foresight.Cost.CostModel.Samples(cpu, memory, TimeSpan.FromMilliseconds(CostStep));
+        return Foresight.Cost.CostModel.Intervals(cpu, memory, TimeSpan.FromMilliseconds(CostStep));
     }
 
     /// <summary>The series the classifier reads, aligned on <see cref="AlignedStep"/>; false with the reason when there is no CPU usage.</summary>

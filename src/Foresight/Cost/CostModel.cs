@@ -28,7 +28,7 @@ public readonly record struct ResourceRequest(double CpuCores, double MemoryByte
 /// A stretch of time over which a workload used a steady amount: its duration and the cores and bytes
 /// used by all its replicas together (the sum over pods, as <c>sum(container_cpu_usage...)</c> gives).
 /// </summary>
-public readonly record struct UsageSample(TimeSpan Duration, double CpuCores, double MemoryBytes);
+public readonly record struct UsageInterval(TimeSpan Duration, double CpuCores, double MemoryBytes);
 
 /// <summary>A cost over a span of time, split into CPU and memory, with the rates it implies.</summary>
 /// <param name="Hours">Hours covered.</param>
@@ -56,7 +56,7 @@ public sealed record CostEstimate(double Hours, double CpuCost, double MemoryCos
 /// for what it uses above its request), integrated over a usage series with per-sample durations.
 /// </summary>
 /// <remarks>
-/// Requests are per replica and multiplied by the replica count; usage samples are for the whole
+/// Requests are per replica and multiplied by the replica count; usage intervals are for the whole
 /// workload, so the charge for a sample of duration d is
 /// <c>d × (max(replicas × cpuRequest, cpuUsed) × cpuRate + max(replicas × memRequest, memUsed) / 2³⁰ × memRate)</c>.
 /// Rates come from a <see cref="PriceCatalog"/> (on demand or spot). A month is 730 hours and a year
@@ -84,9 +84,9 @@ public static class CostModel
             prices.Currency);
     }
 
-    /// <summary>Cost of <paramref name="request"/> over the usage samples, each charged at max(request, usage).</summary>
+    /// <summary>Cost of <paramref name="request"/> over the usage intervals, each charged at max(request, usage).</summary>
     /// <remarks>NaN usage (a gap in the series) is charged at the request. Empty input covers 0 hours and costs 0.</remarks>
-    public static CostEstimate Integrate(ResourceRequest request, ReadOnlySpan<UsageSample> usage, PriceCatalog prices, bool spot = false)
+    public static CostEstimate Integrate(ResourceRequest request, ReadOnlySpan<UsageInterval> usage, PriceCatalog prices, bool spot = false)
     {
         Check(request);
         ArgumentNullException.ThrowIfNull(prices);
@@ -104,12 +104,12 @@ public static class CostModel
 
     /// <summary>
     /// Turns a CPU-cores series and a memory-bytes series (workload totals, timestamps in Unix ms) into
-    /// usage samples: the merged timestamps cut time into intervals, each holding the latest value of
+    /// usage intervals: the merged timestamps cut time into intervals, each holding the latest value of
     /// each series at its start (the first value of a series stands for the time before it). The last
     /// timestamp lasts <paramref name="lastStep"/>, by default the median interval. Points must be in
     /// time order.
     /// </summary>
-    public static UsageSample[] Samples(IReadOnlyList<Point> cpuCores, IReadOnlyList<Point> memoryBytes, TimeSpan? lastStep = null)
+    public static UsageInterval[] Intervals(IReadOnlyList<Point> cpuCores, IReadOnlyList<Point> memoryBytes, TimeSpan? lastStep = null)
     {
         ArgumentNullException.ThrowIfNull(cpuCores);
         ArgumentNullException.ThrowIfNull(memoryBytes);
@@ -118,14 +118,14 @@ public static class CostModel
         var steps = new long[Math.Max(0, times.Length - 1)];
         for (var i = 0; i < steps.Length; i++) steps[i] = times[i + 1] - times[i];
         var last = lastStep ?? (steps.Length == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(steps.Order().ElementAt(steps.Length / 2)));
-        var samples = new UsageSample[times.Length];
+        var samples = new UsageInterval[times.Length];
         int c = 0, m = 0;
         for (var i = 0; i < times.Length; i++)
         {
             while (c + 1 < cpuCores.Count && cpuCores[c + 1].Timestamp <= times[i]) c++;
             while (m + 1 < memoryBytes.Count && memoryBytes[m + 1].Timestamp <= times[i]) m++;
             var duration = i < steps.Length ? TimeSpan.FromMilliseconds(steps[i]) : last;
-            samples[i] = new UsageSample(
+            samples[i] = new UsageInterval(
                 duration,
                 cpuCores.Count > 0 ? cpuCores[c].Value : double.NaN,
                 memoryBytes.Count > 0 ? memoryBytes[m].Value : double.NaN);
@@ -138,7 +138,7 @@ public static class CostModel
     /// (both charged at max(request, usage), so a cut below real usage saves nothing on that part).
     /// With no usage, both are charged at their requests for one hour.
     /// </summary>
-    public static SavingsEstimate Savings(ResourceRequest current, ResourceRequest recommended, ReadOnlySpan<UsageSample> usage, PriceCatalog prices, bool spot = false) =>
+    public static SavingsEstimate Savings(ResourceRequest current, ResourceRequest recommended, ReadOnlySpan<UsageInterval> usage, PriceCatalog prices, bool spot = false) =>
         usage.IsEmpty
             ? new SavingsEstimate(OfRequest(current, prices, 1, spot), OfRequest(recommended, prices, 1, spot))
             : new SavingsEstimate(Integrate(current, usage, prices, spot), Integrate(recommended, usage, prices, spot));
@@ -148,7 +148,7 @@ public static class CostModel
     /// in one record keyed by workload so it joins with a right-sizing recommendation.
     /// </summary>
     public static WorkloadCostAssessment Assess(
-        string workload, ResourceRequest current, ResourceRequest recommended, ReadOnlySpan<UsageSample> usage,
+        string workload, ResourceRequest current, ResourceRequest recommended, ReadOnlySpan<UsageInterval> usage,
         PriceCatalog prices, ChangeRisk risk, EconomicsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(workload);

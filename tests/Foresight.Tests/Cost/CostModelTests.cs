@@ -12,7 +12,7 @@ public class CostModelTests
     public void Idle_usage_is_charged_at_the_request()
     {
         // 2 cores requested, 0.5 used, for 730 h: 2 × 0.031611 × 730 = 46.15206.
-        var cost = CostModel.Integrate(new ResourceRequest(2, 0), [new UsageSample(TimeSpan.FromHours(730), 0.5, 0)], Prices);
+        var cost = CostModel.Integrate(new ResourceRequest(2, 0), [new UsageInterval(TimeSpan.FromHours(730), 0.5, 0)], Prices);
         cost.CpuCost.Should().BeApproximately(46.15206, 1e-9);
         cost.MemoryCost.Should().Be(0);
         cost.PerMonth.Should().BeApproximately(46.15206, 1e-9);
@@ -25,7 +25,7 @@ public class CostModelTests
     {
         // Memory: 4 GiB requested; 6 GiB used for 10 h, 2 GiB for 10 h → (6 + 4) × 10 = 100 GiB-h × 0.004237 = 0.4237.
         var cost = CostModel.Integrate(new ResourceRequest(0, 4 * GiB),
-            [new UsageSample(TimeSpan.FromHours(10), 0, 6 * GiB), new UsageSample(TimeSpan.FromHours(10), 0, 2 * GiB)], Prices);
+            [new UsageInterval(TimeSpan.FromHours(10), 0, 6 * GiB), new UsageInterval(TimeSpan.FromHours(10), 0, 2 * GiB)], Prices);
         cost.MemoryCost.Should().BeApproximately(0.4237, 1e-12);
         cost.Hours.Should().Be(20);
         cost.PerHour.Should().BeApproximately(0.4237 / 20, 1e-12);
@@ -36,14 +36,14 @@ public class CostModelTests
     {
         // 3 replicas × 0.5 cores = 1.5; usage 2 for 1 h (above), 1 for 30 min (below): (2 × 1 + 1.5 × 0.5) × 0.031611.
         var cost = CostModel.Integrate(new ResourceRequest(0.5, 0, 3),
-            [new UsageSample(TimeSpan.FromHours(1), 2, 0), new UsageSample(TimeSpan.FromMinutes(30), 1, 0)], Prices);
+            [new UsageInterval(TimeSpan.FromHours(1), 2, 0), new UsageInterval(TimeSpan.FromMinutes(30), 1, 0)], Prices);
         cost.CpuCost.Should().BeApproximately(2.75 * 0.031611, 1e-12);
     }
 
     [Fact]
     public void Gaps_in_usage_are_charged_at_the_request()
     {
-        var cost = CostModel.Integrate(new ResourceRequest(1, 0), [new UsageSample(TimeSpan.FromHours(2), double.NaN, double.NaN)], Prices);
+        var cost = CostModel.Integrate(new ResourceRequest(1, 0), [new UsageInterval(TimeSpan.FromHours(2), double.NaN, double.NaN)], Prices);
         cost.CpuCost.Should().BeApproximately(2 * 0.031611, 1e-12);
     }
 
@@ -66,11 +66,11 @@ public class CostModelTests
         const long t0 = 1_700_000_000_000;
         var cpu = new[] { new Point(t0, 1), new Point(t0 + 60_000, 3) };
         var mem = new[] { new Point(t0 + 30_000, 5 * GiB), new Point(t0 + 60_000, 7 * GiB) };
-        var samples = CostModel.Samples(cpu, mem);
+        var samples = CostModel.Intervals(cpu, mem);
         samples.Should().Equal(
-            new UsageSample(TimeSpan.FromSeconds(30), 1, 5 * GiB),   // memory's first value stands for the time before it
-            new UsageSample(TimeSpan.FromSeconds(30), 1, 5 * GiB),
-            new UsageSample(TimeSpan.FromSeconds(30), 3, 7 * GiB));  // the last lasts the median step
+            new UsageInterval(TimeSpan.FromSeconds(30), 1, 5 * GiB),   // memory's first value stands for the time before it
+            new UsageInterval(TimeSpan.FromSeconds(30), 1, 5 * GiB),
+            new UsageInterval(TimeSpan.FromSeconds(30), 3, 7 * GiB));  // the last lasts the median step
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public class CostModelTests
     public void A_cut_below_real_usage_saves_only_down_to_the_usage()
     {
         // Usage 1.5 cores all the time: cutting 2 → 1 core saves only 0.5 core.
-        var usage = new[] { new UsageSample(TimeSpan.FromHours(730), 1.5, 0) };
+        var usage = new[] { new UsageInterval(TimeSpan.FromHours(730), 1.5, 0) };
         var savings = CostModel.Savings(new ResourceRequest(2, 0), new ResourceRequest(1, 0), usage, Prices);
         savings.PerMonth.Should().BeApproximately(0.5 * 0.031611 * 730, 1e-9);
     }

@@ -89,7 +89,7 @@ public static class RightSizingEvaluation
 
         var rows = new List<RightSizingEvaluationRow>();
         var usage = new UsageSample[count];
-        var intervals = new Foresight.Cost.UsageSample[count];
+        var intervals = new Foresight.Cost.UsageInterval[count];
         for (var s = 0; s < DemoFleet.Services.Count; s++)
         {
             var name = DemoFleet.Services[s].Name;
@@ -100,7 +100,7 @@ public static class RightSizingEvaluation
                 var t = from + i * step;
                 var values = fleet.Sample(s, t);
                 usage[i] = new UsageSample(t, values[cpuIndex], values[memoryIndex]);
-                intervals[i] = new Foresight.Cost.UsageSample(DemoFleet.Interval, values[cpuIndex], values[memoryIndex]);
+                intervals[i] = new Foresight.Cost.UsageInterval(DemoFleet.Interval, values[cpuIndex], values[memoryIndex]);
                 recommender.AddSample(usage[i], current?.CpuCores);
             }
             foreach (var strategy in options.Strategies)
