@@ -84,7 +84,7 @@ internal static class RecommendCommand
                 continue;
             }
             var nodes = string.Join(", ", plan.GetProperty("nodes").EnumerateObject().Select(n => $"{n.Value.GetInt32()} × {n.Name}"));
-            Console.WriteLine(Invariant($"Instances for {label}: {nodes}: {plan.GetProperty("costPerMonth").GetDouble():0.00} {currency}/month (lower bound {plan.GetProperty("lowerBoundPerMonth").GetDouble():0.00})."));
+            Console.WriteLine(Invariant($"Instances for {label} ({plan.GetProperty("provider").GetString()}): {nodes}: {plan.GetProperty("costPerMonth").GetDouble():0.00} {currency}/month (lower bound {plan.GetProperty("lowerBoundPerMonth").GetDouble():0.00})."));
         }
         foreach (var w in body.GetProperty("waiting").EnumerateArray())
             Console.WriteLine($"No recommendation for {w.GetProperty("workload").GetString()}: {w.GetProperty("reason").GetString()}");

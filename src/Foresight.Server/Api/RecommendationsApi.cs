@@ -67,12 +67,12 @@ public static class RecommendationsApi
     public sealed record RecommendationDto(string Workload, ClassDto? Class, string? ClassWaiting, string Priority, string PriorityReason, string Risk,
         int Replicas, double ConfidenceDays, ResourceDto Cpu, ResourceDto Memory, CostDto Cost, ReplayDto Replay, SpotDto Spot);
 
-    /// <summary>Instances of each type, the monthly cost, its lower bound and the gap; or why there is no plan.</summary>
-    public sealed record PlanDto(Dictionary<string, int>? Nodes, double? CostPerMonth, double? LowerBoundPerMonth, double? Gap, string? Error)
+    /// <summary>The cheapest provider's instances of each type, the monthly cost, its lower bound and the gap; or why there is no plan.</summary>
+    public sealed record PlanDto(string? Provider, Dictionary<string, int>? Nodes, double? CostPerMonth, double? LowerBoundPerMonth, double? Gap, string? Error)
     {
         internal static PlanDto From(InstancePlan plan) => plan.Packing is { } p
-            ? new PlanDto(new Dictionary<string, int>(p.NodeCounts), Round(p.CostPerMonth), Round(p.LowerBoundPerMonth), Math.Round(p.Gap, 4), null)
-            : new PlanDto(null, null, null, null, plan.Error);
+            ? new PlanDto(plan.Provider, new Dictionary<string, int>(p.NodeCounts), Round(p.CostPerMonth), Round(p.LowerBoundPerMonth), Math.Round(p.Gap, 4), null)
+            : new PlanDto(null, null, null, null, null, plan.Error);
     }
 
     /// <summary>Instance plans for today's requests and for the recommended ones.</summary>

@@ -40,8 +40,8 @@ public sealed class RecommendationOptions
 public sealed record WorkloadRecommendation(string Workload, WorkloadClassification? Class, string? ClassWaiting, RightSizingRecommendation Sizing,
     ReplayCheck Replay, WorkloadCostAssessment Cost, SpotAssessment Spot);
 
-/// <summary>The cheapest instance mix found for a set of requests, or why there is none.</summary>
-public sealed record InstancePlan(PackingResult? Packing, string? Error);
+/// <summary>The cheapest instance mix found for a set of requests, the provider it is on, or why there is none.</summary>
+public sealed record InstancePlan(PackingResult? Packing, string? Provider, string? Error);
 
 /// <summary>Every workload's recommendation under one strategy, with the fleet's instance plans before and after.</summary>
 /// <param name="Strategy">The strategy.</param>
@@ -166,10 +166,20 @@ public sealed class RecommendationService(ITimeSeriesStore store, ScalingService
             .Where(d => d.Request.CpuCores > 0 && d.Request.MemoryBytes > 0)
             .Select(d => new WorkloadDemand(d.Workload, d.Request.CpuCores, d.Request.MemoryBytes, d.Request.Replicas, AntiAffinity: d.Request.Replicas > 1))
             .ToList();
-        if (demands.Count == 0) return new InstancePlan(null, "no workload has both a CPU and a memory request to place");
-        return InstancePacker.TryPack(demands, Options.Instances, Options.Packing, out var packing, out var error)
-            ? new InstancePlan(packing, null)
-            : new InstancePlan(null, error);
+        if (demands.Count == 0) return new InstancePlan(null, null, "no workload has both a CPU and a memory request to place");
+        // A fleet runs on one provider: pack onto each provider's types and keep the cheapest.
+        InstancePlan? best = null;
+        var error = "";
+        foreach (var provider in Options.Instances.Types.Select(t => t.Provider).Distinct())
+        {
+            if (!InstancePacker.TryPack(demands, Options.Instances.ForProvider(provider), Options.Packing, out var packing, out var problem))
+            {
+                error = $"{provider}: {problem}";
+                continue;
+            }
+            if (best?.Packing is null || packing.CostPerHour < best.Packing.CostPerHour) best = new InstancePlan(packing, provider, null);
+        }
+        return best ?? new InstancePlan(null, null, error);
     }
 
     private static double Share(double share) => double.IsFinite(share) ? Math.Clamp(share, 0, 1) : 0;

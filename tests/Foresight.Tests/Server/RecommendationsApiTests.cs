@@ -69,6 +69,10 @@ public sealed class RecommendationsApiTests
         totals.GetProperty("monthlySavings").GetDouble().Should().BeApproximately(rows.Sum(r => r.GetProperty("cost").GetProperty("monthlySavings").GetDouble()), 0.02);
         var instances = body.GetProperty("instances");
         instances.GetProperty("current").GetProperty("costPerMonth").GetDouble().Should().BeGreaterThan(0);
+        var provider = instances.GetProperty("current").GetProperty("provider").GetString();
+        var catalog = Foresight.Cost.InstanceCatalog.Default;
+        instances.GetProperty("current").GetProperty("nodes").EnumerateObject()
+            .Should().OnlyContain(n => catalog.Types.Single(t => t.Name == n.Name).Provider == provider, "a fleet's nodes come from one provider");
         instances.GetProperty("recommended").GetProperty("costPerMonth").GetDouble()
             .Should().BeLessThanOrEqualTo(instances.GetProperty("current").GetProperty("costPerMonth").GetDouble());
 
