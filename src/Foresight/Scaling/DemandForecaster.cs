@@ -22,6 +22,13 @@ public sealed class DemandForecasterOptions
 
     /// <summary>Errors needed per lead before the online quantile replaces the model's own conformal band. Default 48.</summary>
     public int MinErrors { get; set; } = 48;
+
+    /// <summary>
+    /// The band's quantile is taken over the errors of targets within this many hours of the target's time of
+    /// day (UTC), when there are at least <see cref="MinErrors"/> of them; a negative value or 12 or more pools the whole day.
+    /// Default 1 (a three-hour window).
+    /// </summary>
+    public int PhaseWindowHours { get; set; } = 1;
 }
 
 /// <summary>
@@ -33,6 +40,10 @@ public sealed class DemandForecasterOptions
 /// quantile of this forecaster's own recent errors at each lead, scaled by the forecast level —
 /// online split-conformal prediction (Vovk et al. 2005; for adapting to drift see Gibbs &amp;
 /// Candès, NeurIPS 2021), so the band tracks how wrong the forecasts have actually been lately.
+/// The quantile is taken over the errors of targets at the same time of day (within
+/// <see cref="DemandForecasterOptions.PhaseWindowHours"/>), a conformal band conditioned on the
+/// phase of the daily cycle, so the morning ramp's misses widen the morning's band instead of
+/// being diluted over the whole day.
 /// </summary>
 public sealed class DemandForecaster
 {
@@ -56,7 +67,8 @@ public sealed class DemandForecaster
     // the path smoothed over neighbouring steps, and the local level alone.
     private const int Variants = 3;
     private static readonly string[] VariantNames = ["path", "smoothed path", "level"];
-    private readonly Queue<double>[][] _errors;                // [variant][lead]
+    private readonly Queue<(double Error, int Hour)>[][] _errors;   // [variant][lead]: scaled error and the UTC hour of day of its target step
+    private long _appendTime;
     private readonly int[] _chosen;                            // variant used per lead
     private double[] _smoothPath = [];
     private readonly Dictionary<long, (double[][] Mean, double[] Scale)> _issued = new();  // origin index -> point forecasts per variant and lead, error scales per lead
@@ -74,11 +86,11 @@ public sealed class DemandForecaster
         _model = model ?? CreateModel();
         _refitSteps = (int)Math.Max(1, _options.RefitEvery.TotalMilliseconds / step);
         _minHistory = (int)Math.Max(24, _options.MinHistory.TotalMilliseconds / step);
-        _errors = new Queue<double>[Variants][];
+        _errors = new Queue<(double, int)>[Variants][];
         for (var v = 0; v < Variants; v++)
         {
-            _errors[v] = new Queue<double>[leads];
-            for (var i = 0; i < leads; i++) _errors[v][i] = new Queue<double>();
+            _errors[v] = new Queue<(double, int)>[leads];
+            for (var i = 0; i < leads; i++) _errors[v][i] = new Queue<(double, int)>();
         }
         _chosen = new int[leads];
     }
@@ -118,8 +130,13 @@ public sealed class DemandForecaster
             if (timestamp <= _lastTimestamp) throw new ArgumentException($"timestamp {timestamp} is not after the last one ({_lastTimestamp})", nameof(timestamp));
             var missing = (int)Math.Min(_options.MaxHistory, (timestamp - _lastTimestamp) / _step - 1);
             var last = _values[^1];
-            for (var i = 1; i <= missing; i++) Append(last + (value - last) * i / (missing + 1.0));
+            for (var i = 1; i <= missing; i++)
+            {
+                _appendTime = _lastTimestamp + i * _step;
+                Append(last + (value - last) * i / (missing + 1.0));
+            }
         }
+        _appendTime = timestamp;
         Append(value);
         _lastTimestamp = timestamp;
 
@@ -153,7 +170,7 @@ public sealed class DemandForecaster
             for (var v = 0; v < Variants; v++)
             {
                 var queue = _errors[v][lead];
-                queue.Enqueue((actual - forecast.Mean[v][lead]) / forecast.Scale[lead]);
+                queue.Enqueue(((actual - forecast.Mean[v][lead]) / forecast.Scale[lead], HourOf(_appendTime)));
                 while (queue.Count > _options.ErrorWindow) queue.Dequeue();
             }
         }
@@ -226,7 +243,7 @@ public sealed class DemandForecaster
             var m = means[chosen][lead];
             var errors = _errors[chosen][lead];
             var band = errors.Count >= _options.MinErrors
-                ? scales[lead] * ConformalIntervals.EmpiricalQuantile(Sorted(errors), _options.Level)
+                ? scales[lead] * ConformalIntervals.EmpiricalQuantile(PhaseErrors(errors, HourOf(_lastTimestamp + (lead + 1) * _step)), _options.Level)
                 : _pathBand[at];
             mean[lead] = m;
             upper[lead] = Math.Max(m, m + band);
@@ -273,12 +290,38 @@ public sealed class DemandForecaster
     /// <summary>Name of the point forecast used at the first lead (path, smoothed path or level).</summary>
     public string Variant => VariantNames[_chosen[0]];
 
-    private static double[] Sorted(Queue<double> errors)
+    private static double[] Sorted(Queue<(double Error, int Hour)> errors)
     {
-        var sorted = errors.ToArray();
+        var sorted = new double[errors.Count];
+        var i = 0;
+        foreach (var (e, _) in errors) sorted[i++] = e;
         Array.Sort(sorted);
         return sorted;
     }
+
+    /// <summary>
+    /// The errors of targets within <see cref="DemandForecasterOptions.PhaseWindowHours"/> of <paramref name="hour"/>
+    /// (circularly, UTC), sorted, when there are at least <see cref="DemandForecasterOptions.MinErrors"/> of them; else all
+    /// errors. Demand's errors depend on the time of day (the morning ramp is missed more than the night), and
+    /// pooling them would spread the ramp's rare large errors over the whole day.
+    /// </summary>
+    private double[] PhaseErrors(Queue<(double Error, int Hour)> errors, int hour)
+    {
+        var window = _options.PhaseWindowHours;
+        if (window < 0 || window >= 12) return Sorted(errors);
+        var near = new List<double>(errors.Count);
+        foreach (var (e, h) in errors)
+        {
+            var d = Math.Abs(h - hour);
+            if (Math.Min(d, 24 - d) <= window) near.Add(e);
+        }
+        if (near.Count < _options.MinErrors) return Sorted(errors);
+        var sorted = near.ToArray();
+        Array.Sort(sorted);
+        return sorted;
+    }
+
+    private static int HourOf(long timestampMs) => (int)(((timestampMs % 86_400_000) + 86_400_000) % 86_400_000 / 3_600_000);
 
     /// <summary>
     /// Errors are relative to the local level of demand (noise grows with demand): an exponentially

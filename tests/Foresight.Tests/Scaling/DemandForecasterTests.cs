@@ -29,6 +29,39 @@ public class DemandForecasterTests
     }
 
     [Fact]
+    public void The_band_is_wider_at_the_hours_whose_errors_are_larger()
+    {
+        var (at9, at21) = BandsOnNoisyMornings(new DemandForecasterOptions());
+        at9.Should().BeGreaterThan(5 * at21, "the band at 09:00 comes from the noisy morning's errors, the one at 21:00 from the quiet evening's");
+        var (pooled9, pooled21) = BandsOnNoisyMornings(new DemandForecasterOptions { PhaseWindowHours = 12 });
+        (pooled9 / pooled21).Should().BeLessThan(2, "pooling the whole day gives every hour about the same band");
+    }
+
+    /// <summary>
+    /// A flat demand of 50 with 1% noise, except from 08:00 to 11:00 UTC where it is 20%; over the sixth
+    /// day, the last one-step band (upper minus mean) for a target at 09:00 and at 21:00.
+    /// </summary>
+    private static (double At9, double At21) BandsOnNoisyMornings(DemandForecasterOptions options)
+    {
+        var random = new Random(3);
+        var forecaster = new DemandForecaster(Step, leads: 1, options);
+        double at9 = double.NaN, at21 = double.NaN;
+        for (var i = 0; i < 6 * 288; i++)
+        {
+            var t = T0 + i * Step;
+            var hour = t % 86_400_000 / 3_600_000;
+            var u1 = 1 - random.NextDouble();
+            var normal = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * random.NextDouble());
+            forecaster.Observe(t, 50 * (1 + (hour is >= 8 and < 11 ? 0.2 : 0.01) * normal));
+            if (i < 5 * 288 || forecaster.Outlook is not { } outlook) continue;
+            var target = outlook.Start % 86_400_000 / 3_600_000;
+            if (target == 9) at9 = outlook.Upper[0] - outlook.Mean[0];
+            if (target == 21) at21 = outlook.Upper[0] - outlook.Mean[0];
+        }
+        return (at9, at21);
+    }
+
+    [Fact]
     public void There_is_no_outlook_before_a_day_of_history()
     {
         var forecaster = new DemandForecaster(Step, leads: 3);
