@@ -7,12 +7,12 @@ using Spectre.Console;
 
 namespace Foresight.Cli.Commands;
 
-/// <summary><c>foresight eval ...</c>: each capability measured on a public benchmark beside its baselines.</summary>
+/// <summary><c>foresight eval ...</c>: each capability measured beside its baselines, on a public benchmark, the demo fleet or a generated set with disclosed seeds.</summary>
 internal static class EvalCommand
 {
     public static Command Create()
     {
-        var eval = new Command("eval", "Measure a capability on a public benchmark");
+        var eval = new Command("eval", "Measure a capability beside its baselines: on a public benchmark, the demo fleet or a generated set with disclosed seeds");
         eval.Subcommands.Add(CreateForecast());
         eval.Subcommands.Add(EvalNabCommand.Create());
         eval.Subcommands.Add(EvalScalingCommand.Create());
