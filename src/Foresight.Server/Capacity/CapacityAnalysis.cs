@@ -127,17 +127,8 @@ internal static class CapacityAnalysis
     }
 
     /// <summary>Median of the daily peaks (highest 5-minute total of each UTC day) of the last 7 days; NaN without data.</summary>
-    public static double TypicalPeak(List<Foresight.Series.Point> totals, long now)
-    {
-        var peaks = new Dictionary<long, double>();
-        foreach (var p in totals)
-        {
-            if (p.Timestamp < now - 7 * Day) continue;
-            var day = p.Timestamp - ((p.Timestamp % Day) + Day) % Day;
-            peaks[day] = peaks.TryGetValue(day, out var v) ? Math.Max(v, p.Value) : p.Value;
-        }
-        return Median(peaks.Values);
-    }
+    public static double TypicalPeak(List<Foresight.Series.Point> totals, long now) =>
+        Median(DailyPeaks(totals, now - 7 * Day).Values.Select(d => d.Peak));
 
     /// <summary>
     /// Median over days of (peak of day d) / (peak of day d − 7) − 1, comparing each day with the same weekday
@@ -146,12 +137,7 @@ internal static class CapacityAnalysis
     /// </summary>
     public static double? WeeklyGrowth(List<Foresight.Series.Point> totals)
     {
-        var peaks = new SortedDictionary<long, (double Peak, int Count)>();
-        foreach (var p in totals)
-        {
-            var day = p.Timestamp - ((p.Timestamp % Day) + Day) % Day;
-            peaks[day] = peaks.TryGetValue(day, out var v) ? (Math.Max(v.Peak, p.Value), v.Count + 1) : (p.Value, 1);
-        }
+        var peaks = DailyPeaks(totals, long.MinValue);
         var full = 0.9 * Day / WorkloadHistory.AlignedStep;
         var ratios = new List<double>();
         foreach (var (day, (peak, count)) in peaks)
@@ -160,6 +146,19 @@ internal static class CapacityAnalysis
                 ratios.Add(peak / before.Peak - 1);
         }
         return ratios.Count == 0 ? null : Median(ratios);
+    }
+
+    /// <summary>Per UTC day (its start, Unix ms), the highest total at or after <paramref name="from"/> and how many totals it had.</summary>
+    private static SortedDictionary<long, (double Peak, int Count)> DailyPeaks(List<Foresight.Series.Point> totals, long from)
+    {
+        var peaks = new SortedDictionary<long, (double Peak, int Count)>();
+        foreach (var p in totals)
+        {
+            if (p.Timestamp < from) continue;
+            var day = p.Timestamp - ((p.Timestamp % Day) + Day) % Day;
+            peaks[day] = peaks.TryGetValue(day, out var v) ? (Math.Max(v.Peak, p.Value), v.Count + 1) : (p.Value, 1);
+        }
+        return peaks;
     }
 
     private static double Median(IEnumerable<double> values)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Foresight.Classification;
 using Foresight.Cost;
 using Foresight.RightSizing;
@@ -66,8 +65,8 @@ public sealed record RecommendationReport(RightSizingStrategy Strategy, DateTime
 /// </summary>
 public sealed class RecommendationService(ITimeSeriesStore store, ScalingService scaling, TimeProvider time, RecommendationOptions options)
 {
-    private readonly ConcurrentDictionary<(string Tenant, string Strategy), (DateTimeOffset At, Lazy<RecommendationReport> Report)> _cache = new();
-    private readonly ConcurrentDictionary<(string Tenant, string Name, double? Load), (DateTimeOffset At, WorkloadSpec Spec, Lazy<CapacityReport> Report)> _capacity = new();
+    private readonly FreshCache<(string Tenant, string Strategy), RecommendationReport> _recommendations = new(maxEntries: 1000);
+    private readonly FreshCache<(string Tenant, string Name, double? Load), CapacityReport> _capacity = new(maxEntries: 1000);   // loads asked for are open-ended
 
     /// <summary>The settings.</summary>
     public RecommendationOptions Options { get; } = options;
@@ -76,13 +75,7 @@ public sealed class RecommendationService(ITimeSeriesStore store, ScalingService
     public RecommendationReport Recommend(string tenant, RightSizingStrategy strategy)
     {
         var now = time.GetUtcNow();
-        var key = (tenant, strategy.Name);
-        while (true)
-        {
-            if (_cache.TryGetValue(key, out var entry) && now - entry.At < Options.CacheFor) return entry.Report.Value;
-            var fresh = (now, new Lazy<RecommendationReport>(() => Compute(tenant, strategy, now)));
-            if (entry.Report is null ? _cache.TryAdd(key, fresh) : _cache.TryUpdate(key, fresh, entry)) return fresh.Item2.Value;
-        }
+        return _recommendations.Get((tenant, strategy.Name), now, Options.CacheFor, null, () => Compute(tenant, strategy, now));
     }
 
     /// <summary>The capacity report of a workload (latency against load, objective answers), or null when there is no such workload.</summary>
@@ -93,15 +86,9 @@ public sealed class RecommendationService(ITimeSeriesStore store, ScalingService
     {
         if (scaling.Get(tenant, name) is not { } status) return null;
         var now = time.GetUtcNow();
-        var key = (tenant, name, load);
-        if (_capacity.Count > 1000) _capacity.Clear();   // loads asked for are open-ended; keep the cache small
-        while (true)
-        {
-            if (_capacity.TryGetValue(key, out var entry) && now - entry.At < Options.CacheFor && entry.Spec == status.Spec) return entry.Report.Value;
-            var fresh = (now, status.Spec, new Lazy<CapacityReport>(() =>
-                CapacityAnalysis.Analyze(History(tenant, status.Spec, now.ToUnixTimeMilliseconds()), load, now.ToUnixTimeMilliseconds())));
-            if (entry.Report is null ? _capacity.TryAdd(key, fresh) : _capacity.TryUpdate(key, fresh, entry)) return fresh.Item3.Value;
-        }
+        var ms = now.ToUnixTimeMilliseconds();
+        return _capacity.Get((tenant, name, load), now, Options.CacheFor, status.Spec,
+            () => CapacityAnalysis.Analyze(History(tenant, status.Spec, ms), load, ms));
     }
 
     /// <summary>Reads a workload's history for an analysis.</summary>
@@ -152,7 +139,7 @@ public sealed class RecommendationService(ITimeSeriesStore store, ScalingService
                 Replicas = running,
                 Class = cls?.Class.Name(),
                 StartupTime = spec.Capacity.StartupDelay,
-            }, after with { Replicas = replicas }, Options.Prices);
+            }, after, Options.Prices);
             results.Add(new WorkloadRecommendation(spec.Name, cls, classWaiting, sizing, replay, cost, spot));
         }
         results.Sort((a, b) => b.Cost.Savings.PerMonth.CompareTo(a.Cost.Savings.PerMonth));

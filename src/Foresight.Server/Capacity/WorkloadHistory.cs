@@ -159,23 +159,20 @@ internal sealed class WorkloadHistory
     }
 
     /// <summary>Per step, the sum (or mean) over series of each one's mean in the step; NaN where no series has a point.</summary>
-    private double[] Aligned(List<List<Point>> series, long start, int count, bool mean)
+    private static double[] Aligned(List<List<Point>> series, long start, int count, bool mean)
     {
         var values = new double[count];
-        Array.Fill(values, double.NaN);
-        foreach (var (at, total) in DemandReader.Grid(series, start, start + count * AlignedStep, AlignedStep))
+        var present = new int[count];
+        foreach (var points in series)
         {
-            values[(int)((at - start) / AlignedStep)] = total;
-        }
-        if (mean && series.Count > 1)
-        {
-            var present = new double[count];
-            foreach (var points in series)
+            foreach (var (at, value) in DemandReader.Grid([points], start, start + count * AlignedStep, AlignedStep))
             {
-                foreach (var (at, _) in DemandReader.Grid([points], start, start + count * AlignedStep, AlignedStep)) present[(int)((at - start) / AlignedStep)]++;
+                var i = (int)((at - start) / AlignedStep);
+                values[i] += value;
+                present[i]++;
             }
-            for (var i = 0; i < count; i++) if (present[i] > 0) values[i] /= present[i];
         }
+        for (var i = 0; i < count; i++) values[i] = present[i] == 0 ? double.NaN : mean ? values[i] / present[i] : values[i];
         return values;
     }
 }

@@ -39,28 +39,6 @@ internal static class WorkloadConfig
         ["name", "series", "replica_capacity", "startup", "min_replicas", "max_replicas", "price_per_replica_hour", "decision_interval", "tenant", "request", "usage",
          "cpu_usage", "memory_usage", "cpu_request", "memory_request", "latency", "latency_quantile", "latency_slo", "slo_quantile"];
 
-    public static string Key(WorkloadField field) => field switch
-    {
-        WorkloadField.Name => "name",
-        WorkloadField.Series => "series",
-        WorkloadField.ReplicaCapacity => "replica_capacity",
-        WorkloadField.Startup => "startup",
-        WorkloadField.MinReplicas => "min_replicas",
-        WorkloadField.MaxReplicas => "max_replicas",
-        WorkloadField.PricePerReplicaHour => "price_per_replica_hour",
-        WorkloadField.DecisionInterval => "decision_interval",
-        WorkloadField.Request => "request",
-        WorkloadField.Usage => "usage",
-        WorkloadField.CpuUsage => "cpu_usage",
-        WorkloadField.MemoryUsage => "memory_usage",
-        WorkloadField.CpuRequest => "cpu_request",
-        WorkloadField.MemoryRequest => "memory_request",
-        WorkloadField.Latency => "latency",
-        WorkloadField.LatencyQuantile => "latency_quantile",
-        WorkloadField.LatencySlo => "latency_slo",
-        _ => "slo_quantile",
-    };
-
     /// <summary>The workloads of the section with their tenants (empty without one).</summary>
     /// <exception cref="InvalidOperationException">The section breaks a rule; the message names file, line, workload and key.</exception>
     public static IReadOnlyList<(string Tenant, WorkloadSpec Spec)> Parse(string yaml, string file)
@@ -133,7 +111,7 @@ internal static class WorkloadConfig
         if (string.IsNullOrWhiteSpace(tenant)) throw Error(file, n!, path + ".tenant", "must not be empty");
         if (spec.Check() is { } problem)
         {
-            var key = Key(problem.Field);
+            var key = WorkloadKeys.Yaml(problem.Field);
             throw Error(file, values.TryGetValue(key, out var at) ? at : map, $"{path}.{key}", problem.Message);
         }
         return (tenant, spec);

@@ -18,31 +18,7 @@ namespace Foresight.Server.Scaling;
 /// </summary>
 internal static class WorkloadJson
 {
-    private static readonly string[] Known =
-        ["name", "series", "replicaCapacity", "startupSeconds", "minReplicas", "maxReplicas", "pricePerReplicaHour", "decisionIntervalSeconds", "request", "usage",
-         "cpuUsage", "memoryUsage", "cpuRequestCores", "memoryRequestBytes", "latency", "latencyQuantile", "latencySloSeconds", "sloQuantile"];
-
-    public static string Key(WorkloadField field) => field switch
-    {
-        WorkloadField.Name => "name",
-        WorkloadField.Series => "series",
-        WorkloadField.ReplicaCapacity => "replicaCapacity",
-        WorkloadField.Startup => "startupSeconds",
-        WorkloadField.MinReplicas => "minReplicas",
-        WorkloadField.MaxReplicas => "maxReplicas",
-        WorkloadField.PricePerReplicaHour => "pricePerReplicaHour",
-        WorkloadField.DecisionInterval => "decisionIntervalSeconds",
-        WorkloadField.Request => "request",
-        WorkloadField.Usage => "usage",
-        WorkloadField.CpuUsage => "cpuUsage",
-        WorkloadField.MemoryUsage => "memoryUsage",
-        WorkloadField.CpuRequest => "cpuRequestCores",
-        WorkloadField.MemoryRequest => "memoryRequestBytes",
-        WorkloadField.Latency => "latency",
-        WorkloadField.LatencyQuantile => "latencyQuantile",
-        WorkloadField.LatencySlo => "latencySloSeconds",
-        _ => "sloQuantile",
-    };
+    private static readonly string[] Known = [.. Enum.GetValues<WorkloadField>().Select(WorkloadKeys.Json)];
 
     /// <summary>
     /// Reads a workload named <paramref name="name"/> from a JSON object; on failure <paramref name="error"/> names the field.
@@ -124,7 +100,7 @@ internal static class WorkloadJson
         };
         if (candidate.Check() is { } problem)
         {
-            error = $"{Key(problem.Field)}: {problem.Message}";
+            error = $"{WorkloadKeys.Json(problem.Field)}: {problem.Message}";
             return false;
         }
         spec = candidate;

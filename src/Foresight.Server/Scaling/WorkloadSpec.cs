@@ -119,3 +119,23 @@ internal enum WorkloadField
     LatencySlo,
     SloQuantile,
 }
+
+/// <summary>Each setting's key in the config file (snake case) and in a JSON body (camel case, with units), for error messages.</summary>
+internal static class WorkloadKeys
+{
+    // In WorkloadField order.
+    private static readonly (string Yaml, string Json)[] Names =
+    [
+        ("name", "name"), ("series", "series"), ("replica_capacity", "replicaCapacity"), ("startup", "startupSeconds"),
+        ("min_replicas", "minReplicas"), ("max_replicas", "maxReplicas"), ("price_per_replica_hour", "pricePerReplicaHour"),
+        ("decision_interval", "decisionIntervalSeconds"), ("request", "request"), ("usage", "usage"), ("cpu_usage", "cpuUsage"),
+        ("memory_usage", "memoryUsage"), ("cpu_request", "cpuRequestCores"), ("memory_request", "memoryRequestBytes"),
+        ("latency", "latency"), ("latency_quantile", "latencyQuantile"), ("latency_slo", "latencySloSeconds"), ("slo_quantile", "sloQuantile"),
+    ];
+
+    /// <summary>The key in the config file's <c>workloads:</c> section.</summary>
+    public static string Yaml(WorkloadField field) => Names[(int)field].Yaml;
+
+    /// <summary>The property in a <c>PUT /api/v1/workloads/{name}</c> body.</summary>
+    public static string Json(WorkloadField field) => Names[(int)field].Json;
+}
