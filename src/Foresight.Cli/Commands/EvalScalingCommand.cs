@@ -18,7 +18,7 @@ internal static class EvalScalingCommand
         var startup = new Option<double>("--startup-seconds") { Description = "Seconds from asking for a replica until it serves", DefaultValueFactory = _ => 600 };
         var hpaTarget = new Option<double>("--hpa-target") { Description = "The HPA's target demand per replica, as a share of its capacity", DefaultValueFactory = _ => 0.7 };
         var price = new Option<double>("--price") { Description = "Price of one replica-hour, for the cost column", DefaultValueFactory = _ => 0.10 };
-        var level = new Option<double>("--level") { Description = "Upper quantile of the demand forecast the predictive policy plans for", DefaultValueFactory = _ => 0.9 };
+        var level = new Option<double>("--level") { Description = "Upper quantile of the demand forecast the predictive policy plans for", DefaultValueFactory = _ => new Foresight.Scaling.DemandForecasterOptions().Level };
         var plot = new Option<FileInfo?>("--plot") { Description = "Write an SVG of demand against each policy's ready capacity" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
 

@@ -5,8 +5,8 @@ namespace Foresight.Scaling;
 /// <summary>Settings of <see cref="DemandForecaster"/>.</summary>
 public sealed class DemandForecasterOptions
 {
-    /// <summary>Level of the upper quantile that replicas are planned for (0.5..1). Default 0.9.</summary>
-    public double Level { get; set; } = 0.9;
+    /// <summary>Level of the upper quantile that replicas are planned for (0.5..1). Default 0.93.</summary>
+    public double Level { get; set; } = 0.93;
 
     /// <summary>How often the forecasting model is refitted; in between, its path is re-anchored on every new value. Default 1 day.</summary>
     public TimeSpan RefitEvery { get; set; } = TimeSpan.FromDays(1);
@@ -229,6 +229,7 @@ public sealed class DemandForecaster
         var mean = new double[_leads];
         var upper = new double[_leads];
         var scales = new double[_leads];
+        var samples = new double[_leads][];
         var carry = 1.0;
         for (var lead = 0; lead < _leads; lead++)
         {
@@ -242,8 +243,9 @@ public sealed class DemandForecaster
             var chosen = _chosen[lead];
             var m = means[chosen][lead];
             var errors = _errors[chosen][lead];
-            var band = errors.Count >= _options.MinErrors
-                ? scales[lead] * ConformalIntervals.EmpiricalQuantile(PhaseErrors(errors, HourOf(_lastTimestamp + (lead + 1) * _step)), _options.Level)
+            samples[lead] = errors.Count >= _options.MinErrors ? PhaseErrors(errors, HourOf(_lastTimestamp + (lead + 1) * _step)) : [];
+            var band = samples[lead].Length > 0
+                ? scales[lead] * ConformalIntervals.EmpiricalQuantile(samples[lead], _options.Level)
                 : _pathBand[at];
             mean[lead] = m;
             upper[lead] = Math.Max(m, m + band);
@@ -258,7 +260,11 @@ public sealed class DemandForecaster
         // Surprise of the last two values: the smaller, so one outlier is not a burst.
         var sustained = Math.Min(surprise, _lastSurprise);
         _lastSurprise = surprise;
-        return new DemandOutlook(_lastTimestamp + _step, _step, mean, upper, _options.Level, double.IsNaN(surprise) ? double.NaN : sustained);
+        return new DemandOutlook(_lastTimestamp + _step, _step, mean, upper, _options.Level, double.IsNaN(surprise) ? double.NaN : sustained)
+        {
+            Errors = samples,
+            ErrorScale = scales,
+        };
     }
 
     /// <summary>

@@ -8,12 +8,43 @@ namespace Foresight.Scaling;
 /// <param name="Step">Grid step, ms.</param>
 /// <param name="Mean">Point forecast per step.</param>
 /// <param name="Upper">Upper quantile forecast per step (at least <paramref name="Mean"/>).</param>
-/// <param name="Level">Level of <paramref name="Upper"/> (e.g. 0.9).</param>
+/// <param name="Level">Level of <paramref name="Upper"/> (e.g. 0.93).</param>
 /// <param name="Surprise">How far the last two values were above their own one-step-ahead forecasts, in widths
 /// of those forecasts' upper bands ((y − mean) / (upper − mean); the smaller of the two, so a single outlier
 /// does not count): 1 is the band's edge; NaN when there was no forecast.</param>
 public sealed record DemandOutlook(long Start, long Step, double[] Mean, double[] Upper, double Level, double Surprise = double.NaN)
 {
+    /// <summary>Per step, the sorted recent errors the band was taken from (in units of <see cref="ErrorScale"/>), or null.</summary>
+    public double[][]? Errors { get; init; }
+
+    /// <summary>Per step, the scale the <see cref="Errors"/> are in.</summary>
+    public double[]? ErrorScale { get; init; }
+
+    /// <summary>
+    /// P(demand of step <paramref name="index"/> &gt; <paramref name="value"/>): the share of the recent errors that would
+    /// put it there, or, without errors, a normal tail whose <see cref="Level"/> quantile is the upper band.
+    /// </summary>
+    public double Exceedance(int index, double value)
+    {
+        var mean = Mean[index];
+        if (Errors is { } errors && ErrorScale is { } scale && errors[index].Length > 0)
+        {
+            var sorted = errors[index];
+            var threshold = (value - mean) / scale[index];
+            int lo = 0, hi = sorted.Length;       // first error above the threshold
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (sorted[mid] <= threshold) lo = mid + 1; else hi = mid;
+            }
+            return (sorted.Length - lo) / (double)sorted.Length;
+        }
+        var z = Foresight.Detection.NormalTail.InverseStandardCdf(Math.Clamp(Level, 0.5 + 1e-9, 1 - 1e-9));
+        var sigma = (Upper[index] - mean) / Math.Max(z, 1e-9);
+        if (!(sigma > 1e-12)) return value < mean ? 1 : 0;
+        return 1 - Foresight.Detection.NormalTail.StandardCdf((value - mean) / sigma);
+    }
+
     /// <summary>Index of the step holding <paramref name="time"/>, or -1 before the start.</summary>
     public int IndexAt(long time) => time < Start ? -1 : (int)Math.Min(int.MaxValue, (time - Start) / Step);
 

@@ -1,5 +1,3 @@
-using Foresight.Detection;
-
 namespace Foresight.Scaling;
 
 /// <summary>Settings of <see cref="PredictiveScaler"/>.</summary>
@@ -8,11 +6,16 @@ public sealed class PredictiveScalerOptions
     /// <summary>How often the policy is asked to decide; part of the look-ahead (start-up delay plus this). Default 30 s.</summary>
     public TimeSpan DecisionInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A scale-in uses the largest recommendation of this trailing window (as the HPA's downscale stabilization). Default 5 minutes.</summary>
-    public TimeSpan ScaleDownStabilization { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// A scale-in uses the largest recommendation of this trailing window (as the HPA's downscale
+    /// stabilization). Default 1 minute: shorter than the HPA's 5, because a scale-in is already held
+    /// back by the forecast over the whole look-ahead, and a longer window only keeps replicas the
+    /// newer data say are not needed.
+    /// </summary>
+    public TimeSpan ScaleDownStabilization { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>No scale-in for this long after a scale-out. Default 5 minutes.</summary>
-    public TimeSpan ScaleInCooldown { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>No scale-in for this long after a scale-out. Default 1 minute.</summary>
+    public TimeSpan ScaleInCooldown { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Largest share of the replicas one scale-in may remove (0..1). Default 0.5.</summary>
     public double MaxScaleInFraction { get; set; } = 0.5;
@@ -30,6 +33,14 @@ public sealed class PredictiveScalerOptions
     /// hundred steps, while a real burst that persists passes it on its second step.
     /// </summary>
     public double BurstSurprise { get; set; } = 1;
+
+    /// <summary>
+    /// Run only the replicas of the upper quantile that pay for themselves: a step short of capacity is
+    /// priced at 1 / (1 − level) replica-steps and the count between the point forecast's and the
+    /// quantile's with the least expected cost is chosen (see <see cref="PredictiveScaler"/>). False
+    /// plans for the upper quantile alone. Default true.
+    /// </summary>
+    public bool CostAware { get; set; } = true;
 
     /// <summary>Usage below this share of the request suggests smaller requests. Default 0.5.</summary>
     public double LowRequestUsage { get; set; } = 0.5;
@@ -65,6 +76,17 @@ public sealed record ScalingInput(long Now, int CurrentReplicas, double Demand, 
 /// upper band, or demand during an anomaly, triggers an emergency scale-out with reactive headroom.
 /// Scale-in is damped as the Kubernetes HPA damps it: the largest recommendation of a
 /// stabilization window, a cooldown after scale-out and a limit on the share removed at once.
+/// <para>
+/// The upper quantile is where planning starts, not always where it ends. Each replica costs a
+/// replica-step and each step short of capacity is priced at 1 / (1 − level) replica-steps, and
+/// the policy runs the count between the point forecast's replicas and the quantile's that has the
+/// least expected cost, n + P(demand &gt; n · capacity) / (1 − level), with the probability read off
+/// the forecaster's recent errors (<see cref="DemandOutlook.Exceedance"/>): the newsvendor's
+/// trade-off (Arrow, Harris &amp; Marschak, "Optimal inventory policy", Econometrica 1951), on the
+/// count of short steps. Where demand is sharp against a replica the quantile's count is also the
+/// cheapest; where it is spread over several replicas (noise, heavy tails) the quantile's top
+/// replicas each lower the chance of a short step by less than 1 − level and are not run.
+/// </para>
 /// </summary>
 /// <remarks>One instance per workload: it keeps the recent recommendations and the last scale-out time.</remarks>
 public sealed class PredictiveScaler
@@ -103,17 +125,23 @@ public sealed class PredictiveScaler
         var lookAhead = LookAhead;
         var now = input.Now;
         var until = now + (long)lookAhead.TotalMilliseconds;
-        double peakUpper = double.NaN, peakMean = double.NaN, farUpper = double.NaN;
+        double peakUpper = double.NaN, farUpper = double.NaN;
         var outlook = input.Outlook;
         if (outlook is not null)
         {
-            (peakUpper, peakMean) = outlook.PeakOver(now, until);
+            (peakUpper, _) = outlook.PeakOver(now, until);
             (farUpper, _) = outlook.PeakOver(now + (long)cap.StartupDelay.TotalMilliseconds, until);
         }
         var hasForecast = double.IsFinite(peakUpper) && double.IsFinite(farUpper);
-        var planned = hasForecast
-            ? Math.Max(cap.ReplicasFor(farUpper), Math.Min(current, cap.ReplicasFor(peakUpper)))
-            : hasDemand ? cap.ReplicasFor(demand * (1 + _options.ReactiveHeadroom)) : reactive;
+        int planned, trimmed = 0;
+        if (hasForecast)
+        {
+            var far = Plan(outlook!, now + (long)cap.StartupDelay.TotalMilliseconds, until);
+            var whole = Plan(outlook!, now, until);
+            planned = Math.Max(far.Replicas, Math.Min(current, whole.Replicas));
+            trimmed = Math.Max(far.ForQuantile, Math.Min(current, whole.ForQuantile)) - planned;
+        }
+        else planned = hasDemand ? cap.ReplicasFor(demand * (1 + _options.ReactiveHeadroom)) : reactive;
 
         // An unforecast burst: the latest value far above the band that was forecast for it.
         var burst = hasForecast && hasDemand && outlook!.Surprise > _options.BurstSurprise;
@@ -130,9 +158,44 @@ public sealed class PredictiveScaler
         if (desired > current) _lastScaleOut = input.Now;
 
         var action = Classify(desired, current, reactive, planned, emergency, hasForecast);
-        var confidence = Confidence(desired, hasForecast, peakUpper, peakMean, outlook?.Level ?? double.NaN);
-        var reason = Explain(action, desired, current, demand, peakUpper, outlook?.Level ?? double.NaN, lookAhead, burst, input.Anomalous, hasForecast);
+        var confidence = hasForecast ? Confidence(outlook!, desired, now, until) : 0.5;
+        var reason = Explain(action, desired, current, demand, peakUpper, outlook?.Level ?? double.NaN, lookAhead, burst, input.Anomalous, hasForecast, trimmed);
         return new ScalingDecision(desired, current, action, confidence, reason, demand, peakUpper, lookAhead, VerticalHintFor(input.Usage));
+    }
+
+    /// <summary>
+    /// Replicas for the steps of <paramref name="outlook"/> overlapping [from, to]: the most any step needs, cost-aware
+    /// and for the upper quantile alone.
+    /// </summary>
+    private (int Replicas, int ForQuantile) Plan(DemandOutlook outlook, long from, long to)
+    {
+        var first = Math.Max(0, outlook.IndexAt(from));
+        var last = Math.Min(outlook.Mean.Length - 1, Math.Max(0, outlook.IndexAt(to)));
+        int replicas = _capacity.MinReplicas, forQuantile = _capacity.MinReplicas;
+        for (var i = first; i <= last; i++)
+        {
+            var quantile = _capacity.ReplicasFor(outlook.Upper[i]);
+            forQuantile = Math.Max(forQuantile, quantile);
+            replicas = Math.Max(replicas, _options.CostAware ? CheapestReplicas(outlook, i, quantile) : quantile);
+        }
+        return (replicas, forQuantile);
+    }
+
+    /// <summary>
+    /// The count n between the point forecast's replicas and <paramref name="quantile"/> that minimizes
+    /// n + P(demand &gt; n · capacity) / (1 − level): replicas plus the expected cost of a short step.
+    /// </summary>
+    private int CheapestReplicas(DemandOutlook outlook, int i, int quantile)
+    {
+        var penalty = 1 / (1 - outlook.Level);
+        var best = quantile;
+        var bestCost = double.PositiveInfinity;
+        for (var n = Math.Min(quantile, _capacity.ReplicasFor(outlook.Mean[i])); n <= quantile; n++)
+        {
+            var cost = n + penalty * outlook.Exceedance(i, n * _capacity.ReplicaCapacity);
+            if (cost < bestCost - 1e-12) { bestCost = cost; best = n; }
+        }
+        return best;
     }
 
     private int Stabilize(long now, int raw, int current)
@@ -160,23 +223,25 @@ public sealed class PredictiveScaler
         return desired == 0 ? ScalingAction.ScaleToZero : ScalingAction.ScaleIn;
     }
 
-    /// <summary>P(peak demand ≤ desired capacity) under a normal approximation of the forecast peak.</summary>
-    private double Confidence(int desired, bool hasForecast, double upper, double mean, double level)
+    /// <summary>P(demand ≤ the capacity of <paramref name="desired"/> replicas) at the least covered step of the look-ahead.</summary>
+    private double Confidence(DemandOutlook outlook, int desired, long from, long to)
     {
-        if (!hasForecast) return 0.5;
+        var first = Math.Max(0, outlook.IndexAt(from));
+        var last = Math.Min(outlook.Mean.Length - 1, Math.Max(0, outlook.IndexAt(to)));
         var capacity = desired * _capacity.ReplicaCapacity;
-        var z = NormalTail.InverseStandardCdf(Math.Clamp(level, 0.5 + 1e-9, 1 - 1e-9));
-        var sigma = (upper - mean) / Math.Max(z, 1e-9);
-        if (!(sigma > 1e-12)) return capacity >= mean ? 1 : 0;
-        return Math.Clamp(NormalTail.StandardCdf((capacity - mean) / sigma), 0, 1);
+        var worst = 0.0;
+        for (var i = first; i <= last; i++) worst = Math.Max(worst, outlook.Exceedance(i, capacity));
+        return Math.Clamp(1 - worst, 0, 1);
     }
 
     private string Explain(ScalingAction action, int desired, int current, double demand, double peakUpper, double level, TimeSpan lookAhead,
-        bool burst, bool anomalous, bool hasForecast)
+        bool burst, bool anomalous, bool hasForecast, int trimmed)
     {
         var perReplica = _capacity.ReplicaCapacity;
         var ahead = Format(lookAhead);
-        var forecast = hasForecast ? $"the p{level * 100:0} forecast peaks at {peakUpper:0.##} within {ahead}" : "there is no forecast yet";
+        var forecast = hasForecast ? $"the p{level * 100:0.#} forecast peaks at {peakUpper:0.##} within {ahead}" : "there is no forecast yet";
+        if (trimmed > 0)
+            forecast += $" (covering it would take {trimmed} more replica{(trimmed == 1 ? "" : "s")}, which would lower the chance of a short step by less than {1 - level:0%} each: less than they cost)";
         return action switch
         {
             ScalingAction.EmergencyScaleOut when burst => $"demand {demand:0.##} is above the forecast's upper band; scaling out with {_options.ReactiveHeadroom:P0} headroom to {desired} replicas at once",

@@ -115,6 +115,50 @@ public class PredictiveScalerTests
         decision.Confidence.Should().BeApproximately(0.9948, 0.0005);
     }
 
+    /// <summary>
+    /// Mean 20 (2 replicas) and recent errors that put demand at 15 (40%), 25 (30%), 35 (20%), 45 (4%) or 55 (6%):
+    /// P(demand &gt; 20, 30, 40, 50, 60) = 0.6, 0.3, 0.1, 0.06, 0. The p90 band's edge is 55, 6 replicas.
+    /// </summary>
+    private static DemandOutlook Spread(long start)
+    {
+        double[] errors = [.. Enumerable.Repeat(-5.0, 40), .. Enumerable.Repeat(5.0, 30), .. Enumerable.Repeat(15.0, 20),
+            .. Enumerable.Repeat(25.0, 4), .. Enumerable.Repeat(35.0, 6)];
+        return new DemandOutlook(start, Minute, [20, 20, 20, 20], [55, 55, 55, 55], 0.9)
+        {
+            Errors = [errors, errors, errors, errors],
+            ErrorScale = [1, 1, 1, 1],
+        };
+    }
+
+    [Fact]
+    public void The_exceedance_is_read_off_the_recent_errors_or_a_normal_tail_without_them()
+    {
+        var spread = Spread(T0);
+        spread.Exceedance(0, 20).Should().BeApproximately(0.6, 1e-12);
+        spread.Exceedance(0, 40).Should().BeApproximately(0.1, 1e-12);
+        spread.Exceedance(0, 54.9).Should().BeApproximately(0.06, 1e-12);
+        spread.Exceedance(0, 55).Should().Be(0);
+        // Without errors: normal with the 90% quantile at the band's edge, so P(> edge) = 0.1 and P(> mean) = 0.5.
+        var normal = new DemandOutlook(T0, Minute, [50], [55], 0.9);
+        normal.Exceedance(0, 55).Should().BeApproximately(0.1, 1e-9);
+        normal.Exceedance(0, 50).Should().BeApproximately(0.5, 1e-9);
+    }
+
+    [Fact]
+    public void Replicas_of_the_quantile_that_lower_the_chance_of_a_short_step_too_little_are_not_run()
+    {
+        // Expected cost n + 10 × P(demand > 10n): 2 → 8, 3 → 6, 4 → 5, 5 → 5.6, 6 → 6. The 5th and 6th replicas
+        // would each lower the chance of a short step by less than 10% (0.04 and 0.06), so 4 run.
+        var decision = Scaler().Decide(new ScalingInput(T0, 2, 20, Spread(T0)));
+        decision.Desired.Should().Be(4);
+        decision.Action.Should().Be(ScalingAction.PreWarm);
+        decision.Confidence.Should().BeApproximately(0.9, 1e-12);
+        decision.Reason.Should().Contain("2 more replicas").And.Contain("less than 10%");
+
+        var quantileOnly = Scaler(options: new PredictiveScalerOptions { ScaleDownStabilization = TimeSpan.Zero, ScaleInCooldown = TimeSpan.Zero, CostAware = false });
+        quantileOnly.Decide(new ScalingInput(T0, 2, 20, Spread(T0))).Desired.Should().Be(6);
+    }
+
     [Fact]
     public void Requests_far_from_usage_give_a_vertical_hint()
     {
