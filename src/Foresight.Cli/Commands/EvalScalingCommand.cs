@@ -19,11 +19,13 @@ internal static class EvalScalingCommand
         var hpaTarget = new Option<double>("--hpa-target") { Description = "The HPA's target demand per replica, as a share of its capacity", DefaultValueFactory = _ => 0.7 };
         var price = new Option<double>("--price") { Description = "Price of one replica-hour, for the cost column", DefaultValueFactory = _ => 0.10 };
         var level = new Option<double>("--level") { Description = "Upper quantile of the demand forecast the predictive policy plans for", DefaultValueFactory = _ => new Foresight.Scaling.DemandForecasterOptions().Level };
+        var levels = new Option<string?>("--levels") { Description = "Also replay the predictive policy at each of these comma-separated levels (e.g. 0.8,0.9,0.95): its trade-off curve" };
+        var quantileOnly = new Option<bool>("--quantile-only") { Description = "Plan for the upper quantile alone, without the cost-aware trim of replicas that buy too little" };
         var plot = new Option<FileInfo?>("--plot") { Description = "Write an SVG of demand against each policy's ready capacity" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
 
         var command = new Command("scaling", "Replay a demand trace: Kubernetes HPA vs predictive scaling vs static peak vs oracle")
-            { trace, peakReplicas, startup, hpaTarget, price, level, plot, json };
+            { trace, peakReplicas, startup, hpaTarget, price, level, levels, quantileOnly, plot, json };
         command.SetAction(parse =>
         {
             var path = parse.GetValue(trace)!;
@@ -36,12 +38,32 @@ internal static class EvalScalingCommand
                 HpaTarget = parse.GetValue(hpaTarget),
                 PricePerReplicaHour = parse.GetValue(price),
                 Forecaster = new Foresight.Scaling.DemandForecasterOptions { Level = parse.GetValue(level) },
+                Scaler = new Foresight.Scaling.PredictiveScalerOptions { CostAware = !parse.GetValue(quantileOnly) },
             };
             if (options.Validate() is { } problem) return Fail(problem);
+            var sweep = new List<double>();
+            foreach (var t in (parse.GetValue(levels) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var l) || !(l >= 0.5 && l < 1)) return Fail($"--levels: '{t}' must be a number in [0.5, 1)");
+                sweep.Add(l);
+            }
 
             var clock = Stopwatch.StartNew();
             var report = ScalingEvaluation.Run(points, options, stage => Console.Error.WriteLine($"replaying {path.Name}: {stage} ({clock.Elapsed.TotalSeconds:0.0} s)"));
             if (report is null) return Fail($"{path.Name}: the trace needs at least two points and a positive peak");
+            var curve = new List<(double Level, PolicyOutcome Outcome)>();
+            foreach (var l in sweep)
+            {
+                var at = new ScalingEvaluationOptions
+                {
+                    PeakReplicas = options.PeakReplicas, StartupDelay = options.StartupDelay, HpaTarget = options.HpaTarget,
+                    PricePerReplicaHour = options.PricePerReplicaHour,
+                    Forecaster = new Foresight.Scaling.DemandForecasterOptions { Level = l },
+                    Scaler = new Foresight.Scaling.PredictiveScalerOptions { CostAware = options.Scaler.CostAware },
+                };
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replaying {path.Name}: predictive at level {l} ({clock.Elapsed.TotalSeconds:0.0} s)"));
+                curve.Add((l, ScalingEvaluation.Run(points, at)!.Policies[1]));
+            }
             var plotPath = parse.GetValue(plot);
             if (plotPath is not null) File.WriteAllText(plotPath.FullName, ScalingPlot.Svg(report, path.Name));
 
@@ -65,6 +87,13 @@ internal static class EvalScalingCommand
                         meanUtilization = p.MeanUtilization,
                         scalingActions = p.ScalingActions,
                     }),
+                    levels = curve.Count == 0 ? null : curve.Select(c => new
+                    {
+                        level = c.Level,
+                        underProvisionedMinutes = c.Outcome.UnderProvisionedMinutes,
+                        unservedShare = c.Outcome.UnservedShare,
+                        replicaHours = c.Outcome.ReplicaHours,
+                    }),
                 };
                 Console.WriteLine(JsonSerializer.Serialize(payload));
                 return 0;
@@ -86,6 +115,18 @@ internal static class EvalScalingCommand
                 $"{path.Name}: {report.Demand.Length} steps of {report.Step / 60000.0:0.##} min, {report.ReplicaCapacity:0.###} per replica; predictive vs hpa: " +
                 $"{Reduction(predictive.UnderProvisionedMinutes, hpa.UnderProvisionedMinutes)} under-provisioned minutes, replica-hours x{predictive.ReplicaHours / hpa.ReplicaHours:0.000} of hpa and x{predictive.ReplicaHours / oracle.ReplicaHours:0.000} of the oracle"));
             if (report.PredictiveModel is not null) Console.WriteLine($"predictive forecaster (last fit): {report.PredictiveModel}");
+            if (curve.Count > 0)
+            {
+                var levelTable = new Table().AddColumns("predictive at level", "under-provisioned min", "vs hpa", "unserved demand", "replica-hours", "vs hpa", "vs oracle");
+                foreach (var (l, p) in curve)
+                {
+                    levelTable.AddRow(l.ToString("0.###", CultureInfo.InvariantCulture), p.UnderProvisionedMinutes.ToString("0", CultureInfo.InvariantCulture),
+                        Reduction(p.UnderProvisionedMinutes, hpa.UnderProvisionedMinutes), p.UnservedShare.ToString("0.000%", CultureInfo.InvariantCulture),
+                        p.ReplicaHours.ToString("0", CultureInfo.InvariantCulture), (p.ReplicaHours / hpa.ReplicaHours).ToString("x0.000", CultureInfo.InvariantCulture),
+                        (p.ReplicaHours / oracle.ReplicaHours).ToString("x0.000", CultureInfo.InvariantCulture));
+                }
+                AnsiConsole.Write(levelTable);
+            }
             if (plotPath is not null) Console.WriteLine($"plot written to {plotPath.FullName}");
             return 0;
         });
