@@ -1,3 +1,5 @@
+using Foresight.Detection;
+
 namespace Foresight.Scaling;
 
 /// <summary>
@@ -39,10 +41,10 @@ public sealed record DemandOutlook(long Start, long Step, double[] Mean, double[
             }
             return (sorted.Length - lo) / (double)sorted.Length;
         }
-        var z = Foresight.Detection.NormalTail.InverseStandardCdf(Math.Clamp(Level, 0.5 + 1e-9, 1 - 1e-9));
+        var z = NormalTail.InverseStandardCdf(Math.Clamp(Level, 0.5 + 1e-9, 1 - 1e-9));
         var sigma = (Upper[index] - mean) / Math.Max(z, 1e-9);
         if (!(sigma > 1e-12)) return value < mean ? 1 : 0;
-        return 1 - Foresight.Detection.NormalTail.StandardCdf((value - mean) / sigma);
+        return 1 - NormalTail.StandardCdf((value - mean) / sigma);
     }
 
     /// <summary>Index of the step holding <paramref name="time"/>, or -1 before the start.</summary>
