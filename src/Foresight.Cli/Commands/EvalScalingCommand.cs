@@ -13,7 +13,11 @@ internal static class EvalScalingCommand
 {
     internal static Command Create()
     {
-        var trace = new Option<FileInfo>("--trace") { Description = "Demand trace: a timestamp,value CSV (the NAB format), replayed at its own step", Required = true };
+        var trace = new Option<string>("--trace")
+        {
+            Description = "Demand trace: a timestamp,value CSV (the NAB format), replayed at its own step; or a directory, whose CSV files are each replayed and summed up",
+            Required = true,
+        };
         var peakReplicas = new Option<int>("--peak-replicas") { Description = "Replicas that serve the trace's peak: capacity per replica = peak / this", DefaultValueFactory = _ => 20 };
         var startup = new Option<double>("--startup-seconds") { Description = "Seconds from asking for a replica until it serves", DefaultValueFactory = _ => 600 };
         var hpaTarget = new Option<double>("--hpa-target") { Description = "The HPA's target demand per replica, as a share of its capacity", DefaultValueFactory = _ => 0.7 };
@@ -28,19 +32,26 @@ internal static class EvalScalingCommand
             { trace, peakReplicas, startup, hpaTarget, price, level, levels, quantileOnly, plot, json };
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(trace)!;
-            if (!path.Exists) return Fail($"--trace: {path.FullName} does not exist");
-            if (!CsvImport.TryReadSeries(path.FullName, out var points, out var readError)) return Fail(readError);
-            var options = new ScalingEvaluationOptions
+            ScalingEvaluationOptions Options(double forecastLevel) => new()
             {
                 PeakReplicas = parse.GetValue(peakReplicas),
                 StartupDelay = TimeSpan.FromSeconds(parse.GetValue(startup)),
                 HpaTarget = parse.GetValue(hpaTarget),
                 PricePerReplicaHour = parse.GetValue(price),
-                Forecaster = new Foresight.Scaling.DemandForecasterOptions { Level = parse.GetValue(level) },
+                Forecaster = new Foresight.Scaling.DemandForecasterOptions { Level = forecastLevel },
                 Scaler = new Foresight.Scaling.PredictiveScalerOptions { CostAware = !parse.GetValue(quantileOnly) },
             };
+            var options = Options(parse.GetValue(level));
             if (options.Validate() is { } problem) return Fail(problem);
+            var given = parse.GetValue(trace)!;
+            if (Directory.Exists(given))
+            {
+                if (parse.GetValue(levels) is not null || parse.GetValue(plot) is not null) return Fail("--levels and --plot take a single trace, not a directory");
+                return EvalScalingSuite.Run(new DirectoryInfo(given), () => Options(parse.GetValue(level)), parse.GetValue(json)) ? 0 : 2;
+            }
+            var path = new FileInfo(given);
+            if (!path.Exists) return Fail($"--trace: {path.FullName} does not exist");
+            if (!CsvImport.TryReadSeries(path.FullName, out var points, out var readError)) return Fail(readError);
             var sweep = new List<double>();
             foreach (var t in (parse.GetValue(levels) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -54,13 +65,7 @@ internal static class EvalScalingCommand
             var curve = new List<(double Level, PolicyOutcome Outcome)>();
             foreach (var l in sweep)
             {
-                var at = new ScalingEvaluationOptions
-                {
-                    PeakReplicas = options.PeakReplicas, StartupDelay = options.StartupDelay, HpaTarget = options.HpaTarget,
-                    PricePerReplicaHour = options.PricePerReplicaHour,
-                    Forecaster = new Foresight.Scaling.DemandForecasterOptions { Level = l },
-                    Scaler = new Foresight.Scaling.PredictiveScalerOptions { CostAware = options.Scaler.CostAware },
-                };
+                var at = Options(l);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replaying {path.Name}: predictive at level {l} ({clock.Elapsed.TotalSeconds:0.0} s)"));
                 curve.Add((l, ScalingEvaluation.Run(points, at)!.Policies[1]));
             }
@@ -133,10 +138,10 @@ internal static class EvalScalingCommand
         return command;
     }
 
-    private static string Reduction(double value, double baseline) =>
+    internal static string Reduction(double value, double baseline) =>
         baseline > 0 ? (1 - value / baseline).ToString("0.0%", CultureInfo.InvariantCulture) + " fewer" : "n/a (the baseline has none)";
 
-    private static int Fail(string message)
+    internal static int Fail(string message)
     {
         Console.Error.WriteLine($"foresight eval scaling: {message}");
         return 2;

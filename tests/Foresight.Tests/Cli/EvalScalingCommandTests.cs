@@ -8,9 +8,9 @@ namespace Foresight.Tests.Cli;
 public sealed class EvalScalingCommandTests
 {
     /// <summary>Three days of 5-minute steps: 20 at night, 100 from 08:30 to 20:00, ±5% noise.</summary>
-    private static string WriteTrace(TempDirectory dir)
+    private static string WriteTrace(TempDirectory dir, string name = "trace.csv", int seed = 7)
     {
-        var random = new Random(7);
+        var random = new Random(seed);
         var start = new DateTime(2024, 3, 4, 0, 0, 0, DateTimeKind.Utc);
         var lines = new List<string> { "timestamp,value" };
         for (var i = 0; i < 3 * 288; i++)
@@ -19,7 +19,7 @@ public sealed class EvalScalingCommandTests
             var level = minute is >= 510 and < 1200 ? 100.0 : minute is >= 480 and < 510 ? 20 + 80 * (minute - 480) / 30.0 : 20;
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{start.AddMinutes(5 * i):yyyy-MM-dd HH:mm:ss},{level * (1 + 0.05 * (2 * random.NextDouble() - 1)):0.###}"));
         }
-        var path = Path.Combine(dir.Path, "trace.csv");
+        var path = Path.Combine(dir.Path, name);
         File.WriteAllLines(path, lines);
         return path;
     }
@@ -44,6 +44,41 @@ public sealed class EvalScalingCommandTests
         // A higher level buys more replica-hours and is short no more often.
         levels[1].GetProperty("replicaHours").GetDouble().Should().BeGreaterThan(levels[0].GetProperty("replicaHours").GetDouble());
         levels[1].GetProperty("underProvisionedMinutes").GetDouble().Should().BeLessThanOrEqualTo(levels[0].GetProperty("underProvisionedMinutes").GetDouble());
+    }
+
+    [Fact]
+    public async Task Eval_scaling_on_a_directory_replays_each_trace_sums_them_up_and_names_the_files_it_skipped()
+    {
+        using var dir = new TempDirectory();
+        WriteTrace(dir, "a.csv", seed: 1);
+        Directory.CreateDirectory(Path.Combine(dir.Path, "sub"));
+        WriteTrace(dir, Path.Combine("sub", "b.csv"), seed: 2);
+        File.WriteAllText(Path.Combine(dir.Path, "broken.csv"), "no header here\n");
+
+        var (exit, output, error) = await CliRun.Run("eval", "scaling", "--trace", dir.Path, "--json");
+
+        exit.Should().Be(0);
+        error.Should().Contain("skipped").And.Contain("broken.csv");
+        var json = JsonDocument.Parse(output).RootElement;
+        var traces = json.GetProperty("traces").EnumerateArray().ToList();
+        traces.Select(t => t.GetProperty("trace").GetString()).Should().Equal("a.csv", Path.Combine("sub", "b.csv"));
+        json.GetProperty("skipped").GetArrayLength().Should().Be(1);
+        var fewer = traces.Count(t => t.GetProperty("predictive").GetProperty("underProvisionedMinutes").GetDouble()
+            < t.GetProperty("hpa").GetProperty("underProvisionedMinutes").GetDouble());
+        var summary = json.GetProperty("summary");
+        summary.GetProperty("traces").GetInt32().Should().Be(2);
+        summary.GetProperty("fewerMinutes").GetInt32().Should().Be(fewer);
+        foreach (var t in traces)
+        {
+            double Get(string policy, string key) => t.GetProperty(policy).GetProperty(key).GetDouble();
+            var meets = Get("predictive", "underProvisionedMinutes") <= 0.4 * Get("hpa", "underProvisionedMinutes")
+                && Get("predictive", "replicaHours") <= Get("hpa", "replicaHours") && Get("predictive", "replicaHours") <= 1.25 * Get("oracle", "replicaHours");
+            t.GetProperty("meetsTarget").GetBoolean().Should().Be(meets);
+        }
+
+        var (refused, _, why) = await CliRun.Run("eval", "scaling", "--trace", dir.Path, "--levels", "0.9");
+        refused.Should().Be(2);
+        why.Should().Contain("--levels and --plot take a single trace");
     }
 
     [Theory]
