@@ -64,9 +64,10 @@ public sealed class DemandForecaster
     private double _previousResidual = double.NaN;
 
     // Point-forecast variants scored against each other on their recent errors: the model's path,
-    // the path smoothed over neighbouring steps, and the local level alone.
-    private const int Variants = 3;
-    private static readonly string[] VariantNames = ["path", "smoothed path", "level"];
+    // the path smoothed over neighbouring steps, the local level alone (one-hour half-life), and the
+    // recent level (15-minute half-life), which follows bursts that persist for a few steps.
+    private const int Variants = 4;
+    private static readonly string[] VariantNames = ["path", "smoothed path", "level", "recent level"];
     private readonly Queue<(double Error, int Hour)>[][] _errors;   // [variant][lead]: scaled error and the UTC hour of day of its target step
     private long _appendTime;
     private readonly int[] _chosen;                            // variant used per lead
@@ -151,6 +152,8 @@ public sealed class DemandForecaster
         var index = Count;
         var alpha = 1 - Math.Pow(0.5, 1.0 / Math.Max(3.0, 3_600_000.0 / _step));   // half-life one hour, at least 3 steps
         _level = double.IsNaN(_level) ? value : _level + alpha * (value - _level);
+        var fast = 1 - Math.Pow(0.5, 1.0 / Math.Max(1.0, 900_000.0 / _step));      // half-life 15 minutes, at least 1 step
+        _recentLevel = double.IsNaN(_recentLevel) ? value : _recentLevel + fast * (value - _recentLevel);
         ScoreIssued(index, value);
         _values.Add(value);
         UpdateResidualFactor(index, value);
@@ -238,6 +241,7 @@ public sealed class DemandForecaster
             means[0][lead] = _path[at] + carry * residual;
             means[1][lead] = _smoothPath[at] + carry * smoothResidual;
             means[2][lead] = _level;
+            means[3][lead] = _recentLevel;
             scales[lead] = Scale(_level);
 
             var chosen = _chosen[lead];
@@ -271,7 +275,7 @@ public sealed class DemandForecaster
     /// Per lead, the variant whose recent errors give the sharpest upper quantile: the lowest mean
     /// pinball (quantile) loss at the planning level, the proper scoring rule for a quantile
     /// (Gneiting &amp; Raftery, JASA 2007). The model's path wins on smooth seasonal demand; the
-    /// level alone wins when the demand is mostly noise.
+    /// level alone wins when the demand is mostly noise, the recent level when bursts last a few steps.
     /// </summary>
     private void ChooseVariants()
     {
@@ -341,6 +345,7 @@ public sealed class DemandForecaster
     }
 
     private double _level = double.NaN;
+    private double _recentLevel = double.NaN;
     private double _lastSurprise = double.NaN;
     private double _recentMean = double.NaN;
     private long _recentMeanAt = -1;
