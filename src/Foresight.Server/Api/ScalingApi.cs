@@ -130,7 +130,7 @@ public static class ScalingApi
     public sealed record WorkloadDto(string Name, string Series, double ReplicaCapacity, double StartupSeconds, int MinReplicas, int MaxReplicas,
         double PricePerReplicaHour, double? DecisionIntervalSeconds, string? Request, string? Usage,
         string? CpuUsage, string? MemoryUsage, double? CpuRequestCores, double? MemoryRequestBytes, string? Latency, double LatencyQuantile,
-        double? LatencySloSeconds, double SloQuantile, WorkloadSource Source, WorkloadStateDto Status)
+        double? LatencySloSeconds, double SloQuantile, double ScalingLevel, WorkloadSource Source, WorkloadStateDto Status)
     {
         internal static WorkloadDto From(WorkloadStatus s)
         {
@@ -138,7 +138,7 @@ public static class ScalingApi
             return new WorkloadDto(s.Spec.Name, s.Spec.Series, c.ReplicaCapacity, c.StartupDelay.TotalSeconds, c.MinReplicas, c.MaxReplicas,
                 c.PricePerReplicaHour, s.Spec.DecisionInterval?.TotalSeconds, s.Spec.Request, s.Spec.Usage,
                 s.Spec.CpuUsage, s.Spec.MemoryUsage, s.Spec.CpuRequest, s.Spec.MemoryRequest, s.Spec.Latency, s.Spec.LatencyQuantile,
-                s.Spec.LatencySlo?.TotalSeconds, s.Spec.SloQuantile, s.Source,
+                s.Spec.LatencySlo?.TotalSeconds, s.Spec.SloQuantile, s.Spec.ScalingLevel ?? new DemandForecasterOptions().Level, s.Source,
                 new WorkloadStateDto(s.MatchedSeries, s.GridStep / 1000.0, s.Leads, s.Model, s.ForecastReady, s.Waiting,
                     s.Latest?.Decision.Desired, s.Latest?.DecidedAt));
         }

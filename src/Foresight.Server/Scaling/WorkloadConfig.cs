@@ -18,6 +18,7 @@ namespace Foresight.Server.Scaling;
 ///     max_replicas: 40            # default 100
 ///     price_per_replica_hour: 0.05  # default 0
 ///     decision_interval: 30s      # default 30s
+///     scaling_level: 0.95         # forecast quantile replicas are planned for (default 0.93)
 ///     tenant: default             # default "default"
 ///     request: 'kube_pod_container_resource_requests{container="checkout",resource="cpu"}'  # optional, with usage
 ///     usage: 'container_cpu_usage_cores{container="checkout"}'                              # optional, with request
@@ -37,7 +38,7 @@ internal static class WorkloadConfig
 {
     private static readonly string[] Keys =
         ["name", "series", "replica_capacity", "startup", "min_replicas", "max_replicas", "price_per_replica_hour", "decision_interval", "tenant", "request", "usage",
-         "cpu_usage", "memory_usage", "cpu_request", "memory_request", "latency", "latency_quantile", "latency_slo", "slo_quantile"];
+         "cpu_usage", "memory_usage", "cpu_request", "memory_request", "latency", "latency_quantile", "latency_slo", "slo_quantile", "scaling_level"];
 
     /// <summary>The workloads of the section with their tenants (empty without one).</summary>
     /// <exception cref="InvalidOperationException">The section breaks a rule; the message names file, line, workload and key.</exception>
@@ -106,6 +107,7 @@ internal static class WorkloadConfig
             LatencyQuantile = values.TryGetValue("latency_quantile", out n) ? Number(file, n, path + ".latency_quantile") : 0.95,
             LatencySlo = values.TryGetValue("latency_slo", out n) ? Duration(file, n, path + ".latency_slo") : null,
             SloQuantile = values.TryGetValue("slo_quantile", out n) ? Number(file, n, path + ".slo_quantile") : 0.99,
+            ScalingLevel = values.TryGetValue("scaling_level", out n) ? Number(file, n, path + ".scaling_level") : null,
         };
         var tenant = values.TryGetValue("tenant", out n) ? Text(file, n, path + ".tenant") : "default";
         if (string.IsNullOrWhiteSpace(tenant)) throw Error(file, n!, path + ".tenant", "must not be empty");

@@ -12,7 +12,7 @@ namespace Foresight.Server.Scaling;
 ///  "startupSeconds": 120, "minReplicas": 2, "maxReplicas": 40, "pricePerReplicaHour": 0.05,
 ///  "decisionIntervalSeconds": 30, "request": "...", "usage": "...",
 ///  "cpuUsage": "...", "memoryUsage": "...", "cpuRequestCores": 2, "memoryRequestBytes": 4294967296,
-///  "latency": "...", "latencyQuantile": 0.95, "latencySloSeconds": 0.3, "sloQuantile": 0.99}
+///  "latency": "...", "latencyQuantile": 0.95, "latencySloSeconds": 0.3, "sloQuantile": 0.99, "scalingLevel": 0.95}
 /// </code>
 /// Only <c>series</c> and <c>replicaCapacity</c> are required; errors name the field.
 /// </summary>
@@ -35,7 +35,7 @@ internal static class WorkloadJson
         }
         string? series = null, request = null, usage = null, cpuUsage = null, memoryUsage = null, latency = null;
         double? replicaCapacity = null, startup = null, price = null, interval = null;
-        double? cpuRequest = null, memoryRequest = null, latencyQuantile = null, slo = null, sloQuantile = null;
+        double? cpuRequest = null, memoryRequest = null, latencyQuantile = null, slo = null, sloQuantile = null, scalingLevel = null;
         int? min = null, max = null;
         foreach (var property in body.EnumerateObject())
         {
@@ -55,6 +55,7 @@ internal static class WorkloadJson
                 "latencyQuantile" => Number(value, property.Name, out latencyQuantile),
                 "latencySloSeconds" => Number(value, property.Name, out slo),
                 "sloQuantile" => Number(value, property.Name, out sloQuantile),
+                "scalingLevel" => Number(value, property.Name, out scalingLevel),
                 "replicaCapacity" => Number(value, property.Name, out replicaCapacity),
                 "startupSeconds" => Number(value, property.Name, out startup),
                 "pricePerReplicaHour" => Number(value, property.Name, out price),
@@ -97,6 +98,7 @@ internal static class WorkloadJson
             LatencyQuantile = latencyQuantile ?? 0.95,
             LatencySlo = slo is { } seconds ? TimeSpan.FromSeconds(Math.Clamp(seconds, -1, 864_000)) : null,
             SloQuantile = sloQuantile ?? 0.99,
+            ScalingLevel = scalingLevel,
         };
         if (candidate.Check() is { } problem)
         {
@@ -129,6 +131,7 @@ internal static class WorkloadJson
         writer.WriteNumber("latencyQuantile", spec.LatencyQuantile);
         if (spec.LatencySlo is { } slo) writer.WriteNumber("latencySloSeconds", slo.TotalSeconds);
         writer.WriteNumber("sloQuantile", spec.SloQuantile);
+        if (spec.ScalingLevel is { } level) writer.WriteNumber("scalingLevel", level);
     }
 
     private static string? String(JsonElement value, string key, out string? result)

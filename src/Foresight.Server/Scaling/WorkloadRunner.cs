@@ -284,6 +284,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
         var lists = DemandReader.ReadAll(store, Tenant, series, now - (long)HistoryWindow.TotalMilliseconds, now + 1);
         if (lists.Count == 0) return null;
         var options = new DemandForecasterOptions();
+        if (Spec.ScalingLevel is { } level) options.Level = level;
         var step = DemandReader.ChooseStep(lists, options.MaxHistory);
         var settle = Math.Clamp(RegularSeries.MedianSpacing(lists.MaxBy(l => l.Count)!), 1000, step);
         var end = Floor(now - settle, step);

@@ -58,6 +58,13 @@ public sealed partial record WorkloadSpec(string Name, string Series, CapacityMo
     /// <summary>The quantile the objective is stated for, in (0, 1) (default 0.99).</summary>
     public double SloQuantile { get; init; } = 0.99;
 
+    /// <summary>
+    /// Upper quantile of the demand forecast the scaling policy plans for, in [0.5, 1), or null for the
+    /// default (<see cref="DemandForecasterOptions.Level"/>, 0.93). Higher is short less often and pays for
+    /// more replicas; <c>foresight eval scaling --levels</c> on the workload's own history shows the trade-off.
+    /// </summary>
+    public double? ScalingLevel { get; init; }
+
     /// <summary>Whether <paramref name="name"/> is a valid workload name.</summary>
     public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
@@ -89,6 +96,7 @@ public sealed partial record WorkloadSpec(string Name, string Series, CapacityMo
         if (!(LatencyQuantile is > 0 and < 1)) return (WorkloadField.LatencyQuantile, $"must be between 0 and 1, e.g. 0.95 (got {LatencyQuantile})");
         if (!(SloQuantile is > 0 and < 1)) return (WorkloadField.SloQuantile, $"must be between 0 and 1, e.g. 0.99 (got {SloQuantile})");
         if (LatencySlo is { } slo && (slo <= TimeSpan.Zero || slo > TimeSpan.FromHours(1))) return (WorkloadField.LatencySlo, "must be more than 0 and at most 1 hour");
+        if (ScalingLevel is { } level && !(level is >= 0.5 and < 1)) return (WorkloadField.ScalingLevel, $"must be at least 0.5 and below 1, e.g. 0.95 (got {level})");
         if (c.Validate() is { } problem) return (WorkloadField.ReplicaCapacity, problem);
         return null;
     }
@@ -118,6 +126,7 @@ internal enum WorkloadField
     LatencyQuantile,
     LatencySlo,
     SloQuantile,
+    ScalingLevel,
 }
 
 /// <summary>Each setting's key in the config file (snake case) and in a JSON body (camel case, with units), for error messages.</summary>
@@ -131,6 +140,7 @@ internal static class WorkloadKeys
         ("decision_interval", "decisionIntervalSeconds"), ("request", "request"), ("usage", "usage"), ("cpu_usage", "cpuUsage"),
         ("memory_usage", "memoryUsage"), ("cpu_request", "cpuRequestCores"), ("memory_request", "memoryRequestBytes"),
         ("latency", "latency"), ("latency_quantile", "latencyQuantile"), ("latency_slo", "latencySloSeconds"), ("slo_quantile", "sloQuantile"),
+        ("scaling_level", "scalingLevel"),
     ];
 
     /// <summary>The key in the config file's <c>workloads:</c> section.</summary>

@@ -52,15 +52,8 @@ public sealed class KedaScalingTests
         (await early.Content.ReadAsStringAsync()).Should().Contain("no series matches");
         (await http.GetAsync("/api/v1/scaling/cart")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
-        // Two days of 15-second samples up to now: a daily cycle rising through the morning, with noise.
         var now = clock.NowMs;
-        var random = new Random(5);
-        var points = new List<Point>();
-        for (var t = now - 2 * 86_400_000L + 15_000; t <= now; t += 15_000)
-        {
-            var hour = (t % 86_400_000) / 3_600_000.0;
-            points.Add(new Point(t, Math.Round(200 + 120 * Math.Sin(2 * Math.PI * (hour - 9) / 24) + 8 * (random.NextDouble() - 0.5), 2)));
-        }
+        var points = TwoDays(now);
         (await http.PostAsync("/api/v1/ingest", Json(Batch("http_requests_per_second", points)))).StatusCode.Should().Be(HttpStatusCode.OK);
         var decided = await forecastDecision.Task.WaitAsync(TimeSpan.FromMinutes(3));
 
@@ -114,6 +107,43 @@ public sealed class KedaScalingTests
         kedaReplicas.Should().Be(expected.Desired);
         kedaReplicas.Should().BeGreaterThanOrEqualTo(capacity.ReplicasFor(demand), "the observed demand is a floor");
         body.RootElement.GetProperty("costPerHour").GetDouble().Should().BeApproximately(kedaReplicas * 0.04, 1e-9);
+    }
+
+    [Fact]
+    public async Task A_workload_scaling_level_is_the_forecast_quantile_its_decisions_plan_for()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Time = clock;
+            o.Detection.Enabled = false;
+        });
+        var forecastDecision = new TaskCompletionSource<WorkloadDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Server.Services<ScalingService>().Decided += d =>
+        {
+            if (double.IsFinite(d.Decision.ForecastPeak)) forecastDecision.TrySetResult(d);
+        };
+        using var http = server.Client();
+        (await http.PutAsync("/api/v1/workloads/checkout", Json("""
+            {"series": "http_requests_per_second{service=\"checkout\"}", "replicaCapacity": 20, "scalingLevel": 0.97}
+            """))).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await http.PostAsync("/api/v1/ingest", Json(Batch("http_requests_per_second", TwoDays(clock.NowMs))))).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var decided = await forecastDecision.Task.WaitAsync(TimeSpan.FromMinutes(3));
+        decided.Decision.Reason.Should().Contain("the p97 forecast");
+    }
+
+    /// <summary>Two days of 15-second samples up to <paramref name="now"/>: a daily cycle rising through the morning, with noise.</summary>
+    private static List<Point> TwoDays(long now)
+    {
+        var random = new Random(5);
+        var points = new List<Point>();
+        for (var t = now - 2 * 86_400_000L + 15_000; t <= now; t += 15_000)
+        {
+            var hour = (t % 86_400_000) / 3_600_000.0;
+            points.Add(new Point(t, Math.Round(200 + 120 * Math.Sin(2 * Math.PI * (hour - 9) / 24) + 8 * (random.NextDouble() - 0.5), 2)));
+        }
+        return points;
     }
 
     /// <summary>A minimal GJSON path lookup: dot-separated keys, a number indexes an array (what <c>valueLocation</c> uses here).</summary>

@@ -28,13 +28,15 @@ public sealed class ScalingApiTests
             var body = await created.Content.ReadFromJsonAsync<JsonElement>();
             body.GetProperty("startupSeconds").GetDouble().Should().Be(120, "defaults are filled in");
             body.GetProperty("minReplicas").GetInt32().Should().Be(1);
+            body.GetProperty("scalingLevel").GetDouble().Should().Be(new Foresight.Scaling.DemandForecasterOptions().Level, "the default level is shown");
             body.GetProperty("source").GetString().Should().Be("api");
 
             var replaced = await http.PutAsync("/api/v1/workloads/checkout", Json("""
                 {"name":"checkout","series":"http_requests_per_second{service=\"checkout\"}","replicaCapacity":60,"startupSeconds":45,
                  "minReplicas":3,"maxReplicas":12,"pricePerReplicaHour":0.08,"decisionIntervalSeconds":15,
                  "cpuUsage":"cpu_usage_cores{service=\"checkout\"}","memoryUsage":"memory_usage_bytes","cpuRequestCores":1.5,
-                 "memoryRequestBytes":2147483648,"latency":"p95_seconds","latencyQuantile":0.9,"latencySloSeconds":0.25,"sloQuantile":0.999}
+                 "memoryRequestBytes":2147483648,"latency":"p95_seconds","latencyQuantile":0.9,"latencySloSeconds":0.25,"sloQuantile":0.999,
+                 "scalingLevel":0.97}
                 """));
             replaced.StatusCode.Should().Be(HttpStatusCode.OK);
             (await http.PutAsync("/api/v1/workloads/search", Json("""{"series":"search_qps","replicaCapacity":10}"""))).StatusCode.Should().Be(HttpStatusCode.Created);
@@ -69,6 +71,7 @@ public sealed class ScalingApiTests
         w.GetProperty("latencyQuantile").GetDouble().Should().Be(0.9);
         w.GetProperty("latencySloSeconds").GetDouble().Should().Be(0.25);
         w.GetProperty("sloQuantile").GetDouble().Should().Be(0.999);
+        w.GetProperty("scalingLevel").GetDouble().Should().Be(0.97);
         w.GetProperty("source").GetString().Should().Be("api");
         var waiting = await client.GetAsync("/api/v1/scaling/checkout");
         waiting.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
@@ -89,6 +92,7 @@ public sealed class ScalingApiTests
     [InlineData("""{"series":"rps","replicaCapacity":5,"memoryRequestBytes":"4Gi"}""", "memoryRequestBytes: expected a number")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"memoryRequestBytes":1000}""", "memoryRequestBytes: must be between 1 MiB and 100 TB")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"sloQuantile":1}""", "sloQuantile: must be between 0 and 1")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"scalingLevel":0.3}""", "scalingLevel: must be at least 0.5 and below 1")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"latency":"p95{"}""", "latency: 'p95{' is not a series selector")]
     [InlineData("""[1,2]""", "the body must be a JSON object")]
     [InlineData("""{"series":""", "malformed JSON")]

@@ -62,6 +62,7 @@ public sealed class WorkloadConfigTests
                 latency_quantile: 0.9
                 latency_slo: 300ms
                 slo_quantile: 0.999
+                scaling_level: 0.97
               - name: search
                 series: rps
                 replica_capacity: 5
@@ -76,12 +77,14 @@ public sealed class WorkloadConfigTests
         checkout.LatencyQuantile.Should().Be(0.9);
         checkout.LatencySlo.Should().Be(TimeSpan.FromMilliseconds(300));
         checkout.SloQuantile.Should().Be(0.999);
+        checkout.ScalingLevel.Should().Be(0.97);
         var search = workloads[1].Spec;
         search.MemoryRequest.Should().Be(2e9);
         search.CpuUsage.Should().BeNull();
         search.LatencySlo.Should().BeNull();
         search.LatencyQuantile.Should().Be(0.95, "the default is what most services export");
         search.SloQuantile.Should().Be(0.99);
+        search.ScalingLevel.Should().BeNull("the policy's default applies");
     }
 
     [Theory]
@@ -90,6 +93,7 @@ public sealed class WorkloadConfigTests
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    latency_quantile: 95\n", "line 5: workloads[0] (checkout).latency_quantile: must be between 0 and 1")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    cpu_usage: 'cpu{'\n", "line 5: workloads[0] (checkout).cpu_usage: 'cpu{' is not a series selector")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    latency_slo: 0s\n", "line 5: workloads[0] (checkout).latency_slo: must be more than 0")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    scaling_level: 1\n", "line 5: workloads[0] (checkout).scaling_level: must be at least 0.5 and below 1")]
     public void Invalid_resource_settings_are_refused_naming_the_key(string section, string message) =>
         FluentActions.Invoking(() => WorkloadConfig.Parse("workloads:\n" + section, "foresight.yml"))
             .Should().Throw<InvalidOperationException>().WithMessage($"foresight.yml: {message}*");
