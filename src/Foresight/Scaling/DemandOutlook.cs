@@ -51,14 +51,16 @@ public sealed record DemandOutlook(long Start, long Step, double[] Mean, double[
     public int IndexAt(long time) => time < Start ? -1 : (int)Math.Min(int.MaxValue, (time - Start) / Step);
 
     /// <summary>
-    /// The largest upper and mean forecast over the steps that overlap [from, to]; NaN when none do.
-    /// A time before the first step counts as the first step (the forecast starts where the data end).
+    /// Indexes of the first and last steps that overlap [from, to] (First &gt; Last when none do). A time
+    /// before the first step counts as the first step (the forecast starts where the data end).
     /// </summary>
+    public (int First, int Last) StepsOver(long from, long to) =>
+        (Math.Max(0, IndexAt(from)), Math.Min(Mean.Length - 1, Math.Max(0, IndexAt(to))));
+
+    /// <summary>The largest upper and mean forecast over the steps that overlap [from, to] (<see cref="StepsOver"/>); NaN when none do.</summary>
     public (double Upper, double Mean) PeakOver(long from, long to)
     {
-        if (Mean.Length == 0) return (double.NaN, double.NaN);
-        var first = Math.Max(0, IndexAt(from));
-        var last = Math.Min(Mean.Length - 1, Math.Max(0, IndexAt(to)));
+        var (first, last) = StepsOver(from, to);
         if (first > last) return (double.NaN, double.NaN);
         double upper = double.NegativeInfinity, mean = double.NegativeInfinity;
         for (var i = first; i <= last; i++)

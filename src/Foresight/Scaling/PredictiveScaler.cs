@@ -125,18 +125,14 @@ public sealed class PredictiveScaler
         var lookAhead = LookAhead;
         var now = input.Now;
         var until = now + (long)lookAhead.TotalMilliseconds;
-        double peakUpper = double.NaN, farUpper = double.NaN;
+        var farFrom = now + (long)cap.StartupDelay.TotalMilliseconds;
         var outlook = input.Outlook;
-        if (outlook is not null)
-        {
-            (peakUpper, _) = outlook.PeakOver(now, until);
-            (farUpper, _) = outlook.PeakOver(now + (long)cap.StartupDelay.TotalMilliseconds, until);
-        }
-        var hasForecast = double.IsFinite(peakUpper) && double.IsFinite(farUpper);
+        var peakUpper = outlook?.PeakOver(now, until).Upper ?? double.NaN;
+        var hasForecast = double.IsFinite(peakUpper) && outlook!.StepsOver(farFrom, until) is var (farFirst, farLast) && farFirst <= farLast;
         int planned, trimmed = 0;
         if (hasForecast)
         {
-            var far = Plan(outlook!, now + (long)cap.StartupDelay.TotalMilliseconds, until);
+            var far = Plan(outlook!, farFrom, until);
             var whole = Plan(outlook!, now, until);
             planned = Math.Max(far.Replicas, Math.Min(current, whole.Replicas));
             trimmed = Math.Max(far.ForQuantile, Math.Min(current, whole.ForQuantile)) - planned;
@@ -169,8 +165,7 @@ public sealed class PredictiveScaler
     /// </summary>
     private (int Replicas, int ForQuantile) Plan(DemandOutlook outlook, long from, long to)
     {
-        var first = Math.Max(0, outlook.IndexAt(from));
-        var last = Math.Min(outlook.Mean.Length - 1, Math.Max(0, outlook.IndexAt(to)));
+        var (first, last) = outlook.StepsOver(from, to);
         int replicas = _capacity.MinReplicas, forQuantile = _capacity.MinReplicas;
         for (var i = first; i <= last; i++)
         {
@@ -226,8 +221,7 @@ public sealed class PredictiveScaler
     /// <summary>P(demand ≤ the capacity of <paramref name="desired"/> replicas) at the least covered step of the look-ahead.</summary>
     private double Confidence(DemandOutlook outlook, int desired, long from, long to)
     {
-        var first = Math.Max(0, outlook.IndexAt(from));
-        var last = Math.Min(outlook.Mean.Length - 1, Math.Max(0, outlook.IndexAt(to)));
+        var (first, last) = outlook.StepsOver(from, to);
         var capacity = desired * _capacity.ReplicaCapacity;
         var worst = 0.0;
         for (var i = first; i <= last; i++) worst = Math.Max(worst, outlook.Exceedance(i, capacity));
