@@ -59,16 +59,23 @@ internal static class EvalScalingCommand
                 sweep.Add(l);
             }
 
+            // The replays are independent: the main one and one per level run side by side on the machine's cores.
             var clock = Stopwatch.StartNew();
-            var report = ScalingEvaluation.Run(points, options, stage => Console.Error.WriteLine($"replaying {path.Name}: {stage} ({clock.Elapsed.TotalSeconds:0.0} s)"));
-            if (report is null) return Fail($"{path.Name}: the trace needs at least two points and a positive peak");
-            var curve = new List<(double Level, PolicyOutcome Outcome)>();
-            foreach (var l in sweep)
+            ScalingReport? report = null;
+            var atLevel = new PolicyOutcome[sweep.Count];
+            Parallel.For(0, sweep.Count + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
-                var at = Options(l);
+                if (i == 0)
+                {
+                    report = ScalingEvaluation.Run(points, options, stage => Console.Error.WriteLine($"replaying {path.Name}: {stage} ({clock.Elapsed.TotalSeconds:0.0} s)"));
+                    return;
+                }
+                var l = sweep[i - 1];
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replaying {path.Name}: predictive at level {l} ({clock.Elapsed.TotalSeconds:0.0} s)"));
-                curve.Add((l, ScalingEvaluation.Run(points, at)!.Policies[1]));
-            }
+                atLevel[i - 1] = ScalingEvaluation.Run(points, Options(l))!.Policies[1];
+            });
+            if (report is null) return Fail($"{path.Name}: the trace needs at least two points and a positive peak");
+            var curve = sweep.Zip(atLevel, (l, outcome) => (Level: l, Outcome: outcome)).ToList();
             var plotPath = parse.GetValue(plot);
             if (plotPath is not null) File.WriteAllText(plotPath.FullName, ScalingPlot.Svg(report, path.Name));
 

@@ -33,26 +33,22 @@ internal static class EvalScalingSuite
             EvalScalingCommand.Fail($"--trace: {directory.FullName} holds no .csv files");
             return false;
         }
-        var rows = new List<Row>();
-        var skipped = new List<string>();
+        // Files are replayed side by side on the machine's cores; results and messages keep the files' order.
+        var outcomes = new (Row? Row, string? Skipped)[files.Count];
         var clock = Stopwatch.StartNew();
-        foreach (var (file, i) in files.Select((f, i) => (f, i)))
+        var done = 0;
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
+            var file = files[i];
             var name = Path.GetRelativePath(directory.FullName, file.FullName);
             Console.Error.WriteLine($"replaying {name} ({i + 1} of {files.Count}, {clock.Elapsed.TotalSeconds:0} s)");
-            if (!CsvImport.TryReadSeries(file.FullName, out var points, out var error))
-            {
-                skipped.Add(error);
-                continue;
-            }
-            var report = ScalingEvaluation.Run(points, options());
-            if (report is null)
-            {
-                skipped.Add($"{name}: needs at least two points and a positive peak");
-                continue;
-            }
-            rows.Add(new Row(name, report.Demand.Length, report.Policies[0], report.Policies[1], report.Policies[3]));
-        }
+            if (!CsvImport.TryReadSeries(file.FullName, out var points, out var error)) outcomes[i] = (null, error);
+            else if (ScalingEvaluation.Run(points, options()) is not { } report) outcomes[i] = (null, $"{name}: needs at least two points and a positive peak");
+            else outcomes[i] = (new Row(name, report.Demand.Length, report.Policies[0], report.Policies[1], report.Policies[3]), null);
+            Console.Error.WriteLine($"replayed {name} ({Interlocked.Increment(ref done)} of {files.Count} done, {clock.Elapsed.TotalSeconds:0} s)");
+        });
+        var rows = outcomes.Where(o => o.Row is not null).Select(o => o.Row!).ToList();
+        var skipped = outcomes.Where(o => o.Skipped is not null).Select(o => o.Skipped!).ToList();
         foreach (var s in skipped) Console.Error.WriteLine($"skipped {s}");
         if (rows.Count == 0)
         {
