@@ -99,6 +99,13 @@ internal static class EvalScalingCommand
                         meanUtilization = p.MeanUtilization,
                         scalingActions = p.ScalingActions,
                     }),
+                    confidence = report.Calibration is not { } calibration ? null : new
+                    {
+                        decisions = calibration.Decisions,
+                        meanConfidence = calibration.MeanConfidence,
+                        served = calibration.Served,
+                        bands = calibration.Bands.Select(b => new { from = b.From, to = b.To, decisions = b.Decisions, meanConfidence = b.MeanConfidence, served = b.Served }),
+                    },
                     levels = curve.Count == 0 ? null : curve.Select(c => new
                     {
                         level = c.Level,
@@ -127,6 +134,13 @@ internal static class EvalScalingCommand
                 $"{path.Name}: {report.Demand.Length} steps of {report.Step / 60000.0:0.##} min, {report.ReplicaCapacity:0.###} per replica; predictive vs hpa: " +
                 $"{Reduction(predictive.UnderProvisionedMinutes, hpa.UnderProvisionedMinutes)} under-provisioned minutes, replica-hours x{predictive.ReplicaHours / hpa.ReplicaHours:0.000} of hpa and x{predictive.ReplicaHours / oracle.ReplicaHours:0.000} of the oracle"));
             if (report.PredictiveModel is not null) Console.WriteLine($"predictive forecaster (last fit): {report.PredictiveModel}");
+            if (report.Calibration is { } stated)
+            {
+                var bands = string.Join(", ", stated.Bands.Select(b => string.Create(CultureInfo.InvariantCulture,
+                    $"[{b.From:0.##}, {b.To:0.##}{(b.To >= 1 ? "]" : ")")} {b.Decisions} stated {b.MeanConfidence:0.000} served {b.Served:0.000}")));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"predictive's confidence (the chance its replicas serve the whole look-ahead), over {stated.Decisions} decisions: stated {stated.MeanConfidence:0.000} on average, served {stated.Served:0.000}; by band: {bands}"));
+            }
             if (curve.Count > 0)
             {
                 var levelTable = new Table().AddColumns("predictive at level", "under-provisioned min", "vs hpa", "unserved demand", "replica-hours", "vs hpa", "vs oracle");

@@ -73,6 +73,7 @@ public sealed class DemandForecaster
     private readonly int[] _chosen;                            // variant used per lead
     private double[] _smoothPath = [];
     private readonly Dictionary<long, (double[][] Mean, double[] Scale)> _issued = new();  // origin index -> point forecasts per variant and lead, error scales per lead
+    private readonly Queue<(double[] Errors, int Hour)> _joint = new();   // per completed origin: scaled errors [variant * leads + lead], the UTC hour of its first target
     private DemandOutlook? _outlook;
 
     /// <summary>Creates a forecaster for a series on a grid of <paramref name="step"/> ms, forecasting <paramref name="leads"/> steps ahead.</summary>
@@ -177,8 +178,54 @@ public sealed class DemandForecaster
                 while (queue.Count > _options.ErrorWindow) queue.Dequeue();
             }
         }
-        _issued.Remove(index - _leads + 1);
+        if (_issued.Remove(index - _leads + 1, out var complete)) KeepJoint(index - _leads + 1, complete, actual);
     }
+
+    /// <summary>
+    /// Keeps the errors a forecast made at all its leads, once the last of them is known (one row per origin,
+    /// every variant's), for <see cref="DemandOutlook.JointErrors"/>; <paramref name="last"/> is the last lead's actual.
+    /// </summary>
+    private void KeepJoint(long origin, (double[][] Mean, double[] Scale) forecast, double last)
+    {
+        var row = new double[Variants * _leads];
+        for (var lead = 0; lead < _leads; lead++)
+        {
+            var target = origin + lead;
+            var actual = lead == _leads - 1 ? last : _values[(int)(target - _offset)];
+            for (var v = 0; v < Variants; v++) row[v * _leads + lead] = (actual - forecast.Mean[v][lead]) / forecast.Scale[lead];
+        }
+        _joint.Enqueue((row, HourOf(_appendTime - (_leads - 1) * _step)));
+        while (_joint.Count > _options.ErrorWindow) _joint.Dequeue();
+    }
+
+    /// <summary>
+    /// The joint rows for the variants chosen per lead, flattened (<see cref="DemandOutlook.JointErrors"/>): those whose
+    /// first target is within <see cref="DemandForecasterOptions.PhaseWindowHours"/> of <paramref name="hour"/>, or all
+    /// when fewer than <see cref="DemandForecasterOptions.MinErrors"/> are; null when there are too few rows.
+    /// </summary>
+    private double[]? JointRows(int hour)
+    {
+        if (_joint.Count < _options.MinErrors) return null;
+        var window = _options.PhaseWindowHours;
+        var pooled = window < 0 || window >= 12;
+        var near = 0;
+        if (!pooled)
+        {
+            foreach (var (_, h) in _joint) if (CircularDistance(h, hour) <= window) near++;
+            pooled = near < _options.MinErrors;
+        }
+        var rows = new double[(pooled ? _joint.Count : near) * _leads];
+        var r = 0;
+        foreach (var (errors, h) in _joint)
+        {
+            if (!pooled && CircularDistance(h, hour) > window) continue;
+            for (var lead = 0; lead < _leads; lead++) rows[r * _leads + lead] = errors[_chosen[lead] * _leads + lead];
+            r++;
+        }
+        return rows;
+    }
+
+    private static int CircularDistance(int h, int hour) => Math.Min(Math.Abs(h - hour), 24 - Math.Abs(h - hour));
 
     private void UpdateResidualFactor(long index, double value)
     {
@@ -268,6 +315,7 @@ public sealed class DemandForecaster
         {
             Errors = samples,
             ErrorScale = scales,
+            JointErrors = JointRows(HourOf(_lastTimestamp + _step)),
         };
     }
 
@@ -321,10 +369,7 @@ public sealed class DemandForecaster
         if (window < 0 || window >= 12) return Sorted(errors);
         var near = new List<double>(errors.Count);
         foreach (var (e, h) in errors)
-        {
-            var d = Math.Abs(h - hour);
-            if (Math.Min(d, 24 - d) <= window) near.Add(e);
-        }
+            if (CircularDistance(h, hour) <= window) near.Add(e);
         if (near.Count < _options.MinErrors) return Sorted(errors);
         var sorted = near.ToArray();
         Array.Sort(sorted);

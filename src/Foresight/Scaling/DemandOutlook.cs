@@ -23,6 +23,41 @@ public sealed record DemandOutlook(long Start, long Step, double[] Mean, double[
     public double[]? ErrorScale { get; init; }
 
     /// <summary>
+    /// Recent forecasts' errors at every step together, in <see cref="ErrorScale"/> units: row r is
+    /// <c>JointErrors[r * Mean.Length .. (r + 1) * Mean.Length]</c>, the errors one past forecast made at each of its
+    /// steps. Errors at neighbouring steps move together (a burst the forecast missed is missed at every lead), and
+    /// the rows keep that; null when there are none.
+    /// </summary>
+    public double[]? JointErrors { get; init; }
+
+    /// <summary>
+    /// P(demand ≤ <paramref name="capacity"/> at every step from <paramref name="first"/> to <paramref name="last"/>):
+    /// the share of <see cref="JointErrors"/> rows that stay within it at all those steps, or, without them, the
+    /// product of the steps' chances (<see cref="Exceedance"/>) as if their errors were independent. 1 when the range is empty.
+    /// </summary>
+    public double Covered(int first, int last, double capacity)
+    {
+        if (first > last) return 1;
+        var width = Mean.Length;
+        if (JointErrors is { Length: > 0 } joint && ErrorScale is { } scale && joint.Length % width == 0)
+        {
+            var rows = joint.Length / width;
+            var covered = 0;
+            for (var r = 0; r < rows; r++)
+            {
+                var row = joint.AsSpan(r * width, width);
+                var ok = true;
+                for (var i = first; i <= last && ok; i++) ok = Mean[i] + scale[i] * row[i] <= capacity;
+                if (ok) covered++;
+            }
+            return covered / (double)rows;
+        }
+        var product = 1.0;
+        for (var i = first; i <= last; i++) product *= 1 - Exceedance(i, capacity);
+        return product;
+    }
+
+    /// <summary>
     /// P(demand of step <paramref name="index"/> &gt; <paramref name="value"/>): the share of the recent errors that would
     /// put it there, or, without errors, a normal tail whose <see cref="Level"/> quantile is the upper band.
     /// </summary>

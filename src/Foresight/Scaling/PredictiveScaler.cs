@@ -218,14 +218,11 @@ public sealed class PredictiveScaler
         return desired == 0 ? ScalingAction.ScaleToZero : ScalingAction.ScaleIn;
     }
 
-    /// <summary>P(demand ≤ the capacity of <paramref name="desired"/> replicas) at the least covered step of the look-ahead.</summary>
+    /// <summary>P(demand ≤ the capacity of <paramref name="desired"/> replicas at every step of the look-ahead) (<see cref="DemandOutlook.Covered"/>).</summary>
     private double Confidence(DemandOutlook outlook, int desired, long from, long to)
     {
         var (first, last) = outlook.StepsOver(from, to);
-        var capacity = desired * _capacity.ReplicaCapacity;
-        var worst = 0.0;
-        for (var i = first; i <= last; i++) worst = Math.Max(worst, outlook.Exceedance(i, capacity));
-        return Math.Clamp(1 - worst, 0, 1);
+        return Math.Clamp(outlook.Covered(first, last, desired * _capacity.ReplicaCapacity), 0, 1);
     }
 
     private string Explain(ScalingAction action, int desired, int current, double demand, double peakUpper, double level, TimeSpan lookAhead,

@@ -44,6 +44,16 @@ public sealed class EvalScalingCommandTests
         // A higher level buys more replica-hours and is short no more often.
         levels[1].GetProperty("replicaHours").GetDouble().Should().BeGreaterThan(levels[0].GetProperty("replicaHours").GetDouble());
         levels[1].GetProperty("underProvisionedMinutes").GetDouble().Should().BeLessThanOrEqualTo(levels[0].GetProperty("underProvisionedMinutes").GetDouble());
+
+        // The confidence check scores the decisions made with a forecast (after the first day's history), band by band.
+        var confidence = json.GetProperty("confidence");
+        var decisions = confidence.GetProperty("decisions").GetInt32();
+        decisions.Should().BeInRange(2 * 288 - 5, 2 * 288);
+        var bands = confidence.GetProperty("bands").EnumerateArray().ToList();
+        bands.Sum(b => b.GetProperty("decisions").GetInt32()).Should().Be(decisions);
+        bands.Should().OnlyContain(b => b.GetProperty("served").GetDouble() >= 0 && b.GetProperty("served").GetDouble() <= 1);
+        confidence.GetProperty("served").GetDouble().Should().BeApproximately(
+            bands.Sum(b => b.GetProperty("served").GetDouble() * b.GetProperty("decisions").GetInt32()) / decisions, 1e-9);
     }
 
     [Fact]

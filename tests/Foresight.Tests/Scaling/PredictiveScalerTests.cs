@@ -107,17 +107,36 @@ public class PredictiveScalerTests
     }
 
     [Fact]
-    public void Confidence_is_the_chance_that_the_chosen_capacity_covers_the_forecast_peak()
+    public void Confidence_is_the_chance_that_the_chosen_capacity_serves_every_step_of_the_look_ahead()
     {
-        // Mean 50, 90% upper 55 → σ = 5 / 1.2816; 6 replicas (60) sit 2.563σ above the mean: Φ ≈ 0.9948.
+        // Mean 50, 90% upper 55 → σ = 5 / 1.2816; 6 replicas (60) sit 2.563σ above the mean: Φ ≈ 0.9948 a step.
+        // The look-ahead (2.5 min) spans steps 0 to 2; without joint errors they count as independent: 0.9948³ ≈ 0.9845.
         var decision = Scaler().Decide(new ScalingInput(T0, 6, 50, new DemandOutlook(T0, Minute, [50, 50, 50, 50], [55, 55, 55, 55], 0.9)));
         decision.Desired.Should().Be(6);
-        decision.Confidence.Should().BeApproximately(0.9948, 0.0005);
+        decision.Confidence.Should().BeApproximately(0.9845, 0.0005);
+    }
+
+    [Fact]
+    public void The_chance_of_serving_several_steps_is_read_off_the_joint_errors_when_there_are_some()
+    {
+        // Two steps, mean 0, capacity 5; rows of errors (step 0, step 1): (0, 10), (10, 0), (0, 0), (0, 0).
+        // Each step alone is served 3 times in 4; both together 2 in 4, where independence would say 9 in 16.
+        var outlook = new DemandOutlook(T0, Minute, [0, 0], [10, 10], 0.9)
+        {
+            Errors = [[0, 0, 0, 10], [0, 0, 0, 10]],
+            ErrorScale = [1, 1],
+            JointErrors = [0, 10, 10, 0, 0, 0, 0, 0],
+        };
+        outlook.Covered(0, 0, 5).Should().Be(0.75);
+        outlook.Covered(0, 1, 5).Should().Be(0.5);
+        outlook.Covered(1, 0, 5).Should().Be(1, "an empty range is always served");
+        (outlook with { JointErrors = null }).Covered(0, 1, 5).Should().BeApproximately(0.5625, 1e-12);
     }
 
     /// <summary>
     /// Mean 20 (2 replicas) and recent errors that put demand at 15 (40%), 25 (30%), 35 (20%), 45 (4%) or 55 (6%):
-    /// P(demand &gt; 20, 30, 40, 50, 60) = 0.6, 0.3, 0.1, 0.06, 0. The p90 band's edge is 55, 6 replicas.
+    /// P(demand &gt; 20, 30, 40, 50, 60) = 0.6, 0.3, 0.1, 0.06, 0. The p90 band's edge is 55, 6 replicas. The joint
+    /// errors repeat each error at every step (a miss lasts the whole look-ahead).
     /// </summary>
     private static DemandOutlook Spread(long start)
     {
@@ -127,6 +146,7 @@ public class PredictiveScalerTests
         {
             Errors = [errors, errors, errors, errors],
             ErrorScale = [1, 1, 1, 1],
+            JointErrors = [.. errors.SelectMany(e => Enumerable.Repeat(e, 4))],
         };
     }
 

@@ -79,4 +79,19 @@ public class ScalingReplayTests
         public string Name => "scripted";
         public int Decide(in ReplayTick tick) => decide(tick);
     }
+
+    [Fact]
+    public void Confidence_is_scored_by_band_on_whether_the_replicas_served_every_step_of_the_look_ahead()
+    {
+        // Capacity 10 a replica. Step 0 with 2 replicas and one step ahead: 15 and 25 → not served (25 > 20).
+        // Step 1 with 3 replicas, one ahead: 25, 12 → served. Step 2 with 1, none ahead: 12 → not served.
+        // Step 3 looks past the end of the trace and is not scored.
+        double[] demand = [15, 25, 12, 5];
+        var calibration = ConfidenceCalibration.Score([(0, 2, 0.92, 1), (1, 3, 0.97, 1), (2, 1, 0.4, 0), (3, 5, 0.99, 1)], demand, 10)!;
+        calibration.Decisions.Should().Be(3);
+        calibration.Served.Should().BeApproximately(1 / 3.0, 1e-12);
+        calibration.MeanConfidence.Should().BeApproximately((0.92 + 0.97 + 0.4) / 3, 1e-12);
+        calibration.Bands.Select(b => (b.From, b.Decisions, b.Served)).Should().Equal((0.0, 1, 0.0), (0.9, 1, 0.0), (0.95, 1, 1.0));
+        ConfidenceCalibration.Score([(3, 5, 0.99, 1)], demand, 10).Should().BeNull();
+    }
 }

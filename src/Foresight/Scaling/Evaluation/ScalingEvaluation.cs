@@ -54,7 +54,11 @@ public sealed class ScalingEvaluationOptions
 /// <param name="Policies">Outcomes, in the order hpa, predictive, static-peak, oracle.</param>
 /// <param name="PredictiveModel">What the predictive policy's forecaster last chose.</param>
 public sealed record ScalingReport(long Step, long[] Timestamps, double[] Demand, double ReplicaCapacity,
-    IReadOnlyList<PolicyOutcome> Policies, string? PredictiveModel);
+    IReadOnlyList<PolicyOutcome> Policies, string? PredictiveModel)
+{
+    /// <summary>How often the predictive policy's decisions served their look-ahead against the confidence they stated; null without any.</summary>
+    public ConfidenceCalibration? Calibration { get; init; }
+}
 
 /// <summary>
 /// The evaluation behind <c>foresight eval scaling</c>: replays a demand trace at its own step
@@ -111,7 +115,10 @@ public static class ScalingEvaluation
         progress?.Invoke("oracle");
         var oracle = new OraclePolicy(timestamps, demand, step, capacity, options.MinReplicas, startup, tick);
         results.Add(ScalingReplay.Run(oracle, timestamps, demand, step, capacity, oracle.Initial, startup, tick, options.PricePerReplicaHour));
-        return new ScalingReport(step, timestamps, demand, capacity, results, predictive.ModelDescription + "; point forecast: " + predictive.Variant);
+        return new ScalingReport(step, timestamps, demand, capacity, results, predictive.ModelDescription + "; point forecast: " + predictive.Variant)
+        {
+            Calibration = ConfidenceCalibration.Score(predictive.Decisions, demand, capacity),
+        };
     }
 
     private sealed class StaticPolicy(string name, int replicas) : IReplayPolicy
@@ -127,11 +134,13 @@ public static class ScalingEvaluation
         private readonly double[] _demand;
         private readonly DemandForecaster _forecaster;
         private readonly PredictiveScaler _scaler;
+        private readonly long _step;
 
         public PredictiveReplayPolicy(long[] timestamps, double[] demand, long step, long tick, CapacityModel capacity, ScalingEvaluationOptions options)
         {
             _timestamps = timestamps;
             _demand = demand;
+            _step = step;
             var leads = (int)((capacity.StartupDelay.TotalMilliseconds + step) / step) + 1;
             _forecaster = new DemandForecaster(step, leads, options.Forecaster);
             var scalerOptions = options.Scaler;
@@ -145,10 +154,17 @@ public static class ScalingEvaluation
 
         public string Variant => _forecaster.Variant;
 
+        /// <summary>The decisions made with a forecast at the start of each step: step, desired replicas, confidence, and the steps after it the look-ahead reaches.</summary>
+        public List<(int Step, int Desired, double Confidence, int StepsAhead)> Decisions { get; } = [];
+
         public int Decide(in ReplayTick tick)
         {
             if (tick.NewStep && tick.StepIndex > 0) _forecaster.Observe(_timestamps[tick.StepIndex - 1], _demand[tick.StepIndex - 1]);
-            return _scaler.Decide(new ScalingInput(tick.Now, tick.Replicas, tick.ObservedDemand, _forecaster.Outlook)).Desired;
+            var outlook = _forecaster.Outlook;
+            var decision = _scaler.Decide(new ScalingInput(tick.Now, tick.Replicas, tick.ObservedDemand, outlook));
+            if (tick.NewStep && outlook is not null)
+                Decisions.Add((tick.StepIndex, decision.Desired, decision.Confidence, (int)(decision.LookAhead.TotalMilliseconds / _step)));
+            return decision.Desired;
         }
     }
 
