@@ -206,26 +206,33 @@ public sealed class DemandForecaster
     private double[]? JointRows(int hour)
     {
         if (_joint.Count < _options.MinErrors) return null;
-        var window = _options.PhaseWindowHours;
-        var pooled = window < 0 || window >= 12;
-        var near = 0;
-        if (!pooled)
-        {
-            foreach (var (_, h) in _joint) if (CircularDistance(h, hour) <= window) near++;
-            pooled = near < _options.MinErrors;
-        }
-        var rows = new double[(pooled ? _joint.Count : near) * _leads];
+        var near = NearInPhase(_joint, hour);
+        var rows = new double[(near < 0 ? _joint.Count : near) * _leads];
         var r = 0;
         foreach (var (errors, h) in _joint)
         {
-            if (!pooled && CircularDistance(h, hour) > window) continue;
+            if (near >= 0 && !InPhase(h, hour)) continue;
             for (var lead = 0; lead < _leads; lead++) rows[r * _leads + lead] = errors[_chosen[lead] * _leads + lead];
             r++;
         }
         return rows;
     }
 
-    private static int CircularDistance(int h, int hour) => Math.Min(Math.Abs(h - hour), 24 - Math.Abs(h - hour));
+    /// <summary>
+    /// How many of <paramref name="items"/> fall within <see cref="DemandForecasterOptions.PhaseWindowHours"/> of
+    /// <paramref name="hour"/>, or -1 when the whole day is pooled instead: the window is off, or fewer than
+    /// <see cref="DemandForecasterOptions.MinErrors"/> items are in it.
+    /// </summary>
+    private int NearInPhase<T>(Queue<(T Item, int Hour)> items, int hour)
+    {
+        var window = _options.PhaseWindowHours;
+        if (window < 0 || window >= 12) return -1;
+        var near = 0;
+        foreach (var (_, h) in items) if (InPhase(h, hour)) near++;
+        return near < _options.MinErrors ? -1 : near;
+    }
+
+    private bool InPhase(int h, int hour) => Math.Min(Math.Abs(h - hour), 24 - Math.Abs(h - hour)) <= _options.PhaseWindowHours;
 
     private void UpdateResidualFactor(long index, double value)
     {
@@ -365,13 +372,12 @@ public sealed class DemandForecaster
     /// </summary>
     private double[] PhaseErrors(Queue<(double Error, int Hour)> errors, int hour)
     {
-        var window = _options.PhaseWindowHours;
-        if (window < 0 || window >= 12) return Sorted(errors);
-        var near = new List<double>(errors.Count);
+        var near = NearInPhase(errors, hour);
+        if (near < 0) return Sorted(errors);
+        var sorted = new double[near];
+        var i = 0;
         foreach (var (e, h) in errors)
-            if (CircularDistance(h, hour) <= window) near.Add(e);
-        if (near.Count < _options.MinErrors) return Sorted(errors);
-        var sorted = near.ToArray();
+            if (InPhase(h, hour)) sorted[i++] = e;
         Array.Sort(sorted);
         return sorted;
     }
