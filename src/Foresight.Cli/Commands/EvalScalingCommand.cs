@@ -52,6 +52,7 @@ internal static class EvalScalingCommand
             var path = new FileInfo(given);
             if (!path.Exists) return Fail($"--trace: {path.FullName} does not exist");
             if (!CsvImport.TryReadSeries(path.FullName, out var points, out var readError)) return Fail(readError);
+            if (ScalingEvaluation.Problem(points) is { } traceProblem) return Fail($"{path.Name}: {traceProblem}");
             var sweep = new List<double>();
             foreach (var t in (parse.GetValue(levels) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -61,7 +62,7 @@ internal static class EvalScalingCommand
 
             // The replays are independent: the main one and one per level run side by side on the machine's cores.
             var clock = Stopwatch.StartNew();
-            ScalingReport? report = null;
+            ScalingReport report = null!;
             var atLevel = new PolicyOutcome[sweep.Count];
             Parallel.For(0, sweep.Count + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
             {
@@ -72,9 +73,11 @@ internal static class EvalScalingCommand
                 }
                 var l = sweep[i - 1];
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replaying {path.Name}: predictive at level {l} ({clock.Elapsed.TotalSeconds:0.0} s)"));
-                atLevel[i - 1] = ScalingEvaluation.Run(points, Options(l))!.Policies[1];
+                atLevel[i - 1] = ScalingEvaluation.Run(points, Options(l)).Policies[1];
             });
-            if (report is null) return Fail($"{path.Name}: the trace needs at least two points and a positive peak");
+            if (report.InterpolatedSteps > 0)
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{path.Name}: {report.InterpolatedSteps} of {report.Demand.Length} steps ({(double)report.InterpolatedSteps / report.Demand.Length:0.#%}) have no value and were interpolated between their neighbours"));
             var curve = sweep.Zip(atLevel, (l, outcome) => (Level: l, Outcome: outcome)).ToList();
             var plotPath = parse.GetValue(plot);
             if (plotPath is not null) File.WriteAllText(plotPath.FullName, ScalingPlot.Svg(report, path.Name));
@@ -86,6 +89,7 @@ internal static class EvalScalingCommand
                     trace = path.Name,
                     stepSeconds = report.Step / 1000.0,
                     steps = report.Demand.Length,
+                    interpolatedSteps = report.InterpolatedSteps,
                     replicaCapacity = report.ReplicaCapacity,
                     predictiveModel = report.PredictiveModel,
                     policies = report.Policies.Select(p => new

@@ -43,8 +43,12 @@ internal static class EvalScalingSuite
             var name = Path.GetRelativePath(directory.FullName, file.FullName);
             Console.Error.WriteLine($"replaying {name} ({i + 1} of {files.Count}, {clock.Elapsed.TotalSeconds:0} s)");
             if (!CsvImport.TryReadSeries(file.FullName, out var points, out var error)) outcomes[i] = (null, error);
-            else if (ScalingEvaluation.Run(points, options()) is not { } report) outcomes[i] = (null, $"{name}: needs at least two points and a positive peak");
-            else outcomes[i] = (new Row(name, report.Demand.Length, report.Policies[0], report.Policies[1], report.Policies[3]), null);
+            else if (ScalingEvaluation.Problem(points) is { } problem) outcomes[i] = (null, $"{name}: {problem}");
+            else
+            {
+                var report = ScalingEvaluation.Run(points, options());
+                outcomes[i] = (new Row(name, report.Demand.Length, report.Policies[0], report.Policies[1], report.Policies[3]), null);
+            }
             Console.Error.WriteLine($"replayed {name} ({Interlocked.Increment(ref done)} of {files.Count} done, {clock.Elapsed.TotalSeconds:0} s)");
         });
         var rows = outcomes.Where(o => o.Row is not null).Select(o => o.Row!).ToList();

@@ -109,4 +109,23 @@ public sealed class EvalScalingCommandTests
         exit.Should().Be(2);
         error.Should().Contain("/nonexistent/trace.csv does not exist");
     }
+
+    [Fact]
+    public async Task Eval_scaling_names_the_first_negative_value_and_the_steps_it_interpolated()
+    {
+        using var dir = new TempDirectory();
+        var negative = Path.Combine(dir.Path, "negative.csv");
+        File.WriteAllLines(negative, ["timestamp,value", "2024-03-04 00:00:00,5", "2024-03-04 00:05:00,-1", "2024-03-04 00:10:00,4"]);
+        var (exit, _, error) = await CliRun.Run("eval", "scaling", "--trace", negative);
+        exit.Should().Be(2);
+        error.Should().Contain("negative.csv: the value at 2024-03-04 00:05:00 UTC is -1: demand cannot be negative");
+
+        var trace = WriteTrace(dir);
+        var lines = File.ReadAllLines(trace);
+        File.WriteAllLines(trace, lines.Where((_, i) => i is < 101 or > 110));   // steps 100..109 missing
+        var (ok, output, warning) = await CliRun.Run("eval", "scaling", "--trace", trace, "--json");
+        ok.Should().Be(0);
+        warning.Should().Contain("trace.csv: 10 of 864 steps (1.2%) have no value and were interpolated");
+        JsonDocument.Parse(output).RootElement.GetProperty("interpolatedSteps").GetInt32().Should().Be(10);
+    }
 }

@@ -155,7 +155,7 @@ public class DemandForecasterTests
         const int days = 14;
         var values = DailyDemand(days, seed: 23);
         var trace = values.Select((v, i) => new Point(T0 + i * Step, v)).ToList();
-        var report = ScalingEvaluation.Run(trace, new ScalingEvaluationOptions())!;
+        var report = ScalingEvaluation.Run(trace, new ScalingEvaluationOptions());
         var hpa = report.Policies.Single(p => p.Name == "hpa");
         var predictive = report.Policies.Single(p => p.Name == "predictive");
         var oracle = report.Policies.Single(p => p.Name == "oracle");

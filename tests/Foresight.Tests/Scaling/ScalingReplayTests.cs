@@ -94,4 +94,33 @@ public class ScalingReplayTests
         calibration.Bands.Select(b => (b.From, b.Decisions, b.Served)).Should().Equal((0.0, 1, 0.0), (0.9, 1, 0.0), (0.95, 1, 1.0));
         ConfidenceCalibration.Score([(3, 5, 0.99, 1)], demand, 10).Should().BeNull();
     }
+
+    private static Foresight.Series.Point[] Points(params (long Minute, double Value)[] points) =>
+        [.. points.Select(p => new Foresight.Series.Point(1_700_000_000_000 + p.Minute * 60_000, p.Value))];
+
+    [Fact]
+    public void A_trace_that_cannot_be_replayed_is_refused_with_what_and_where()
+    {
+        ScalingEvaluation.Problem(Points((0, 5))).Should().Be("the trace needs at least two values (it has 1)");
+        ScalingEvaluation.Problem(Points((0, 0), (5, 0), (10, 0))).Should().StartWith("the trace has no positive value");
+        // 1,700,000,000,000 ms + 10 min is 2023-11-14 22:23:20 UTC.
+        ScalingEvaluation.Problem(Points((0, 5), (5, 7), (10, -2), (15, -3))).Should().Be("the value at 2023-11-14 22:23:20 UTC is -2: demand cannot be negative");
+        ScalingEvaluation.Problem(Points((0, 5), (0, 6), (0, 7), (5, 8))).Should().StartWith("timestamps repeat");
+        // Two points a decade apart on a 1-minute grid: a stray timestamp, not 5 million steps of demand.
+        var stray = Points((0, 5), (1, 6), (2, 7), (10L * 365 * 24 * 60, 8));
+        ScalingEvaluation.Problem(stray).Should().Contain("steps of 60 s").And.Contain("more than the 5,000,000 a replay covers");
+        FluentActions.Invoking(() => ScalingEvaluation.Run(stray, new ScalingEvaluationOptions())).Should().Throw<ArgumentException>().WithMessage("*a stray timestamp*");
+        ScalingEvaluation.Problem(Points((0, 5), (5, 7))).Should().BeNull();
+    }
+
+    [Fact]
+    public void A_replay_counts_the_steps_it_interpolated()
+    {
+        // 5-minute steps for two days with steps 100..149 missing.
+        var trace = Points([.. Enumerable.Range(0, 576).Where(i => i is < 100 or >= 150).Select(i => (5L * i, 10.0 + i % 7))]);
+        var report = ScalingEvaluation.Run(trace, new ScalingEvaluationOptions());
+        report.Demand.Should().HaveCount(576);
+        report.InterpolatedSteps.Should().Be(50);
+        report.Demand[125].Should().BeApproximately(report.Demand[99] + (report.Demand[150] - report.Demand[99]) * 26 / 51.0, 1e-9);
+    }
 }

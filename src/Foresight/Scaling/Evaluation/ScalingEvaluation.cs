@@ -1,3 +1,4 @@
+using System.Globalization;
 using Foresight.Forecasting;
 using Foresight.Series;
 
@@ -58,6 +59,9 @@ public sealed record ScalingReport(long Step, long[] Timestamps, double[] Demand
 {
     /// <summary>How often the predictive policy's decisions served their look-ahead against the confidence they stated; null without any.</summary>
     public ConfidenceCalibration? Calibration { get; init; }
+
+    /// <summary>Steps the trace has no value for, filled by linear interpolation between their neighbours.</summary>
+    public int InterpolatedSteps { get; init; }
 }
 
 /// <summary>
@@ -67,19 +71,52 @@ public sealed record ScalingReport(long Step, long[] Timestamps, double[] Demand
 /// </summary>
 public static class ScalingEvaluation
 {
-    /// <summary>Replays <paramref name="trace"/> (one point per step; gaps are interpolated); null when it has fewer than two points or no positive value.</summary>
-    public static ScalingReport? Run(IReadOnlyList<Point> trace, ScalingEvaluationOptions options, Action<string>? progress = null)
+    /// <summary>Most steps one replay covers (9.5 years of 1-minute steps); a longer span is almost always a stray timestamp.</summary>
+    public const int MaxSteps = 5_000_000;
+
+    /// <summary>
+    /// What keeps <paramref name="trace"/> (sorted by time) from being replayed, or null: fewer than two values,
+    /// repeated timestamps, a negative value (the first is named), no positive value (a replica's capacity is
+    /// the peak over the peak replicas), or a span of more than <see cref="MaxSteps"/> steps.
+    /// </summary>
+    public static string? Problem(IReadOnlyList<Point> trace)
     {
-        if (options.Validate() is { } problem) throw new ArgumentException(problem, nameof(options));
-        if (trace.Count < 2) return null;
+        var finite = 0;
+        var peak = double.NegativeInfinity;
+        foreach (var p in trace)
+        {
+            if (!double.IsFinite(p.Value)) continue;
+            if (p.Value < 0) return string.Create(CultureInfo.InvariantCulture, $"the value at {Format(p.Timestamp)} is {p.Value}: demand cannot be negative");
+            finite++;
+            peak = Math.Max(peak, p.Value);
+        }
+        if (finite < 2) return $"the trace needs at least two values (it has {finite})";
+        if (!(peak > 0)) return "the trace has no positive value: a replica's capacity is its peak divided by the peak replicas";
         var step = RegularSeries.MedianSpacing(trace);
-        var grid = RegularSeries.From(trace, step);
-        if (grid is null) return null;
+        if (step <= 0) return "timestamps repeat: most points share their timestamp with the next, and a replay needs one value per step";
+        var span = (trace[^1].Timestamp - trace[0].Timestamp) / step + 1;
+        if (span > MaxSteps)
+            return string.Create(CultureInfo.InvariantCulture,
+                $"the trace spans {span:N0} steps of {step / 1000.0:0.###} s from {Format(trace[0].Timestamp)} to {Format(trace[^1].Timestamp)}, more than the {MaxSteps:N0} a replay covers (a stray timestamp?)");
+        return null;
+    }
+
+    private static string Format(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Replays <paramref name="trace"/> (sorted by time, one point per step; gaps are interpolated).
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid, or the trace has a <see cref="Problem"/>.</exception>
+    public static ScalingReport Run(IReadOnlyList<Point> trace, ScalingEvaluationOptions options, Action<string>? progress = null)
+    {
+        if (options.Validate() is { } invalid) throw new ArgumentException(invalid, nameof(options));
+        if (Problem(trace) is { } problem) throw new ArgumentException(problem, nameof(trace));
+        var step = RegularSeries.MedianSpacing(trace);
+        var grid = RegularSeries.From(trace, step)!;
         var demand = grid.Values;
         var timestamps = new long[demand.Length];
         for (var i = 0; i < demand.Length; i++) timestamps[i] = grid.TimeAt(i);
         var peak = demand.Max();
-        if (!(peak > 0)) return null;
 
         var capacity = peak / options.PeakReplicas;
         var startup = (long)options.StartupDelay.TotalMilliseconds;
@@ -118,7 +155,20 @@ public static class ScalingEvaluation
         return new ScalingReport(step, timestamps, demand, capacity, results, predictive.ModelDescription + "; point forecast: " + predictive.Variant)
         {
             Calibration = ConfidenceCalibration.Score(predictive.Decisions, demand, capacity),
+            InterpolatedSteps = demand.Length - StepsWithValues(trace, grid),
         };
+    }
+
+    private static int StepsWithValues(IReadOnlyList<Point> trace, RegularSeries grid)
+    {
+        var seen = new bool[grid.Values.Length];
+        foreach (var p in trace)
+        {
+            if (!double.IsFinite(p.Value)) continue;
+            var i = (p.Timestamp - grid.Start) / grid.Step;
+            if (i >= 0 && i < seen.Length) seen[i] = true;
+        }
+        return seen.Count(x => x);
     }
 
     private sealed class StaticPolicy(string name, int replicas) : IReplayPolicy
