@@ -130,15 +130,18 @@ public static class ScalingApi
     public sealed record WorkloadDto(string Name, string Series, double ReplicaCapacity, double StartupSeconds, int MinReplicas, int MaxReplicas,
         double PricePerReplicaHour, double? DecisionIntervalSeconds, string? Request, string? Usage,
         string? CpuUsage, string? MemoryUsage, double? CpuRequestCores, double? MemoryRequestBytes, string? Latency, double LatencyQuantile,
-        double? LatencySloSeconds, double SloQuantile, double ScalingLevel, WorkloadSource Source, WorkloadStateDto Status)
+        double? LatencySloSeconds, double SloQuantile, double ScalingLevel, double ScaleDownStabilizationSeconds, double ScaleInCooldownSeconds,
+        double MaxScaleInFraction, int? MaxScaleOutStep, WorkloadSource Source, WorkloadStateDto Status)
     {
         internal static WorkloadDto From(WorkloadStatus s)
         {
             var c = s.Spec.Capacity;
+            var behavior = s.Spec.ScalerOptions(s.Spec.DecisionInterval ?? TimeSpan.FromSeconds(30));
             return new WorkloadDto(s.Spec.Name, s.Spec.Series, c.ReplicaCapacity, c.StartupDelay.TotalSeconds, c.MinReplicas, c.MaxReplicas,
                 c.PricePerReplicaHour, s.Spec.DecisionInterval?.TotalSeconds, s.Spec.Request, s.Spec.Usage,
                 s.Spec.CpuUsage, s.Spec.MemoryUsage, s.Spec.CpuRequest, s.Spec.MemoryRequest, s.Spec.Latency, s.Spec.LatencyQuantile,
-                s.Spec.LatencySlo?.TotalSeconds, s.Spec.SloQuantile, s.Spec.ScalingLevel ?? new DemandForecasterOptions().Level, s.Source,
+                s.Spec.LatencySlo?.TotalSeconds, s.Spec.SloQuantile, s.Spec.ScalingLevel ?? new DemandForecasterOptions().Level,
+                behavior.ScaleDownStabilization.TotalSeconds, behavior.ScaleInCooldown.TotalSeconds, behavior.MaxScaleInFraction, behavior.MaxScaleOutStep, s.Source,
                 new WorkloadStateDto(s.MatchedSeries, s.GridStep / 1000.0, s.Leads, s.Model, s.ForecastReady, s.Waiting,
                     s.Latest?.Decision.Desired, s.Latest?.DecidedAt));
         }

@@ -19,6 +19,10 @@ namespace Foresight.Server.Scaling;
 ///     price_per_replica_hour: 0.05  # default 0
 ///     decision_interval: 30s      # default 30s
 ///     scaling_level: 0.95         # forecast quantile replicas are planned for (default 0.93)
+///     scale_down_stabilization: 5m  # a scale-in uses the largest recommendation of this window (default 1m)
+///     scale_in_cooldown: 3m       # no scale-in this long after a scale-out (default 1m)
+///     max_scale_in_fraction: 0.25 # largest share of the replicas one scale-in removes (default 0.5)
+///     max_scale_out_step: 4       # most replicas one decision adds (default: no limit)
 ///     tenant: default             # default "default"
 ///     request: 'kube_pod_container_resource_requests{container="checkout",resource="cpu"}'  # optional, with usage
 ///     usage: 'container_cpu_usage_cores{container="checkout"}'                              # optional, with request
@@ -38,7 +42,8 @@ internal static class WorkloadConfig
 {
     private static readonly string[] Keys =
         ["name", "series", "replica_capacity", "startup", "min_replicas", "max_replicas", "price_per_replica_hour", "decision_interval", "tenant", "request", "usage",
-         "cpu_usage", "memory_usage", "cpu_request", "memory_request", "latency", "latency_quantile", "latency_slo", "slo_quantile", "scaling_level"];
+         "cpu_usage", "memory_usage", "cpu_request", "memory_request", "latency", "latency_quantile", "latency_slo", "slo_quantile", "scaling_level",
+         "scale_down_stabilization", "scale_in_cooldown", "max_scale_in_fraction", "max_scale_out_step"];
 
     /// <summary>The workloads of the section with their tenants (empty without one).</summary>
     /// <exception cref="InvalidOperationException">The section breaks a rule; the message names file, line, workload and key.</exception>
@@ -108,6 +113,10 @@ internal static class WorkloadConfig
             LatencySlo = values.TryGetValue("latency_slo", out n) ? Duration(file, n, path + ".latency_slo") : null,
             SloQuantile = values.TryGetValue("slo_quantile", out n) ? Number(file, n, path + ".slo_quantile") : 0.99,
             ScalingLevel = values.TryGetValue("scaling_level", out n) ? Number(file, n, path + ".scaling_level") : null,
+            ScaleDownStabilization = values.TryGetValue("scale_down_stabilization", out n) ? Duration(file, n, path + ".scale_down_stabilization") : null,
+            ScaleInCooldown = values.TryGetValue("scale_in_cooldown", out n) ? Duration(file, n, path + ".scale_in_cooldown") : null,
+            MaxScaleInFraction = values.TryGetValue("max_scale_in_fraction", out n) ? Number(file, n, path + ".max_scale_in_fraction") : null,
+            MaxScaleOutStep = values.TryGetValue("max_scale_out_step", out n) ? Integer(file, n, path + ".max_scale_out_step") : null,
         };
         var tenant = values.TryGetValue("tenant", out n) ? Text(file, n, path + ".tenant") : "default";
         if (string.IsNullOrWhiteSpace(tenant)) throw Error(file, n!, path + ".tenant", "must not be empty");

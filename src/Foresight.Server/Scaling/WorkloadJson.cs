@@ -12,7 +12,8 @@ namespace Foresight.Server.Scaling;
 ///  "startupSeconds": 120, "minReplicas": 2, "maxReplicas": 40, "pricePerReplicaHour": 0.05,
 ///  "decisionIntervalSeconds": 30, "request": "...", "usage": "...",
 ///  "cpuUsage": "...", "memoryUsage": "...", "cpuRequestCores": 2, "memoryRequestBytes": 4294967296,
-///  "latency": "...", "latencyQuantile": 0.95, "latencySloSeconds": 0.3, "sloQuantile": 0.99, "scalingLevel": 0.95}
+///  "latency": "...", "latencyQuantile": 0.95, "latencySloSeconds": 0.3, "sloQuantile": 0.99, "scalingLevel": 0.95,
+///  "scaleDownStabilizationSeconds": 300, "scaleInCooldownSeconds": 180, "maxScaleInFraction": 0.25, "maxScaleOutStep": 4}
 /// </code>
 /// Only <c>series</c> and <c>replicaCapacity</c> are required; errors name the field.
 /// </summary>
@@ -36,7 +37,8 @@ internal static class WorkloadJson
         string? series = null, request = null, usage = null, cpuUsage = null, memoryUsage = null, latency = null;
         double? replicaCapacity = null, startup = null, price = null, interval = null;
         double? cpuRequest = null, memoryRequest = null, latencyQuantile = null, slo = null, sloQuantile = null, scalingLevel = null;
-        int? min = null, max = null;
+        double? stabilization = null, cooldown = null, scaleInFraction = null;
+        int? min = null, max = null, scaleOutStep = null;
         foreach (var property in body.EnumerateObject())
         {
             var value = property.Value;
@@ -56,6 +58,10 @@ internal static class WorkloadJson
                 "latencySloSeconds" => Number(value, property.Name, out slo),
                 "sloQuantile" => Number(value, property.Name, out sloQuantile),
                 "scalingLevel" => Number(value, property.Name, out scalingLevel),
+                "scaleDownStabilizationSeconds" => Number(value, property.Name, out stabilization),
+                "scaleInCooldownSeconds" => Number(value, property.Name, out cooldown),
+                "maxScaleInFraction" => Number(value, property.Name, out scaleInFraction),
+                "maxScaleOutStep" => Integer(value, property.Name, out scaleOutStep),
                 "replicaCapacity" => Number(value, property.Name, out replicaCapacity),
                 "startupSeconds" => Number(value, property.Name, out startup),
                 "pricePerReplicaHour" => Number(value, property.Name, out price),
@@ -99,6 +105,10 @@ internal static class WorkloadJson
             LatencySlo = slo is { } seconds ? TimeSpan.FromSeconds(Math.Clamp(seconds, -1, 864_000)) : null,
             SloQuantile = sloQuantile ?? 0.99,
             ScalingLevel = scalingLevel,
+            ScaleDownStabilization = stabilization is { } w ? TimeSpan.FromSeconds(Math.Clamp(w, -1, 864_000)) : null,
+            ScaleInCooldown = cooldown is { } c ? TimeSpan.FromSeconds(Math.Clamp(c, -1, 864_000)) : null,
+            MaxScaleInFraction = scaleInFraction,
+            MaxScaleOutStep = scaleOutStep,
         };
         if (candidate.Check() is { } problem)
         {
@@ -132,6 +142,10 @@ internal static class WorkloadJson
         if (spec.LatencySlo is { } slo) writer.WriteNumber("latencySloSeconds", slo.TotalSeconds);
         writer.WriteNumber("sloQuantile", spec.SloQuantile);
         if (spec.ScalingLevel is { } level) writer.WriteNumber("scalingLevel", level);
+        if (spec.ScaleDownStabilization is { } window) writer.WriteNumber("scaleDownStabilizationSeconds", window.TotalSeconds);
+        if (spec.ScaleInCooldown is { } cooldown) writer.WriteNumber("scaleInCooldownSeconds", cooldown.TotalSeconds);
+        if (spec.MaxScaleInFraction is { } fraction) writer.WriteNumber("maxScaleInFraction", fraction);
+        if (spec.MaxScaleOutStep is { } step) writer.WriteNumber("maxScaleOutStep", step);
     }
 
     private static string? String(JsonElement value, string key, out string? result)

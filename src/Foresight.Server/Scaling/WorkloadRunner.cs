@@ -69,7 +69,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
         if (spec.Request is not null && SeriesSelector.TryParse(spec.Request, out var request, out _)) _request = request;
         if (spec.Usage is not null && SeriesSelector.TryParse(spec.Usage, out var usage, out _)) _usage = usage;
         _interval = spec.DecisionInterval ?? context.Options.DecisionInterval;
-        _scaler = new PredictiveScaler(spec.Capacity, new PredictiveScalerOptions { DecisionInterval = _interval });
+        _scaler = new PredictiveScaler(spec.Capacity, spec.ScalerOptions(_interval));
         _initialReplicas = Math.Clamp(currentReplicas ?? spec.Capacity.MinReplicas, spec.Capacity.MinReplicas, spec.Capacity.MaxReplicas);
     }
 

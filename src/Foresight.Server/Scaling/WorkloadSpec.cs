@@ -65,6 +65,28 @@ public sealed partial record WorkloadSpec(string Name, string Series, CapacityMo
     /// </summary>
     public double? ScalingLevel { get; init; }
 
+    /// <summary>A scale-in uses the largest recommendation of this trailing window, or null for the default (<see cref="PredictiveScalerOptions.ScaleDownStabilization"/>, 1 minute).</summary>
+    public TimeSpan? ScaleDownStabilization { get; init; }
+
+    /// <summary>No scale-in for this long after a scale-out, or null for the default (<see cref="PredictiveScalerOptions.ScaleInCooldown"/>, 1 minute).</summary>
+    public TimeSpan? ScaleInCooldown { get; init; }
+
+    /// <summary>Largest share of the replicas one scale-in removes, in (0, 1], or null for the default (0.5).</summary>
+    public double? MaxScaleInFraction { get; init; }
+
+    /// <summary>Most replicas one decision adds, or null for no limit.</summary>
+    public int? MaxScaleOutStep { get; init; }
+
+    /// <summary>The policy's settings for this workload: <paramref name="interval"/> and the overrides given.</summary>
+    internal PredictiveScalerOptions ScalerOptions(TimeSpan interval)
+    {
+        var options = new PredictiveScalerOptions { DecisionInterval = interval, MaxScaleOutStep = MaxScaleOutStep };
+        if (ScaleDownStabilization is { } window) options.ScaleDownStabilization = window;
+        if (ScaleInCooldown is { } cooldown) options.ScaleInCooldown = cooldown;
+        if (MaxScaleInFraction is { } fraction) options.MaxScaleInFraction = fraction;
+        return options;
+    }
+
     /// <summary>Whether <paramref name="name"/> is a valid workload name.</summary>
     public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
@@ -97,6 +119,10 @@ public sealed partial record WorkloadSpec(string Name, string Series, CapacityMo
         if (!(SloQuantile is > 0 and < 1)) return (WorkloadField.SloQuantile, $"must be between 0 and 1, e.g. 0.99 (got {SloQuantile})");
         if (LatencySlo is { } slo && (slo <= TimeSpan.Zero || slo > TimeSpan.FromHours(1))) return (WorkloadField.LatencySlo, "must be more than 0 and at most 1 hour");
         if (ScalingLevel is { } level && !(level is >= 0.5 and < 1)) return (WorkloadField.ScalingLevel, $"must be at least 0.5 and below 1, e.g. 0.95 (got {level})");
+        if (ScaleDownStabilization is { } window && (window < TimeSpan.Zero || window > TimeSpan.FromHours(1))) return (WorkloadField.ScaleDownStabilization, "must be between 0 and 1 hour");
+        if (ScaleInCooldown is { } cooldown && (cooldown < TimeSpan.Zero || cooldown > TimeSpan.FromHours(1))) return (WorkloadField.ScaleInCooldown, "must be between 0 and 1 hour");
+        if (MaxScaleInFraction is { } fraction && !(fraction is > 0 and <= 1)) return (WorkloadField.MaxScaleInFraction, $"must be above 0 and at most 1, e.g. 0.5 (got {fraction})");
+        if (MaxScaleOutStep is < 1) return (WorkloadField.MaxScaleOutStep, $"must be at least 1 (got {MaxScaleOutStep})");
         if (c.Validate() is { } problem) return (WorkloadField.ReplicaCapacity, problem);
         return null;
     }
@@ -127,6 +153,10 @@ internal enum WorkloadField
     LatencySlo,
     SloQuantile,
     ScalingLevel,
+    ScaleDownStabilization,
+    ScaleInCooldown,
+    MaxScaleInFraction,
+    MaxScaleOutStep,
 }
 
 /// <summary>Each setting's key in the config file (snake case) and in a JSON body (camel case, with units), for error messages.</summary>
@@ -140,7 +170,8 @@ internal static class WorkloadKeys
         ("decision_interval", "decisionIntervalSeconds"), ("request", "request"), ("usage", "usage"), ("cpu_usage", "cpuUsage"),
         ("memory_usage", "memoryUsage"), ("cpu_request", "cpuRequestCores"), ("memory_request", "memoryRequestBytes"),
         ("latency", "latency"), ("latency_quantile", "latencyQuantile"), ("latency_slo", "latencySloSeconds"), ("slo_quantile", "sloQuantile"),
-        ("scaling_level", "scalingLevel"),
+        ("scaling_level", "scalingLevel"), ("scale_down_stabilization", "scaleDownStabilizationSeconds"), ("scale_in_cooldown", "scaleInCooldownSeconds"),
+        ("max_scale_in_fraction", "maxScaleInFraction"), ("max_scale_out_step", "maxScaleOutStep"),
     ];
 
     /// <summary>The key in the config file's <c>workloads:</c> section.</summary>

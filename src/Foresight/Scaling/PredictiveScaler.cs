@@ -17,8 +17,14 @@ public sealed class PredictiveScalerOptions
     /// <summary>No scale-in for this long after a scale-out. Default 1 minute.</summary>
     public TimeSpan ScaleInCooldown { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Largest share of the replicas one scale-in may remove (0..1). Default 0.5.</summary>
+    /// <summary>Largest share of the replicas one scale-in may remove (0..1]; at least one replica goes. Default 0.5.</summary>
     public double MaxScaleInFraction { get; set; } = 0.5;
+
+    /// <summary>
+    /// Most replicas one decision may add (as the HPA's <c>scaleUp</c> Pods policy bounds a period's
+    /// change), e.g. to spare a database a burst of new connections; null for no limit. Default null.
+    /// </summary>
+    public int? MaxScaleOutStep { get; set; }
 
     /// <summary>
     /// Headroom over the observed demand when there is no forecast yet, and for an emergency
@@ -50,6 +56,21 @@ public sealed class PredictiveScalerOptions
 
     /// <summary>Share of the request a suggested request puts the observed usage at. Default 0.7.</summary>
     public double RequestTargetUsage { get; set; } = 0.7;
+
+    /// <summary>The first problem with the settings, or null when they are usable.</summary>
+    public string? Validate()
+    {
+        if (DecisionInterval <= TimeSpan.Zero) return $"the decision interval must be positive (got {DecisionInterval})";
+        if (ScaleDownStabilization < TimeSpan.Zero) return $"the scale-down stabilization must not be negative (got {ScaleDownStabilization})";
+        if (ScaleInCooldown < TimeSpan.Zero) return $"the scale-in cooldown must not be negative (got {ScaleInCooldown})";
+        if (!(MaxScaleInFraction is > 0 and <= 1)) return $"the largest share removed at once must be above 0 and at most 1 (got {MaxScaleInFraction})";
+        if (MaxScaleOutStep is < 1) return $"the most replicas added at once must be at least 1 (got {MaxScaleOutStep})";
+        if (!(ReactiveHeadroom >= 0) || !double.IsFinite(ReactiveHeadroom)) return $"the reactive headroom must be 0 or more (got {ReactiveHeadroom})";
+        if (!(BurstSurprise > 0) || !double.IsFinite(BurstSurprise)) return $"the burst surprise must be positive (got {BurstSurprise})";
+        if (!(LowRequestUsage > 0 && LowRequestUsage < HighRequestUsage && RequestTargetUsage > 0 && RequestTargetUsage <= 1))
+            return $"request usages must satisfy 0 < low ({LowRequestUsage}) < high ({HighRequestUsage}) and 0 < target ({RequestTargetUsage}) <= 1";
+        return null;
+    }
 }
 
 /// <summary>Per-replica resource request and observed usage, for the vertical hint.</summary>
@@ -102,6 +123,7 @@ public sealed class PredictiveScaler
         if (capacity.Validate() is { } problem) throw new ArgumentException(problem, nameof(capacity));
         _capacity = capacity;
         _options = options ?? new PredictiveScalerOptions();
+        if (_options.Validate() is { } invalid) throw new ArgumentException(invalid, nameof(options));
     }
 
     /// <summary>The workload's capacity model.</summary>
@@ -151,11 +173,14 @@ public sealed class PredictiveScaler
         var raw = Math.Max(Math.Max(floor, planned), emergency);
         var desired = Stabilize(input.Now, raw, current);
         desired = Math.Clamp(desired, cap.MinReplicas, cap.MaxReplicas);
+        var limited = _options.MaxScaleOutStep is { } step && desired > current + step && current >= cap.MinReplicas ? desired : 0;
+        if (limited > 0) desired = current + _options.MaxScaleOutStep!.Value;
         if (desired > current) _lastScaleOut = input.Now;
 
         var action = Classify(desired, current, reactive, planned, emergency, hasForecast);
         var confidence = hasForecast ? Confidence(outlook!, desired, now, until) : 0.5;
         var reason = Explain(action, desired, current, demand, peakUpper, outlook?.Level ?? double.NaN, lookAhead, burst, input.Anomalous, hasForecast, trimmed);
+        if (limited > 0) reason += $" (the policy wants {limited}; at most {_options.MaxScaleOutStep} are added at once)";
         return new ScalingDecision(desired, current, action, confidence, reason, demand, peakUpper, lookAhead, VerticalHintFor(input.Usage));
     }
 

@@ -196,4 +196,37 @@ public class PredictiveScalerTests
         var act = () => new PredictiveScaler(new CapacityModel { ReplicaCapacity = 0 });
         act.Should().Throw<ArgumentException>().WithMessage("*replica capacity must be a positive number*");
     }
+
+    [Fact]
+    public void A_scale_out_step_limit_adds_at_most_that_many_replicas_per_decision_and_says_so()
+    {
+        var options = new PredictiveScalerOptions { ScaleDownStabilization = TimeSpan.Zero, ScaleInCooldown = TimeSpan.Zero, MaxScaleOutStep = 2 };
+        var scaler = Scaler(options: options);
+        var first = scaler.Decide(new ScalingInput(T0, 3, 30, Outlook(T0, [30, 40, 80, 80])));
+        first.Desired.Should().Be(5);   // 9 wanted (⌈88 / 10⌉), 3 + 2 allowed
+        first.Action.Should().Be(ScalingAction.PreWarm);
+        first.Reason.Should().EndWith("(the policy wants 9; at most 2 are added at once)");
+        var next = scaler.Decide(new ScalingInput(T0 + 30_000, 5, 30, Outlook(T0, [30, 40, 80, 80])));
+        next.Desired.Should().Be(7);
+        // Within the limit nothing changes.
+        Scaler(options: options).Decide(new ScalingInput(T0, 8, 30, Outlook(T0, [30, 40, 80, 80]))).Desired.Should().Be(9);
+    }
+
+    [Theory]
+    [InlineData(nameof(PredictiveScalerOptions.MaxScaleOutStep), "the most replicas added at once must be at least 1 (got 0)")]
+    [InlineData(nameof(PredictiveScalerOptions.MaxScaleInFraction), "the largest share removed at once must be above 0 and at most 1 (got 0)")]
+    [InlineData(nameof(PredictiveScalerOptions.ScaleInCooldown), "the scale-in cooldown must not be negative (got -00:00:01)")]
+    public void Unusable_settings_are_refused_with_the_setting_and_its_value(string setting, string message)
+    {
+        var options = new PredictiveScalerOptions();
+        switch (setting)
+        {
+            case nameof(PredictiveScalerOptions.MaxScaleOutStep): options.MaxScaleOutStep = 0; break;
+            case nameof(PredictiveScalerOptions.MaxScaleInFraction): options.MaxScaleInFraction = 0; break;
+            default: options.ScaleInCooldown = TimeSpan.FromSeconds(-1); break;
+        }
+        options.Validate().Should().Be(message);
+        FluentActions.Invoking(() => new PredictiveScaler(Capacity(), options)).Should().Throw<ArgumentException>().WithMessage(message + "*");
+        new PredictiveScalerOptions().Validate().Should().BeNull();
+    }
 }

@@ -133,6 +133,30 @@ public sealed class KedaScalingTests
         decided.Decision.Reason.Should().Contain("the p97 forecast");
     }
 
+    [Fact]
+    public async Task A_workload_scale_out_step_limit_bounds_each_decision_and_the_reason_says_so()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Time = clock;
+            o.Detection.Enabled = false;
+        });
+        var first = new TaskCompletionSource<WorkloadDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Server.Services<ScalingService>().Decided += d => first.TrySetResult(d);
+        using var http = server.Client();
+        (await http.PutAsync("/api/v1/workloads/checkout", Json("""
+            {"series": "http_requests_per_second{service=\"checkout\"}", "replicaCapacity": 20, "maxScaleOutStep": 2}
+            """))).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await http.PostAsync("/api/v1/ingest", Json(Batch("http_requests_per_second", TwoDays(clock.NowMs))))).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // Demand near 200 needs about 10 replicas of 20; the workload starts at its minimum of 1 and may add 2.
+        var decided = await first.Task.WaitAsync(TimeSpan.FromMinutes(3));
+        decided.Decision.Current.Should().Be(1);
+        decided.Decision.Desired.Should().Be(3);
+        decided.Decision.Reason.Should().Contain("at most 2 are added at once");
+    }
+
     /// <summary>Two days of 15-second samples up to <paramref name="now"/>: a daily cycle rising through the morning, with noise.</summary>
     private static List<Point> TwoDays(long now)
     {

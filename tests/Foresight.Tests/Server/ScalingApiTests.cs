@@ -29,6 +29,10 @@ public sealed class ScalingApiTests
             body.GetProperty("startupSeconds").GetDouble().Should().Be(120, "defaults are filled in");
             body.GetProperty("minReplicas").GetInt32().Should().Be(1);
             body.GetProperty("scalingLevel").GetDouble().Should().Be(new Foresight.Scaling.DemandForecasterOptions().Level, "the default level is shown");
+            body.GetProperty("scaleDownStabilizationSeconds").GetDouble().Should().Be(60, "the policy's defaults are shown");
+            body.GetProperty("scaleInCooldownSeconds").GetDouble().Should().Be(60);
+            body.GetProperty("maxScaleInFraction").GetDouble().Should().Be(0.5);
+            body.GetProperty("maxScaleOutStep").ValueKind.Should().Be(JsonValueKind.Null, "no limit");
             body.GetProperty("source").GetString().Should().Be("api");
 
             var replaced = await http.PutAsync("/api/v1/workloads/checkout", Json("""
@@ -36,7 +40,7 @@ public sealed class ScalingApiTests
                  "minReplicas":3,"maxReplicas":12,"pricePerReplicaHour":0.08,"decisionIntervalSeconds":15,
                  "cpuUsage":"cpu_usage_cores{service=\"checkout\"}","memoryUsage":"memory_usage_bytes","cpuRequestCores":1.5,
                  "memoryRequestBytes":2147483648,"latency":"p95_seconds","latencyQuantile":0.9,"latencySloSeconds":0.25,"sloQuantile":0.999,
-                 "scalingLevel":0.97}
+                 "scalingLevel":0.97,"scaleDownStabilizationSeconds":300,"scaleInCooldownSeconds":180,"maxScaleInFraction":0.25,"maxScaleOutStep":4}
                 """));
             replaced.StatusCode.Should().Be(HttpStatusCode.OK);
             (await http.PutAsync("/api/v1/workloads/search", Json("""{"series":"search_qps","replicaCapacity":10}"""))).StatusCode.Should().Be(HttpStatusCode.Created);
@@ -72,6 +76,10 @@ public sealed class ScalingApiTests
         w.GetProperty("latencySloSeconds").GetDouble().Should().Be(0.25);
         w.GetProperty("sloQuantile").GetDouble().Should().Be(0.999);
         w.GetProperty("scalingLevel").GetDouble().Should().Be(0.97);
+        w.GetProperty("scaleDownStabilizationSeconds").GetDouble().Should().Be(300);
+        w.GetProperty("scaleInCooldownSeconds").GetDouble().Should().Be(180);
+        w.GetProperty("maxScaleInFraction").GetDouble().Should().Be(0.25);
+        w.GetProperty("maxScaleOutStep").GetInt32().Should().Be(4);
         w.GetProperty("source").GetString().Should().Be("api");
         var waiting = await client.GetAsync("/api/v1/scaling/checkout");
         waiting.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
@@ -94,6 +102,9 @@ public sealed class ScalingApiTests
     [InlineData("""{"series":"rps","replicaCapacity":5,"sloQuantile":1}""", "sloQuantile: must be between 0 and 1")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"scalingLevel":0.3}""", "scalingLevel: must be at least 0.5 and below 1")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"latency":"p95{"}""", "latency: 'p95{' is not a series selector")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"maxScaleOutStep":0}""", "maxScaleOutStep: must be at least 1 (got 0)")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"maxScaleInFraction":1.5}""", "maxScaleInFraction: must be above 0 and at most 1")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"scaleDownStabilizationSeconds":7200}""", "scaleDownStabilizationSeconds: must be between 0 and 1 hour")]
     [InlineData("""[1,2]""", "the body must be a JSON object")]
     [InlineData("""{"series":""", "malformed JSON")]
     public async Task Invalid_workload_bodies_get_a_400_naming_the_field(string body, string detail)

@@ -63,6 +63,10 @@ public sealed class WorkloadConfigTests
                 latency_slo: 300ms
                 slo_quantile: 0.999
                 scaling_level: 0.97
+                scale_down_stabilization: 5m
+                scale_in_cooldown: 90s
+                max_scale_in_fraction: 0.25
+                max_scale_out_step: 4
               - name: search
                 series: rps
                 replica_capacity: 5
@@ -78,6 +82,12 @@ public sealed class WorkloadConfigTests
         checkout.LatencySlo.Should().Be(TimeSpan.FromMilliseconds(300));
         checkout.SloQuantile.Should().Be(0.999);
         checkout.ScalingLevel.Should().Be(0.97);
+        var behavior = checkout.ScalerOptions(TimeSpan.FromSeconds(15));
+        behavior.DecisionInterval.Should().Be(TimeSpan.FromSeconds(15));
+        behavior.ScaleDownStabilization.Should().Be(TimeSpan.FromMinutes(5));
+        behavior.ScaleInCooldown.Should().Be(TimeSpan.FromSeconds(90));
+        behavior.MaxScaleInFraction.Should().Be(0.25);
+        behavior.MaxScaleOutStep.Should().Be(4);
         var search = workloads[1].Spec;
         search.MemoryRequest.Should().Be(2e9);
         search.CpuUsage.Should().BeNull();
@@ -85,6 +95,12 @@ public sealed class WorkloadConfigTests
         search.LatencyQuantile.Should().Be(0.95, "the default is what most services export");
         search.SloQuantile.Should().Be(0.99);
         search.ScalingLevel.Should().BeNull("the policy's default applies");
+        var defaults = new Foresight.Scaling.PredictiveScalerOptions();
+        var searchBehavior = search.ScalerOptions(TimeSpan.FromSeconds(30));
+        searchBehavior.ScaleDownStabilization.Should().Be(defaults.ScaleDownStabilization);
+        searchBehavior.ScaleInCooldown.Should().Be(defaults.ScaleInCooldown);
+        searchBehavior.MaxScaleInFraction.Should().Be(defaults.MaxScaleInFraction);
+        searchBehavior.MaxScaleOutStep.Should().BeNull("no limit unless one is given");
     }
 
     [Theory]
@@ -94,6 +110,8 @@ public sealed class WorkloadConfigTests
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    cpu_usage: 'cpu{'\n", "line 5: workloads[0] (checkout).cpu_usage: 'cpu{' is not a series selector")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    latency_slo: 0s\n", "line 5: workloads[0] (checkout).latency_slo: must be more than 0")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    scaling_level: 1\n", "line 5: workloads[0] (checkout).scaling_level: must be at least 0.5 and below 1")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    max_scale_out_step: 0\n", "line 5: workloads[0] (checkout).max_scale_out_step: must be at least 1 (got 0)")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    scale_in_cooldown: 2h\n", "line 5: workloads[0] (checkout).scale_in_cooldown: must be between 0 and 1 hour")]
     public void Invalid_resource_settings_are_refused_naming_the_key(string section, string message) =>
         FluentActions.Invoking(() => WorkloadConfig.Parse("workloads:\n" + section, "foresight.yml"))
             .Should().Throw<InvalidOperationException>().WithMessage($"foresight.yml: {message}*");
