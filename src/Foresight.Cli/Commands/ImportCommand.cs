@@ -172,7 +172,7 @@ internal static class ImportCommand
                 {
                     metric = s.Metric,
                     labels = s.Labels.ToDictionary(),
-                    points = s.Points.Select(p => new object[] { p.Timestamp, p.Value }),
+                    points = s.Points.Select(p => new object[] { p.Timestamp, JsonValue(p.Value) }),
                 }),
             };
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ingest")
@@ -186,5 +186,9 @@ internal static class ImportCommand
         }
 
         public void Dispose() => client.Dispose();
+
+        /// <summary>A value as the ingest API reads it: a number, or "NaN", "+Inf", "-Inf", which JSON numbers cannot hold.</summary>
+        private static object JsonValue(double value) =>
+            double.IsFinite(value) ? value : double.IsNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf";
     }
 }

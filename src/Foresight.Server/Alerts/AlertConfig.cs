@@ -1,5 +1,6 @@
 using Foresight.Detection.Incidents;
 using Foresight.Scraping;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Foresight.Server.Alerts;
@@ -19,16 +20,24 @@ internal static class AlertConfig
     {
         var options = new AlertOptions();
         var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new InvalidOperationException($"{file}: {YamlErrors.Describe(e)}");
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return options;
         if (!root.Children.TryGetValue(new YamlScalarNode("alerts"), out var node)) return options;
         if (node is not YamlMappingNode section) throw Error(file, node, "alerts: expected a mapping with webhooks, cooldown, min_severity");
         foreach (var (keyNode, value) in section.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value;
+            var key = (keyNode as YamlScalarNode)?.Value;
             switch (key)
             {
-                case "webhooks" when value is YamlSequenceNode list:
+                case "webhooks":
+                    if (value is not YamlSequenceNode list) throw Error(file, value, "alerts.webhooks: expected a list of http(s) URLs, e.g. [\"http://127.0.0.1:9000/hook\"]");
                     foreach (var item in list)
                     {
                         var url = (item as YamlScalarNode)?.Value;
@@ -39,14 +48,15 @@ internal static class AlertConfig
                         options.Webhooks.Add(url!);
                     }
                     break;
-                case "cooldown" when value is YamlScalarNode scalar:
-                    if (!PrometheusDuration.TryParse(scalar.Value, out var cooldown)) throw Error(file, value, $"alerts.cooldown: '{scalar.Value}' is not a duration (e.g. 5m)");
+                case "cooldown":
+                    if (value is not YamlScalarNode scalar || !PrometheusDuration.TryParse(scalar.Value, out var cooldown)) throw Error(file, value, $"alerts.cooldown: '{(value as YamlScalarNode)?.Value}' is not a duration (e.g. 5m)");
                     options.Cooldown = cooldown;
                     break;
-                case "min_severity" when value is YamlScalarNode scalar:
-                    if (!Enum.TryParse<Severity>(scalar.Value, ignoreCase: true, out var severity) || !Enum.IsDefined(severity) || int.TryParse(scalar.Value, out _))
+                case "min_severity":
+                    var text = (value as YamlScalarNode)?.Value;
+                    if (!Enum.TryParse<Severity>(text, ignoreCase: true, out var severity) || !Enum.IsDefined(severity) || int.TryParse(text, out _))
                     {
-                        throw Error(file, value, $"alerts.min_severity: '{scalar.Value}' is not one of low, medium, high, critical");
+                        throw Error(file, value, $"alerts.min_severity: '{text}' is not one of low, medium, high, critical");
                     }
                     options.MinimumSeverity = severity;
                     break;

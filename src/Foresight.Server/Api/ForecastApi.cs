@@ -21,21 +21,22 @@ public static class ForecastApi
         return app;
     }
 
-    private static IResult GetForecast(HttpContext context, ITimeSeriesStore store, ForecastCache cache, long id, int? horizon, string? quantiles)
+    private static IResult GetForecast(HttpContext context, ITimeSeriesStore store, ForecastCache cache, long id, string? horizon, string? quantiles)
     {
         var tenant = TenantResolution.TenantOf(context);
         var series = store.Get(tenant, id);
         if (series is null) return Problems.NotFound($"There is no series {id} for this tenant.");
-        var h = horizon ?? ForecastCache.DefaultHorizon;
-        if (h < 1 || h > MaxHorizon) return Problems.BadRequest("Invalid query", $"horizon: {h} must be between 1 and {MaxHorizon} steps");
+        var h = ForecastCache.DefaultHorizon;
+        if (horizon is not null && (!int.TryParse(horizon, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out h) || h < 1 || h > MaxHorizon))
+            return Problems.BadRequest("Invalid query", $"horizon: '{horizon}' must be a whole number of steps from 1 to {MaxHorizon}");
         var levels = new List<double>();
         foreach (var text in (quantiles ?? "0.1,0.5,0.9").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var q) || q <= 0 || q >= 1)
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var q) || !(q > 0 && q < 1))
             {
                 return Problems.BadRequest("Invalid query", $"quantiles: '{text}' must be a number strictly between 0 and 1");
             }
-            levels.Add(q);
+            if (!levels.Contains(q)) levels.Add(q);   // a level asked for twice is answered once
         }
         var cached = cache.Get(tenant, id, h);
         if (cached is null) return Problems.NotFound($"Series {id} has no data in the last {ForecastCache.HistoryWindow.TotalDays:0} days to forecast from.");

@@ -157,7 +157,7 @@ public static class ScalingApi
     /// <summary>
     /// One decision, the body KEDA's metrics-api scaler reads (<c>valueLocation: desiredReplicas</c>).
     /// <c>confidence</c> is rounded to 4 decimals; <c>demand</c> and <c>forecastPeak</c> are null when unknown; <c>costPerHour</c> is the desired
-    /// replicas at the workload's price per replica-hour.
+    /// replicas at the workload's price per replica-hour, rounded to 6 decimals.
     /// </summary>
     public sealed record DecisionDto(string Workload, int DesiredReplicas, int CurrentReplicas, ScalingAction Action, double? Confidence,
         string Reason, double? Demand, double? ForecastPeak, double LookAheadSeconds, DateTimeOffset DecidedAt, bool Anomalous,
@@ -167,7 +167,7 @@ public static class ScalingApi
         {
             var x = d.Decision;
             return new DecisionDto(d.Workload, x.Desired, x.Current, x.Action, Finite(Math.Round(x.Confidence, 4)), x.Reason, Finite(x.Demand), Finite(x.ForecastPeak),
-                x.LookAhead.TotalSeconds, d.DecidedAt, d.Anomalous, x.Desired * spec.Capacity.PricePerReplicaHour, x.Vertical);
+                x.LookAhead.TotalSeconds, d.DecidedAt, d.Anomalous, Math.Round(x.Desired * spec.Capacity.PricePerReplicaHour, 6), x.Vertical);
         }
     }
 

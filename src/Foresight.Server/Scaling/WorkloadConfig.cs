@@ -56,7 +56,7 @@ internal static class WorkloadConfig
         }
         catch (YamlException e)
         {
-            throw new InvalidOperationException($"{file}: line {e.Start.Line}: invalid YAML");
+            throw new InvalidOperationException($"{file}: {YamlErrors.Describe(e)}");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return [];
         if (!root.Children.TryGetValue(new YamlScalarNode("workloads"), out var node) || IsNull(node)) return [];

@@ -101,7 +101,7 @@ public sealed partial record WorkloadSpec(string Name, string Series, CapacityMo
         if (c.StartupDelay < TimeSpan.Zero || c.StartupDelay > TimeSpan.FromDays(1)) return (WorkloadField.Startup, "must be between 0 and 1 day");
         if (c.MinReplicas < 0) return (WorkloadField.MinReplicas, $"must be 0 or more (got {c.MinReplicas})");
         if (c.MaxReplicas < Math.Max(1, c.MinReplicas)) return (WorkloadField.MaxReplicas, $"must be at least 1 and at least min replicas {c.MinReplicas} (got {c.MaxReplicas})");
-        if (!double.IsFinite(c.PricePerReplicaHour) || c.PricePerReplicaHour < 0) return (WorkloadField.PricePerReplicaHour, $"must be 0 or more (got {c.PricePerReplicaHour})");
+        if (!(c.PricePerReplicaHour is >= 0 and <= CapacityModel.MaxPrice)) return (WorkloadField.PricePerReplicaHour, $"must be from 0 to 1,000,000 (got {c.PricePerReplicaHour})");
         if (DecisionInterval is { } interval && (interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromHours(1)))
         {
             return (WorkloadField.DecisionInterval, "must be between 1 second and 1 hour");
@@ -127,7 +127,7 @@ public sealed partial record WorkloadSpec(string Name, string Series, CapacityMo
         return null;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}\z")]
     private static partial Regex NamePattern();
 }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using Foresight.Scraping;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -32,7 +33,7 @@ internal sealed class CatalogReader
         }
         catch (YamlException e)
         {
-            throw new CatalogException($"{file}: line {e.Start.Line}: invalid YAML ({FirstLine(e.Message)})");
+            throw new CatalogException($"{file}: {YamlErrors.Describe(e)}");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new CatalogException($"{file}: line 1: expected a {what} (a mapping with {string.Join(", ", keys)})");
@@ -100,8 +101,6 @@ internal sealed class CatalogReader
 
     public CatalogException Error(YamlNode node, string path, string message) =>
         new(path.Length == 0 ? $"{file}: line {node.Start.Line}: {message}" : $"{file}: line {node.Start.Line}: {path}: {message}");
-
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
     /// <summary>One mapping being read: typed values by key, each error naming the key's line and path.</summary>
     public sealed class Entry(CatalogReader reader, YamlMappingNode map, string path, Dictionary<string, YamlNode> values)

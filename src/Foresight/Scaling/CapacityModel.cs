@@ -23,6 +23,9 @@ public sealed record CapacityModel
     /// <summary>Most replicas. Default 100.</summary>
     public int MaxReplicas { get; init; } = 100;
 
+    /// <summary>Highest price per replica-hour accepted: far above any machine's, low enough that a fleet's cost stays a finite number.</summary>
+    public const double MaxPrice = 1_000_000;
+
     /// <summary>Price of one replica for one hour, in the user's currency (0 when unknown). Default 0.</summary>
     public double PricePerReplicaHour { get; init; }
 
@@ -41,7 +44,7 @@ public sealed record CapacityModel
         if (StartupDelay < TimeSpan.Zero) return $"start-up delay must not be negative (got {StartupDelay})";
         if (MinReplicas < 0) return $"min replicas must be 0 or more (got {MinReplicas})";
         if (MaxReplicas < Math.Max(1, MinReplicas)) return $"max replicas must be at least 1 and at least min replicas (got {MaxReplicas}, min {MinReplicas})";
-        if (!double.IsFinite(PricePerReplicaHour) || PricePerReplicaHour < 0) return $"price per replica-hour must be 0 or more (got {PricePerReplicaHour})";
+        if (!(PricePerReplicaHour is >= 0 and <= MaxPrice)) return $"price per replica-hour must be from 0 to 1,000,000 (got {PricePerReplicaHour})";
         return null;
     }
 }

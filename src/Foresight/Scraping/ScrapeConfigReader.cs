@@ -24,7 +24,7 @@ internal static class ScrapeConfigReader
         }
         catch (YamlException e)
         {
-            throw new ConfigException($"line {e.Start.Line}: invalid YAML: {YamlMessage(e)}");
+            throw new ConfigException(YamlErrors.Describe(e));
         }
         if (stream.Documents.Count == 0) return ScrapeConfig.Empty;
         var root = stream.Documents[0].RootNode;
@@ -186,12 +186,4 @@ internal static class ScrapeConfigReader
 
     private static ConfigException Error(YamlNode node, string path, string message) =>
         new(path.Length == 0 ? $"line {node.Start.Line}: {message}" : $"line {node.Start.Line}: {path}: {message}");
-
-    /// <summary>YamlDotNet prefixes its messages with "(Line: 2, Col: 3, Idx: 9) - (Line: ...): "; the line is reported separately.</summary>
-    private static string YamlMessage(YamlException e)
-    {
-        var message = e.Message;
-        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        return message.StartsWith("(Line:", StringComparison.Ordinal) && cut >= 0 ? message[(cut + 3)..] : message;
-    }
 }

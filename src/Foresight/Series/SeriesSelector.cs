@@ -30,7 +30,7 @@ public sealed class LabelMatcher
         Value = value;
         if (op is MatchOp.Regex or MatchOp.NotRegex)
         {
-            _regex = new Regex("^(?:" + value + ")$", RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
+            _regex = new Regex("^(?:" + value + @")\z", RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
         }
     }
 

@@ -9,6 +9,9 @@ public sealed partial class SqliteTimeSeriesStore
     private const byte SamplesRecord = 1;
     private const int MaxListedRejections = 20;
 
+    /// <summary>Earliest and latest timestamps stored: 0001-01-01 and 9999-12-31 (the range of <see cref="DateTimeOffset"/>), in Unix ms.</summary>
+    internal const long MinTimestamp = -62_135_596_800_000, MaxTimestamp = 253_402_300_799_999;
+
     /// <summary>The bit pattern Prometheus writes to mark a series as stale; never stored.</summary>
     internal const ulong StaleNaNBits = 0x7ff0000000000002UL;
 
@@ -69,6 +72,11 @@ public sealed partial class SqliteTimeSeriesStore
                     if (!double.IsFinite(p.Value) && _options.NonFinite == NonFinitePolicy.Reject)
                     {
                         Reject(new PointRejection(i, Describe(w), j, $"value {Format(p.Value)} is not finite and this server rejects NaN/Inf (non-finite policy 'reject')"));
+                    }
+                    else if (p.Timestamp is < MinTimestamp or > MaxTimestamp)
+                    {
+                        Reject(new PointRejection(i, Describe(w), j,
+                            $"timestamp {p.Timestamp} is not a Unix time in milliseconds between the years 1 and 9999 (is it in microseconds or nanoseconds?)"));
                     }
                     else if (p.Timestamp > futureLimit)
                     {
@@ -279,12 +287,16 @@ public sealed partial class SqliteTimeSeriesStore
 
     private static string Format(double v) => v.ToString(CultureInfo.InvariantCulture);
 
-    private static string Ms(long ms)
+    /// <summary>A duration in its two largest units (<c>2d3h</c>, <c>1h1m</c>, <c>5m30s</c>, <c>12.5s</c>), so 61 minutes does not read as 1h.</summary>
+    internal static string Ms(long ms)
     {
-        var t = TimeSpan.FromMilliseconds(Math.Abs(ms));
-        if (t.TotalDays >= 1 && t.TotalDays == Math.Floor(t.TotalDays)) return $"{t.TotalDays:0}d";
-        if (t.TotalHours >= 1) return $"{t.TotalHours:0.#}h";
-        if (t.TotalMinutes >= 1) return $"{t.TotalMinutes:0.#}m";
-        return $"{t.TotalSeconds:0.###}s";
+        var t = TimeSpan.FromMilliseconds(Math.Min(Math.Abs((double)ms), TimeSpan.MaxValue.TotalMilliseconds - 1));
+        if (t.TotalDays >= 1) return Two((long)t.TotalDays, "d", t.Hours, "h");
+        if (t.TotalHours >= 1) return Two(t.Hours, "h", t.Minutes, "m");
+        if (t.TotalMinutes >= 1) return Two(t.Minutes, "m", t.Seconds, "s");
+        return string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.###}s");
+
+        static string Two(long major, string majorUnit, int minor, string minorUnit) =>
+            minor == 0 ? $"{major}{majorUnit}" : $"{major}{majorUnit}{minor}{minorUnit}";
     }
 }

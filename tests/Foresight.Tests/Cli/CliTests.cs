@@ -31,6 +31,22 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Import_sends_nan_and_infinite_values_as_the_api_spells_them()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Store.Retention = TimeSpan.Zero);
+        using var dir = new TempDirectory();
+        var csv = Path.Combine(dir.Path, "gaps.csv");
+        await File.WriteAllLinesAsync(csv, ["timestamp,value", "2024-07-01 00:00:00,1", "2024-07-01 00:01:00,NaN", "2024-07-01 00:02:00,1e400", "2024-07-01 00:03:00,-1e400"]);
+
+        var exit = await ForesightCommand.Build().Parse(["import", csv, "--metric", "m", "--url", server.BaseAddress.ToString()]).InvokeAsync();
+
+        exit.Should().Be(0);
+        var points = new List<Point>();
+        server.Server.Store.Read("default", server.Server.Store.Find("default", Sel("m")).Single().Id, long.MinValue, long.MaxValue, points);
+        points.Select(p => p.Value).Should().Equal(1, double.NaN, double.PositiveInfinity, double.NegativeInfinity);
+    }
+
+    [Fact]
     public async Task Import_of_history_older_than_retention_fails_with_the_reason()
     {
         await using var server = await TestServer.StartAsync();

@@ -46,7 +46,7 @@ public class CatalogTests
     [InlineData("currency: USD\n\ncpu_hour: 0.1\n", "p.yaml: line 3: unknown key 'cpu_hour' (known: format, currency, cpu_core_hour")]
     [InlineData("memory_gib_hour: -1\n", "p.yaml: line 1: memory_gib_hour: must be at least 0 (got -1)")]
     [InlineData("format: 2\n", "p.yaml: line 1: format: this build reads format 1, the file is format 2")]
-    [InlineData("cpu_core_hour: 0.1\ncpu_core_hour: 0.2\n", "p.yaml: line 2: invalid YAML (Duplicate key cpu_core_hour)")]
+    [InlineData("cpu_core_hour: 0.1\ncpu_core_hour: 0.2\n", "p.yaml: line 2: invalid YAML: Duplicate key cpu_core_hour")]
     [InlineData("- 1\n- 2\n", "p.yaml: line 1: expected a price catalog")]
     [InlineData("cpu_core_hour: [0.1\n", "p.yaml: line 2: invalid YAML")]
     public void Price_catalog_errors_say_what_and_where(string yaml, string expected)

@@ -13,6 +13,7 @@ public class SeriesSelectorTests
     [InlineData("cpu{job!=\"api\"}", "cpu", "job=web", true)]
     [InlineData("cpu{job!~\"w.*\", env=\"prod\"}", "cpu", "job=api,env=prod", true)]
     [InlineData("{__name__=~\"c.u\"}", "cpu", "", true)]
+    [InlineData("{job=~\"api\"}", "cpu", "job=api\n", false)]   // anchored at the very end, not before a final newline
     public void Selector_matches_like_promql(string text, string metric, string labels, bool expected)
     {
         SeriesSelector.TryParse(text, out var selector, out var error).Should().BeTrue(error);

@@ -112,6 +112,35 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
     }
 
     [Fact]
+    public void Timestamps_outside_the_years_1_to_9999_are_refused_and_leave_the_series_writable()
+    {
+        var options = Options();
+        options.Retention = TimeSpan.Zero;   // keep forever: nothing else bounds old timestamps
+        using var store = SqliteTimeSeriesStore.Open(_dir.Path, options);
+        var now = _clock.NowMs;
+        foreach (var ts in new[] { now * 1000, long.MaxValue, long.MinValue, -1_000_000_000_000_000 })
+        {
+            var refused = store.Append("t", [Write("m", [], new Point(ts, 1))]);
+            refused.Accepted.Should().BeFalse();
+            refused.Rejections[0].Reason.Should().Be($"timestamp {ts} is not a Unix time in milliseconds between the years 1 and 9999 (is it in microseconds or nanoseconds?)");
+        }
+        // The earliest time allowed is stored, and a current point after it is still accepted (no overflow in the window check).
+        store.Append("t", [Write("m", [], new Point(SqliteTimeSeriesStore.MinTimestamp, 1))]).Accepted.Should().BeTrue();
+        store.Append("t", [Write("m", [], new Point(now, 2))]).Accepted.Should().BeTrue();
+        var late = store.Append("t", [Write("m", [], new Point(SqliteTimeSeriesStore.MinTimestamp, 3))]);
+        late.Rejections[0].Reason.Should().Contain("out of order: 739920d older than the series' newest point");
+    }
+
+    [Theory]
+    [InlineData(61 * 60_000L, "1h1m")]
+    [InlineData(7 * 86_400_000L, "7d")]
+    [InlineData(36 * 3_600_000L, "1d12h")]
+    [InlineData(330_000L, "5m30s")]
+    [InlineData(12_500L, "12.5s")]
+    [InlineData(-600_000L, "10m")]
+    public void Durations_in_messages_keep_their_two_largest_units(long ms, string text) => SqliteTimeSeriesStore.Ms(ms).Should().Be(text);
+
+    [Fact]
     public void A_duplicate_timestamp_keeps_the_newest_value_even_across_sealed_chunks()
     {
         using var store = SqliteTimeSeriesStore.Open(_dir.Path, Options(chunkPoints: 16));

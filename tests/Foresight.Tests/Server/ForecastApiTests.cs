@@ -49,5 +49,18 @@ public sealed class ForecastApiTests
         (await http.GetAsync("/api/v1/series/0/forecast?quantiles=1.5")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await http.GetAsync("/api/v1/series/0/forecast?horizon=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await http.GetAsync("/api/v1/series/0/forecast?horizon=3")).StatusCode.Should().Be(HttpStatusCode.OK, "a two-point series still gets a (naive) forecast");
+        foreach (var (query, detail) in new[]
+        {
+            ("quantiles=NaN", "quantiles: 'NaN' must be a number strictly between 0 and 1"),
+            ("horizon=abc", "horizon: 'abc' must be a whole number of steps from 1 to"),
+            ("horizon=2147483648", "horizon: '2147483648' must be a whole number"),
+        })
+        {
+            var response = await http.GetAsync($"/api/v1/series/0/forecast?{query}");
+            response.StatusCode.Should().Be(HttpStatusCode.BadRequest, query);
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString().Should().StartWith(detail);
+        }
+        var twice = await http.GetFromJsonAsync<JsonElement>("/api/v1/series/0/forecast?horizon=3&quantiles=0.5,0.5");
+        twice.GetProperty("quantiles").EnumerateObject().Select(q => q.Name).Should().Equal("0.5");
     }
 }

@@ -103,6 +103,7 @@ public sealed class ScalingApiTests
     [InlineData("""{"series":"rps","replicaCapacity":5,"scalingLevel":0.3}""", "scalingLevel: must be at least 0.5 and below 1")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"latency":"p95{"}""", "latency: 'p95{' is not a series selector")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"maxScaleOutStep":0}""", "maxScaleOutStep: must be at least 1 (got 0)")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"pricePerReplicaHour":1e308}""", "pricePerReplicaHour: must be from 0 to 1,000,000")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"maxScaleInFraction":1.5}""", "maxScaleInFraction: must be above 0 and at most 1")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"scaleDownStabilizationSeconds":7200}""", "scaleDownStabilizationSeconds: must be between 0 and 1 hour")]
     [InlineData("""[1,2]""", "the body must be a JSON object")]
@@ -116,6 +117,7 @@ public sealed class ScalingApiTests
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString().Should().Contain(detail);
         (await http.PutAsync("/api/v1/workloads/-web", Json("""{"series":"rps","replicaCapacity":5}"""))).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await http.PutAsync("/api/v1/workloads/web%0A", Json("""{"series":"rps","replicaCapacity":5}"""))).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a final newline is not part of a valid name");
         (await http.GetFromJsonAsync<JsonElement>("/api/v1/workloads")).GetProperty("workloads").GetArrayLength().Should().Be(0);
     }
 
