@@ -43,13 +43,13 @@ public static class SeriesApi
         if (!QueryValues.TryLong(to, now + 1, out var toMs)) return Problems.BadRequest("Invalid query", $"to: '{to}' is not an integer Unix time in milliseconds");
         if (!QueryValues.TryLong(from, toMs - 3_600_000, out var fromMs)) return Problems.BadRequest("Invalid query", $"from: '{from}' is not an integer Unix time in milliseconds");
         if (fromMs >= toMs) return Problems.BadRequest("Invalid query", $"from ({fromMs}) must be before to ({toMs})");
-        if (!QueryValues.TryLong(step, 0, out var stepMs) || stepMs < 0) return Problems.BadRequest("Invalid query", $"step: '{step}' must be a positive integer of milliseconds");
+        if (!QueryValues.TryLong(step, 0, out var stepMs) || stepMs < 0 || (step is not null && stepMs == 0)) return Problems.BadRequest("Invalid query", $"step: '{step}' must be a positive integer of milliseconds");
         if (!Downsampler.TryParse(agg, out var aggregation))
         {
             return Problems.BadRequest("Invalid query", $"agg: '{agg}' is not one of avg, min, max, sum, count, p50, p95, p99");
         }
         if (agg is not null && stepMs == 0) return Problems.BadRequest("Invalid query", "agg needs a step (e.g. step=60000)");
-        if (stepMs > 0 && (toMs - fromMs) / stepMs > MaxPoints)
+        if (stepMs > 0 && ((double)toMs - fromMs) / stepMs > MaxPoints)   // in double: to − from can exceed a long
         {
             return Problems.BadRequest("Too many points", $"from..to at step {stepMs} ms gives more than {MaxPoints} buckets; use a larger step");
         }

@@ -44,6 +44,7 @@ public static class JsonIngestParser
                 }
             }
             if (!sawSeries) throw new FormatException("the body has no \"series\" array");
+            reader.Read();   // past the object: the reader throws on anything but whitespace and comments, which a bare loop stopped before
         }
         catch (FormatException ex)
         {
@@ -83,6 +84,7 @@ public static class JsonIngestParser
                 while (Read(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var name = reader.GetString()!;
+                    if (name == "__name__") throw new FormatException($"{path}.labels.__name__: the metric name is given as \"metric\", not as a label");
                     Read(ref reader);
                     if (reader.TokenType != JsonTokenType.String) throw new FormatException($"{path}.labels.{name}: expected a string value");
                     labels.Add(new(name, reader.GetString()!));

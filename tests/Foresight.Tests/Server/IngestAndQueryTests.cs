@@ -57,6 +57,9 @@ public sealed class IngestAndQueryTests
     [InlineData("""{"series":[{"metric":"m","labels":{"1x":"v"},"points":[]}]}""", "series[0].labels")]
     [InlineData("""{"series":[{"metric":"m","points":[[1,2]""", "malformed JSON at byte")]
     [InlineData("""{"data":[]}""", "no \"series\" array")]
+    [InlineData("""{"series":[{"metric":"m","points":[[1,2]]}]} trailing""", "malformed JSON at byte")]
+    [InlineData("""{"series":[{"metric":"m","points":[[1,2]]}]} {"series":[]}""", "malformed JSON at byte 45: '{' is invalid after a single JSON value")]
+    [InlineData("""{"series":[{"metric":"m","labels":{"__name__":"zz"},"points":[]}]}""", "series[0].labels.__name__: the metric name is given as \"metric\"")]
     public async Task Malformed_json_gets_a_400_problem_naming_the_field(string body, string where)
     {
         await using var server = await TestServer.StartAsync();
@@ -105,6 +108,12 @@ public sealed class IngestAndQueryTests
         var r = await http.GetAsync("/api/v1/series/0/points?step=1000&agg=median");
         r.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await r.Content.ReadAsStringAsync()).Should().Contain("agg");
+        var zero = await http.GetAsync("/api/v1/series/0/points?step=0");
+        zero.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await zero.Content.ReadAsStringAsync()).Should().Contain("step: '0' must be a positive integer");
+        var wide = await http.GetAsync($"/api/v1/series/0/points?from={long.MinValue}&to={long.MaxValue}&step=1");
+        wide.StatusCode.Should().Be(HttpStatusCode.BadRequest, "the bucket count is computed without overflow");
+        (await wide.Content.ReadAsStringAsync()).Should().Contain("use a larger step");
     }
 
     [Fact]
