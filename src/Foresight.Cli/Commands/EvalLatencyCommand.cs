@@ -35,8 +35,9 @@ internal static class EvalLatencyCommand
 
             var clock = Stopwatch.StartNew();
             var outcomes = new List<LatencySeedOutcome>();
-            for (var seed = first; seed <= last; seed++)
+            for (long next = first; next <= last; next++)   // a long, so a range ending at int.MaxValue ends
             {
+                var seed = (int)next;
                 var outcome = LatencyEvaluation.RunSeed(seed, options);
                 outcomes.Add(outcome);
                 if (parse.GetValue(verbose))

@@ -41,8 +41,11 @@ internal static class EvalScalingCommand
                 Forecaster = new Foresight.Scaling.DemandForecasterOptions { Level = forecastLevel },
                 Scaler = new Foresight.Scaling.PredictiveScalerOptions { CostAware = !parse.GetValue(quantileOnly) },
             };
+            var startupSeconds = parse.GetValue(startup);
+            if (!(startupSeconds is >= 0 and <= 86_400)) return Fail($"--startup-seconds: must be from 0 to 86400 (got {startupSeconds.ToString(CultureInfo.InvariantCulture)})");
             var options = Options(parse.GetValue(level));
             if (options.Validate() is { } problem) return Fail(problem);
+            if (parse.GetValue(plot) is { } plotFile && OutputProblem(plotFile) is { } unwritable) return Fail($"--plot: {unwritable}");
             var given = parse.GetValue(trace)!;
             if (Directory.Exists(given))
             {
@@ -80,7 +83,17 @@ internal static class EvalScalingCommand
                     $"{path.Name}: {report.InterpolatedSteps} of {report.Demand.Length} steps ({(double)report.InterpolatedSteps / report.Demand.Length:0.#%}) have no value and were interpolated between their neighbours"));
             var curve = sweep.Zip(atLevel, (l, outcome) => (Level: l, Outcome: outcome)).ToList();
             var plotPath = parse.GetValue(plot);
-            if (plotPath is not null) File.WriteAllText(plotPath.FullName, ScalingPlot.Svg(report, path.Name));
+            if (plotPath is not null)
+            {
+                try
+                {
+                    File.WriteAllText(plotPath.FullName, ScalingPlot.Svg(report, path.Name));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return Fail($"--plot: cannot write {plotPath.FullName}: {e.Message}");
+                }
+            }
 
             if (parse.GetValue(json))
             {
@@ -165,6 +178,14 @@ internal static class EvalScalingCommand
 
     internal static string Reduction(double value, double baseline) =>
         baseline > 0 ? (1 - value / baseline).ToString("0.0%", CultureInfo.InvariantCulture) + " fewer" : "n/a (the baseline has none)";
+
+    /// <summary>Why <paramref name="file"/> cannot be written, checked before a long replay; null when it looks writable.</summary>
+    internal static string? OutputProblem(FileInfo file)
+    {
+        if (Directory.Exists(file.FullName)) return $"{file.FullName} is a directory";
+        if (file.Directory is { Exists: false } parent) return $"the directory {parent.FullName} does not exist";
+        return null;
+    }
 
     internal static int Fail(string message)
     {

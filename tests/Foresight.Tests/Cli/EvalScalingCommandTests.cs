@@ -94,7 +94,11 @@ public sealed class EvalScalingCommandTests
     [Theory]
     [InlineData("--levels", "0.9,1.2", "--levels: '1.2' must be a number in [0.5, 1)")]
     [InlineData("--level", "0.3", "the forecast level must be in [0.5, 1) (got 0.3)")]
-    public async Task Eval_scaling_refuses_a_level_outside_its_range(string option, string value, string message)
+    [InlineData("--startup-seconds", "NaN", "--startup-seconds: must be from 0 to 86400 (got NaN)")]
+    [InlineData("--price", "Infinity", "price per replica-hour must be from 0 to 1,000,000 (got Infinity)")]
+    [InlineData("--peak-replicas", "2147483647", "peak replicas must be from 1 to 10000 (got 2147483647)")]
+    [InlineData("--plot", "/nonexistent/dir/plot.svg", "--plot: the directory /nonexistent/dir does not exist")]
+    public async Task Eval_scaling_refuses_settings_outside_their_range_before_replaying(string option, string value, string message)
     {
         using var dir = new TempDirectory();
         var (exit, _, error) = await CliRun.Run("eval", "scaling", "--trace", WriteTrace(dir), option, value);

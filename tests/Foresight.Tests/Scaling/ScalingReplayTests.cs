@@ -110,6 +110,9 @@ public class ScalingReplayTests
         var stray = Points((0, 5), (1, 6), (2, 7), (10L * 365 * 24 * 60, 8));
         ScalingEvaluation.Problem(stray).Should().Contain("steps of 60 s").And.Contain("more than the 5,000,000 a replay covers");
         FluentActions.Invoking(() => ScalingEvaluation.Run(stray, new ScalingEvaluationOptions())).Should().Throw<ArgumentException>().WithMessage("*a stray timestamp*");
+        // Fifty hourly values and one a year later: nearly every step would be interpolated.
+        var gaps = Points([.. Enumerable.Range(0, 50).Select(i => (60L * i, 10.0)), (60L * 24 * 365, 10.0)]);
+        ScalingEvaluation.Problem(gaps).Should().StartWith("only 51 of the 8,761 steps of 3600 s").And.Contain("mostly gaps");
         ScalingEvaluation.Problem(Points((0, 5), (5, 7))).Should().BeNull();
     }
 

@@ -7,7 +7,10 @@ namespace Foresight.Scaling.Evaluation;
 /// <summary>Settings of a trace replay (<c>foresight eval scaling</c>).</summary>
 public sealed class ScalingEvaluationOptions
 {
-    /// <summary>Replicas that serve the trace's peak at full capacity: capacity per replica = peak / this. Default 20.</summary>
+    /// <summary>Most <see cref="PeakReplicas"/> a replay takes.</summary>
+    public const int MaxPeakReplicas = 10_000;
+
+    /// <summary>Replicas that serve the trace's peak at full capacity: capacity per replica = peak / this (1 to 10,000). Default 20.</summary>
     public int PeakReplicas { get; set; } = 20;
 
     /// <summary>Time from asking for a replica to its serving. Default 600 s.</summary>
@@ -37,11 +40,11 @@ public sealed class ScalingEvaluationOptions
     /// <summary>The first problem with the settings, or null.</summary>
     public string? Validate()
     {
-        if (PeakReplicas < 1) return $"peak replicas must be at least 1 (got {PeakReplicas})";
-        if (StartupDelay < TimeSpan.Zero) return $"start-up delay must not be negative (got {StartupDelay.TotalSeconds} s)";
+        if (PeakReplicas is < 1 or > MaxPeakReplicas) return $"peak replicas must be from 1 to {MaxPeakReplicas} (got {PeakReplicas})";
+        if (StartupDelay < TimeSpan.Zero || StartupDelay > TimeSpan.FromDays(1)) return $"start-up delay must be from 0 to 86400 s (got {StartupDelay.TotalSeconds} s)";
         if (!(HpaTarget > 0 && HpaTarget <= 1)) return $"the HPA target must be in (0, 1] (got {HpaTarget})";
         if (Tick <= TimeSpan.Zero) return "the tick must be positive";
-        if (!(PricePerReplicaHour >= 0)) return $"price per replica-hour must be 0 or more (got {PricePerReplicaHour})";
+        if (!(PricePerReplicaHour is >= 0 and <= CapacityModel.MaxPrice)) return $"price per replica-hour must be from 0 to 1,000,000 (got {PricePerReplicaHour})";
         if (!(Forecaster.Level >= 0.5 && Forecaster.Level < 1)) return $"the forecast level must be in [0.5, 1) (got {Forecaster.Level})";
         return null;
     }
@@ -77,7 +80,8 @@ public static class ScalingEvaluation
     /// <summary>
     /// What keeps <paramref name="trace"/> (sorted by time) from being replayed, or null: fewer than two values,
     /// repeated timestamps, a negative value (the first is named), no positive value (a replica's capacity is
-    /// the peak over the peak replicas), or a span of more than <see cref="MaxSteps"/> steps.
+    /// the peak over the peak replicas), a span of more than <see cref="MaxSteps"/> steps, or values on fewer than
+    /// one step in ten (NAB's sparsest traces have values on one in four).
     /// </summary>
     public static string? Problem(IReadOnlyList<Point> trace)
     {
@@ -98,6 +102,18 @@ public static class ScalingEvaluation
         if (span > MaxSteps)
             return string.Create(CultureInfo.InvariantCulture,
                 $"the trace spans {span:N0} steps of {step / 1000.0:0.###} s from {Format(trace[0].Timestamp)} to {Format(trace[^1].Timestamp)}, more than the {MaxSteps:N0} a replay covers (a stray timestamp?)");
+        var filled = 0L;
+        long? previous = null;
+        foreach (var p in trace)
+        {
+            if (!double.IsFinite(p.Value)) continue;
+            var bucket = p.Timestamp / step - (p.Timestamp % step < 0 ? 1 : 0);
+            if (bucket != previous) filled++;
+            previous = bucket;
+        }
+        if (filled * 10 < span)
+            return string.Create(CultureInfo.InvariantCulture,
+                $"only {filled:N0} of the {span:N0} steps of {step / 1000.0:0.###} s from {Format(trace[0].Timestamp)} to {Format(trace[^1].Timestamp)} have a value: a replay of a trace that is mostly gaps would be mostly interpolation (a stray timestamp?)");
         return null;
     }
 
