@@ -177,7 +177,9 @@ internal static class EvalScalingCommand
     }
 
     internal static string Reduction(double value, double baseline) =>
-        baseline > 0 ? (1 - value / baseline).ToString("0.0%", CultureInfo.InvariantCulture) + " fewer" : "n/a (the baseline has none)";
+        !(baseline > 0) ? (value > 0 ? "more (the baseline has none)" : "none (nor the baseline)")
+        : value <= baseline ? (1 - value / baseline).ToString("0.0%", CultureInfo.InvariantCulture) + " fewer"
+        : (value / baseline - 1).ToString("0.0%", CultureInfo.InvariantCulture) + " more";
 
     /// <summary>Why <paramref name="file"/> cannot be written, checked before a long replay; null when it looks writable.</summary>
     internal static string? OutputProblem(FileInfo file)
