@@ -9,15 +9,21 @@ namespace Foresight.Ingestion;
 /// <c>timestamp,a,b,c</c> where each value column becomes a series labelled <c>column="a"</c>.
 /// A header row is recognised when its first field is not a timestamp. Timestamps may be
 /// <c>yyyy-MM-dd HH:mm:ss</c> (UTC), ISO 8601 with an offset, or Unix seconds / milliseconds
-/// (numbers above 10^11 are taken as milliseconds). Empty cells are gaps, not errors.
+/// (numbers above 10^11 are taken as milliseconds), within years 1 to 9999 as the store requires.
+/// Empty cells are gaps, not errors.
 /// </summary>
 public sealed class CsvImport
 {
+    // 9999-12-31 23:59:59.999 UTC, the last instant DateTimeOffset (and the store) can hold.
+    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     private readonly string _metric;
     private readonly Labels _labels;
+    private string _timeColumn = "timestamp";
     private string[]? _columns;
     private List<Point>[]? _pending;
     private int _line;
+    private int _rows;
 
     /// <summary>Starts an import into <paramref name="metric"/> with extra <paramref name="labels"/>.</summary>
     public CsvImport(string metric, Labels labels)
@@ -29,6 +35,9 @@ public sealed class CsvImport
 
     /// <summary>Lines read so far.</summary>
     public int Line => _line;
+
+    /// <summary>Data rows read so far (lines other than blank lines and the header).</summary>
+    public int Rows => _rows;
 
     /// <summary>Points buffered since the last <see cref="TakeBatch"/>.</summary>
     public int PendingPoints { get; private set; }
@@ -42,13 +51,14 @@ public sealed class CsvImport
         var fields = line.Split(',');
         if (_columns is null)
         {
-            if (!TryParseTimestamp(fields[0].Trim(), out _))
+            if (Parse(fields[0].Trim(), out _) == TimestampForm.NotATimestamp)
             {
                 if (fields.Length < 2)
                 {
                     error = $"line {_line}: a header needs a timestamp column and at least one value column";
                     return false;
                 }
+                if (fields[0].Trim().Trim('"') is { Length: > 0 } name) _timeColumn = name;
                 SetColumns(fields.Skip(1).Select(f => f.Trim().Trim('"')).ToArray());
                 return true;
             }
@@ -59,10 +69,15 @@ public sealed class CsvImport
             error = $"line {_line}: expected {_columns.Length + 1} fields, found {fields.Length}";
             return false;
         }
-        if (!TryParseTimestamp(fields[0].Trim().Trim('"'), out var ts))
+        _rows++;
+        switch (Parse(fields[0].Trim().Trim('"'), out var ts))
         {
-            error = $"line {_line}: '{fields[0]}' is not a timestamp (use yyyy-MM-dd HH:mm:ss, ISO 8601 or Unix seconds/milliseconds)";
-            return false;
+            case TimestampForm.NotATimestamp:
+                error = $"line {_line}: '{fields[0]}' is not a timestamp (use yyyy-MM-dd HH:mm:ss, ISO 8601 or Unix seconds/milliseconds)";
+                return false;
+            case TimestampForm.OutOfRange:
+                error = $"line {_line}, column '{_timeColumn}': '{fields[0].Trim()}' is past the year 9999 as Unix milliseconds (timestamps must fall in years 1 to 9999)";
+                return false;
         }
         for (var c = 0; c < _columns.Length; c++)
         {
@@ -102,43 +117,58 @@ public sealed class CsvImport
     public static bool TryReadSeries(string path, [NotNullWhen(true)] out List<Point>? points, [NotNullWhen(false)] out string? error)
     {
         points = null;
+        var name = Path.GetFileName(path);
         var import = new CsvImport("csv", Labels.Empty);
-        foreach (var line in File.ReadLines(path))
+        try
         {
-            if (!import.TryAddLine(line, out error))
+            foreach (var line in File.ReadLines(path))
             {
-                error = $"{Path.GetFileName(path)}: {error}";
-                return false;
+                if (!import.TryAddLine(line, out error))
+                {
+                    error = $"{name}: {error}";
+                    return false;
+                }
             }
         }
-        var batch = import.TakeBatch();
-        if (batch.Count != 1)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            error = $"{Path.GetFileName(path)}: expected one value column (timestamp,value), found {batch.Count}";
+            error = Directory.Exists(path) ? $"{name}: is a directory, not a CSV file" : $"{name}: cannot be read ({ex.Message})";
             return false;
         }
+        var batch = import.TakeBatch();
+        error = import._columns is null ? $"{name}: the file is empty (expected a timestamp,value header and rows)"
+            : import.Rows == 0 ? $"{name}: the file has a header but no data rows"
+            : batch.Count == 0 ? $"{name}: every value cell is empty"
+            : batch.Count != 1 ? $"{name}: expected one value column (timestamp,value), found {batch.Count}"
+            : null;
+        if (error is not null) return false;
         points = batch[0].Points.OrderBy(p => p.Timestamp).ToList();
-        error = null;
         return true;
     }
 
-    /// <summary>Parses the timestamp forms listed on the class.</summary>
-    public static bool TryParseTimestamp(string text, out long unixMs)
+    /// <summary>Parses the timestamp forms listed on the class; false also for a number past the year 9999.</summary>
+    public static bool TryParseTimestamp(string text, out long unixMs) => Parse(text, out unixMs) == TimestampForm.Valid;
+
+    private enum TimestampForm { Valid, NotATimestamp, OutOfRange }
+
+    private static TimestampForm Parse(string text, out long unixMs)
     {
         unixMs = 0;
-        if (text.Length == 0) return false;
+        if (text.Length == 0) return TimestampForm.NotATimestamp;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
-            if (!double.IsFinite(number) || number < 0) return false;
-            unixMs = number > 1e11 ? (long)number : (long)Math.Round(number * 1000);
-            return true;
+            if (!double.IsFinite(number) || number < 0) return TimestampForm.NotATimestamp;
+            var ms = number > 1e11 ? number : Math.Round(number * 1000);
+            if (ms > MaxUnixMs) return TimestampForm.OutOfRange;
+            unixMs = (long)ms;
+            return TimestampForm.Valid;
         }
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto))
         {
             unixMs = dto.ToUnixTimeMilliseconds();
-            return true;
+            return TimestampForm.Valid;
         }
-        return false;
+        return TimestampForm.NotATimestamp;
     }
 
     private void SetColumns(string[] columns)

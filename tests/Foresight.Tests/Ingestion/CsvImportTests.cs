@@ -59,3 +59,31 @@ public class CsvImportTests
         ms.Should().Be(expected);
     }
 }
+
+public class CsvImportRangeTests
+{
+    [Theory]
+    [InlineData("253402300799999", true)]    // 9999-12-31 23:59:59.999
+    [InlineData("253402300800000", false)]
+    [InlineData("99999999999999999", false)]
+    [InlineData("1e300", false)]
+    [InlineData("99999999999", true)]        // seconds: year 5138
+    public void Numeric_timestamps_must_fall_in_years_1_to_9999(string text, bool valid) =>
+        CsvImport.TryParseTimestamp(text, out _).Should().Be(valid);
+
+    [Fact]
+    public void A_number_past_the_year_9999_is_an_out_of_range_timestamp_not_a_header()
+    {
+        var import = new CsvImport("m", Labels.Empty);
+        import.TryAddLine("99999999999999999,1", out var error).Should().BeFalse();
+        error.Should().Be("line 1, column 'timestamp': '99999999999999999' is past the year 9999 as Unix milliseconds (timestamps must fall in years 1 to 9999)");
+    }
+
+    [Fact]
+    public void A_file_that_cannot_be_read_is_an_error_not_an_exception()
+    {
+        using var dir = new Support.TempDirectory();
+        CsvImport.TryReadSeries(dir.Path, out _, out var error).Should().BeFalse();
+        error.Should().EndWith("is a directory, not a CSV file");
+    }
+}
