@@ -22,17 +22,21 @@ internal static class DetectCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
+            if (Directory.Exists(path.FullName)) return Fail($"{path.FullName} is a directory, not a CSV file");
             if (!path.Exists) return Fail($"{path.FullName} does not exist");
             if (!Detectors.TryCreate(parse.GetValue(detector)!, out var factory)) return Fail($"--detector: unknown detector '{parse.GetValue(detector)}' (known: {string.Join(", ", Detectors.Names)})");
+            var outPath = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(path.FullName, ".scores.csv");
+            if (CliText.CannotWrite(outPath, path.FullName) is { } outError)
+                return Fail(parse.GetValue(output) is null ? $"{outError} (choose the output with --out)" : $"--out: {outError}");
             if (!CsvImport.TryReadSeries(path.FullName, out var points, out var readError)) return Fail(readError);
 
             var scorer = new SeriesScorer(factory());
             var tracker = new IncidentTracker();
             var limit = parse.GetValue(threshold);
-            var outPath = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(path.FullName, ".scores.csv");
             var anomalies = 0;
-            using (var writer = new StreamWriter(outPath))
+            try
             {
+                using var writer = new StreamWriter(outPath);
                 writer.WriteLine("timestamp,value,anomaly_score");
                 foreach (var p in points)
                 {
@@ -49,6 +53,10 @@ internal static class DetectCommand
                     }
                     writer.WriteLine($"{CliText.Iso(p.Timestamp)},{p.Value.ToString(CultureInfo.InvariantCulture)},{score.ToString("0.######", CultureInfo.InvariantCulture)}");
                 }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return Fail($"cannot write {outPath} ({ex.Message})");
             }
             var incidents = tracker.List("cli").OrderBy(i => i.Start).ToList();
             var table = new Table().AddColumns("start (UTC)", "end (UTC)", "severity", "max score", "worst value", "expected range");

@@ -23,6 +23,7 @@ internal static class ForecastCommand
         {
             var path = parse.GetValue(file)!;
             var h = parse.GetValue(horizon);
+            if (Directory.Exists(path.FullName)) return Fail($"{path.FullName} is a directory, not a CSV file");
             if (!path.Exists) return Fail($"{path.FullName} does not exist");
             if (h < 1) return Fail("--horizon must be at least 1");
             var levels = new List<double>();
@@ -37,6 +38,9 @@ internal static class ForecastCommand
                 if (!Durations.TryParse(stepText, out var span) || span <= TimeSpan.Zero) return Fail($"--step: '{stepText}' is not a duration such as 5m or 1h");
                 stepMs = (long)span.TotalMilliseconds;
             }
+            var outPath = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(path.FullName, ".forecast.csv");
+            if (CliText.CannotWrite(outPath, path.FullName) is { } outError)
+                return Fail(parse.GetValue(output) is null ? $"{outError} (choose the output with --out)" : $"--out: {outError}");
 
             if (!CsvImport.TryReadSeries(path.FullName, out var points, out var readError)) return Fail(readError);
             if (points.Count < 3) return Fail($"{path.Name}: at least 3 points are needed, found {points.Count}");
@@ -44,15 +48,19 @@ internal static class ForecastCommand
             var result = SeriesForecasting.Forecast(points, h, levels, step: stepMs);
             if (result is null) return Fail($"{path.Name}: no finite values to forecast from");
 
-            var outPath = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(path.FullName, ".forecast.csv");
-            using (var writer = new StreamWriter(outPath))
+            try
             {
+                using var writer = new StreamWriter(outPath);
                 writer.WriteLine("timestamp,mean," + string.Join(",", levels.Select(q => "q" + q.ToString(CultureInfo.InvariantCulture))));
                 for (var i = 0; i < h; i++)
                 {
                     var cells = new[] { CliText.Iso(result.Timestamps[i]), F(result.Outcome.Mean[i]) }.Concat(result.Outcome.QuantileValues.Select(q => F(q[i])));
                     writer.WriteLine(string.Join(",", cells));
                 }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return Fail($"cannot write {outPath} ({ex.Message})");
             }
 
             var table = new Table().AddColumn("timestamp (UTC)").AddColumn("mean");
