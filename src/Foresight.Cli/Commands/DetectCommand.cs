@@ -15,7 +15,7 @@ internal static class DetectCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "CSV file: timestamp,value (the NAB format)" };
         var detector = new Option<string>("--detector") { Description = $"Detector: {string.Join(", ", Detectors.Names)}", DefaultValueFactory = _ => "ensemble" };
-        var threshold = new Option<double>("--threshold") { Description = "Score at or above which a point is anomalous", DefaultValueFactory = _ => 0.5 };
+        var threshold = new Option<double>("--threshold") { Description = "Score at or above which a point is anomalous, strictly between 0 and 1 (scores are in [0, 1])", DefaultValueFactory = _ => 0.5 };
         var output = new Option<FileInfo?>("--out") { Description = "CSV of scores to write (default: FILE.scores.csv beside the input)" };
 
         var command = new Command("detect", "Score a timestamp,value CSV file for anomalies and print the incidents") { file, detector, threshold, output };
@@ -25,6 +25,8 @@ internal static class DetectCommand
             if (Directory.Exists(path.FullName)) return Fail($"{path.FullName} is a directory, not a CSV file");
             if (!path.Exists) return Fail($"{path.FullName} does not exist");
             if (!Detectors.TryCreate(parse.GetValue(detector)!, out var factory)) return Fail($"--detector: unknown detector '{parse.GetValue(detector)}' (known: {string.Join(", ", Detectors.Names)})");
+            var limit = parse.GetValue(threshold);
+            if (!(limit > 0 && limit < 1)) return Fail($"--threshold: {limit.ToString(CultureInfo.InvariantCulture)} must be strictly between 0 and 1 (scores are in [0, 1])");
             var outPath = parse.GetValue(output)?.FullName ?? Path.ChangeExtension(path.FullName, ".scores.csv");
             if (CliText.CannotWrite(outPath, path.FullName) is { } outError)
                 return Fail(parse.GetValue(output) is null ? $"{outError} (choose the output with --out)" : $"--out: {outError}");
@@ -32,7 +34,6 @@ internal static class DetectCommand
 
             var scorer = new SeriesScorer(factory());
             var tracker = new IncidentTracker();
-            var limit = parse.GetValue(threshold);
             var anomalies = 0;
             try
             {
