@@ -84,6 +84,6 @@ public static class ForecastEvaluation
 
     /// <summary>Keeps the last <paramref name="horizon"/> training values as the test: a validation split for development that never looks at the real test values.</summary>
     public static List<M4Series> ValidationSplit(IReadOnlyList<M4Series> dataset, int horizon) =>
-        dataset.Where(s => s.Train.Length > 2 * horizon)
+        dataset.Where(s => s.Train.Length - horizon > horizon)   // not 2 * horizon, which overflows for a huge horizon
             .Select(s => new M4Series(s.Id, s.Train[..^horizon], s.Train[^horizon..])).ToList();
 }
