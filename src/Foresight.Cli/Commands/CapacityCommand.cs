@@ -25,7 +25,12 @@ internal static class CapacityCommand
             { workload, load, usl, json, url, apiKey };
         command.SetAction(async (parse, ct) =>
         {
-            if (parse.GetValue(usl) is { } file) return await FitUsl(file, parse.GetValue(json));
+            if (parse.GetValue(usl) is { } file)
+            {
+                if (parse.GetValue(workload) is { } w) return await Fail($"--usl fits a load-test file offline; it takes no workload (got '{w}'): give either WORKLOAD [--load RPS] or --usl FILE.csv", 2);
+                if (parse.GetValue(load) is not null) return await Fail("--load applies to a workload on a server, not to --usl FILE.csv: give either WORKLOAD [--load RPS] or --usl FILE.csv", 2);
+                return await FitUsl(file, parse.GetValue(json));
+            }
             var name = parse.GetValue(workload);
             if (string.IsNullOrWhiteSpace(name)) return await Fail("give a workload name (see GET /api/v1/workloads), or --usl FILE.csv", 2);
             if (parse.GetValue(load) is { } l && !(l >= 0 && double.IsFinite(l))) return await Fail($"--load: {l} is not a request rate of 0 or more", 2);
@@ -107,30 +112,42 @@ internal static class CapacityCommand
                 if (line == 1) continue;   // a header
                 return await Fail($"{file.Name}: line {line}: expected concurrency,throughput (two numbers), got '{text}'", 1);
             }
+            if (!(double.IsFinite(c) && c > 0) || !(double.IsFinite(t) && t > 0))
+                return await Fail($"{file.Name}: line {line}: concurrency and throughput must both be positive finite numbers, got '{text}'", 1);
             n.Add(c);
             x.Add(t);
         }
         if (!UniversalScalabilityLaw.TryFit(n.ToArray(), x.ToArray(), out var model, out var error)) return await Fail($"{file.Name}: {error}", 1);
+        // κ = 0 puts the knee at infinity: throughput never turns down within the model, and with σ = 0 too it grows without bound.
+        var knee = double.IsFinite(model!.Knee) ? model.Knee : (double?)null;
+        var maxThroughput = double.IsFinite(model.MaxThroughput) ? model.MaxThroughput : (double?)null;
+        var noKnee = knee is not null ? null
+            : maxThroughput is { } asymptote
+                ? Invariant($"no knee: the fit finds no coherency cost (κ = 0), so throughput keeps rising towards λ/σ = {asymptote:0.##} without turning down; load beyond N = {n.Max():0.##} to find where it stops")
+                : Invariant($"no knee and no contention measured: throughput grows linearly with concurrency over the data (N up to {n.Max():0.##}); load beyond it to find where it stops");
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 points = n.Count,
-                lambda = Estimate(model!.Lambda),
+                lambda = Estimate(model.Lambda),
                 sigma = Estimate(model.Sigma),
                 kappa = Estimate(model.Kappa),
-                knee = model.Knee,
-                maxConcurrency = model.MaxConcurrency,
-                maxThroughput = model.MaxThroughput,
+                knee,
+                maxConcurrency = knee is null ? (double?)null : model.MaxConcurrency,
+                maxThroughput,
+                noKnee,
             }));
             return 0;
         }
-        Console.WriteLine($"{file.Name}: {n.Count} points. Universal Scalability Law X(N) = λN / (1 + σ(N−1) + κN(N−1)), {model!.ConfidenceLevel:0%} intervals:");
+        Console.WriteLine($"{file.Name}: {n.Count} points. Universal Scalability Law X(N) = λN / (1 + σ(N−1) + κN(N−1)), {model.ConfidenceLevel:0%} intervals:");
         var table = new Table().AddColumns("parameter", "estimate", "interval");
         foreach (var (label, e) in new[] { ("λ (throughput of one)", model.Lambda), ("σ (contention)", model.Sigma), ("κ (coherency)", model.Kappa) })
             table.AddRow(label, Invariant($"{e.Value:G7}"), Invariant($"{e.Lower:G5} – {e.Upper:G5}"));
         AnsiConsole.Write(table);
-        Console.WriteLine(Invariant($"Knee at N = {model.Knee:0.##} (max concurrency {model.MaxConcurrency}); maximum throughput {model.MaxThroughput:0.##}."));
+        Console.WriteLine(knee is not null
+            ? Invariant($"Knee at N = {model.Knee:0.##} (max concurrency {model.MaxConcurrency}); maximum throughput {model.MaxThroughput:0.##}.")
+            : char.ToUpperInvariant(noKnee![0]) + noKnee[1..] + ".");
         return 0;
     }
 
