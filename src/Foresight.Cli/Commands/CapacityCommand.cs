@@ -38,7 +38,7 @@ internal static class CapacityCommand
             using (client)
             {
                 var path = $"/api/v1/capacity/{Uri.EscapeDataString(name)}" +
-                           (parse.GetValue(load) is { } asked ? "?load=" + asked.ToString("R", CultureInfo.InvariantCulture) : "");
+                           (parse.GetValue(load) is { } asked ? "?load=" + Uri.EscapeDataString(asked.ToString("R", CultureInfo.InvariantCulture)) : "");
                 var (body, error) = await client.GetJsonAsync(path, ct);
                 if (error is not null) return await Fail(error, 1);
                 if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(body));

@@ -13,9 +13,9 @@ internal sealed class ServerClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    private ServerClient(string url, string? apiKey)
+    private ServerClient(Uri url, string? apiKey)
     {
-        _http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+        _http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
         if (!string.IsNullOrEmpty(apiKey)) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
     }
 
@@ -29,7 +29,11 @@ internal sealed class ServerClient : IDisposable
     /// <summary>The <c>--api-key</c> option.</summary>
     public static Option<string?> ApiKeyOption() => new("--api-key") { Description = "API key (default: $FORESIGHT_API_KEY)" };
 
-    /// <summary>A client for the parsed <paramref name="url"/> and <paramref name="apiKey"/>; false with a message when the URL is not absolute http(s).</summary>
+    /// <summary>
+    /// A client for the parsed <paramref name="url"/> and <paramref name="apiKey"/>; false with a message when the URL is not absolute http(s)
+    /// or carries a query or fragment. A path in the URL is kept as a base (<c>http://host/foresight</c> sends
+    /// <c>/foresight/api/v1/...</c>), so the CLI works behind a reverse proxy that serves Foresight under a prefix.
+    /// </summary>
     public static bool TryCreate(ParseResult parse, Option<string> url, Option<string?> apiKey, out ServerClient client, out string error)
     {
         var address = parse.GetValue(url)!;
@@ -39,14 +43,26 @@ internal sealed class ServerClient : IDisposable
             error = $"--url: '{address}' is not an http:// or https:// address";
             return false;
         }
-        client = new ServerClient(address, parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("FORESIGHT_API_KEY"));
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            error = $"--url: '{address}' has a query or fragment; give the server's base address (scheme, host, port and an optional path prefix)";
+            return false;
+        }
+        // A base address must end in '/' for relative request paths to land beneath its path rather than replace its last segment.
+        if (!uri.AbsolutePath.EndsWith('/')) uri = new UriBuilder(uri) { Path = uri.AbsolutePath + "/" }.Uri;
+        client = new ServerClient(uri, parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("FORESIGHT_API_KEY"));
         error = "";
         return true;
     }
 
-    /// <summary>Sends <paramref name="request"/>; the body on success, else null and a one-line reason.</summary>
+    /// <summary>
+    /// Sends <paramref name="request"/>, whose relative URI (<c>/api/v1/...</c>) is taken beneath the base address's path;
+    /// the body on success, else null and a one-line reason.
+    /// </summary>
     public async Task<(string? Body, string? Error)> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
+        if (request.RequestUri is { IsAbsoluteUri: false } relative)
+            request.RequestUri = new Uri(_http.BaseAddress!, relative.OriginalString.TrimStart('/'));
         HttpResponseMessage response;
         try
         {
