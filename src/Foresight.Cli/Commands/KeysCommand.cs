@@ -17,7 +17,8 @@ internal static class KeysCommand
         var create = new Command("create", "Create an API key for a tenant (the secret is printed once)") { tenant, name };
         create.SetAction(parse =>
         {
-            using var admin = new SqliteKeyAdmin(parse.GetValue(dataDir)!);
+            if (!SqliteKeyAdmin.TryOpen(parse.GetValue(dataDir)!, create: true, out var opened, out var openError)) return Fail("create", openError);
+            using var admin = opened;
             try
             {
                 var (secret, record) = admin.Create(parse.GetValue(tenant)!, parse.GetValue(name)!, TimeProvider.System);
@@ -35,7 +36,8 @@ internal static class KeysCommand
         var list = new Command("list", "List API keys (ids and tenants; secrets are not stored)");
         list.SetAction(parse =>
         {
-            using var admin = new SqliteKeyAdmin(parse.GetValue(dataDir)!);
+            if (!SqliteKeyAdmin.TryOpen(parse.GetValue(dataDir)!, create: false, out var opened, out var openError)) return Fail("list", openError);
+            using var admin = opened;
             var table = new Table().AddColumns("id", "tenant", "name", "created (UTC)");
             foreach (var k in admin.List())
             {
@@ -48,7 +50,8 @@ internal static class KeysCommand
         var revoke = new Command("revoke", "Revoke an API key") { id };
         revoke.SetAction(parse =>
         {
-            using var admin = new SqliteKeyAdmin(parse.GetValue(dataDir)!);
+            if (!SqliteKeyAdmin.TryOpen(parse.GetValue(dataDir)!, create: false, out var opened, out var openError)) return Fail("revoke", openError);
+            using var admin = opened;
             var keyId = parse.GetValue(id)!;
             if (admin.Revoke(keyId))
             {
@@ -60,5 +63,11 @@ internal static class KeysCommand
         });
 
         return new Command("keys", "Manage API keys") { dataDir, create, list, revoke };
+    }
+
+    private static int Fail(string subcommand, string message)
+    {
+        Console.Error.WriteLine($"foresight keys {subcommand}: --data-dir: {message}");
+        return 2;
     }
 }
