@@ -52,7 +52,20 @@ internal static class EvalNabCommand
                 Console.Error.WriteLine($"foresight eval nab: {ex.Message}");
                 return 2;
             }
-            corpus = NabCorpus.Half(corpus, parse.GetValue(half)!);
+            var part = parse.GetValue(half)!;
+            corpus = NabCorpus.Half(corpus, part);
+            var which = part == "all" ? "the corpus" : $"--half {part}";
+            if (corpus.Files.Count == 0)
+            {
+                Console.Error.WriteLine($"foresight eval nab: {which} holds no data files (looked for data/<category>/*.csv under {parse.GetValue(data)!.FullName}); there is nothing to score");
+                return 2;
+            }
+            if (corpus.WindowCount == 0)
+            {
+                // The NAB score is normalised by a perfect detector's score, which is undefined without windows.
+                Console.Error.WriteLine($"foresight eval nab: {which} ({corpus.Files.Count} files) has no anomaly windows in labels/combined_windows.json; the NAB score is normalised by the windows and is undefined without them");
+                return 2;
+            }
 
             var sw = Stopwatch.StartNew();
             Dictionary<string, double[]> scores = [];
