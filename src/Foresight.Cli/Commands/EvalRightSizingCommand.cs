@@ -13,7 +13,7 @@ internal static class EvalRightSizingCommand
 {
     internal static Command Create()
     {
-        var days = new Option<int>("--days") { Description = "Days of demo fleet usage (15-second samples) to recommend from", DefaultValueFactory = _ => 14 };
+        var days = new Option<int>("--days") { Description = "Days of demo fleet usage (15-second samples) to recommend from, 1 to 90", DefaultValueFactory = _ => 14 };
         var strategy = new Option<string>("--strategy")
         {
             Description = $"Comma-separated strategies, or all: {string.Join(", ", RightSizingStrategies.All.Select(s => s.Name))}",
@@ -21,7 +21,7 @@ internal static class EvalRightSizingCommand
         };
         var request = new Option<string[]>("--request")
         {
-            Description = "Current request of a service for the deltas and savings, as service=cores,MiB (repeatable), e.g. frontend=2,1024 (default: the demo's own requests)",
+            Description = "Current request of a service for the deltas and savings, as service=cores,MiB (repeatable; at most 100000 cores and 1e9 MiB), e.g. frontend=2,1024 (default: the demo's own requests)",
             AllowMultipleArgumentsPerToken = true,
         };
         var vpaOnly = new Option<bool>("--vpa-only") { Description = "Use the VPA's single 24 h histogram per resource, without the weekly floor" };
@@ -34,7 +34,8 @@ internal static class EvalRightSizingCommand
         {
             if (parse.GetValue(strategies))
             {
-                PrintStrategies();
+                if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(StrategiesPayload()));
+                else PrintStrategies();
                 return 0;
             }
             var options = new RightSizingEvaluationOptions { Days = parse.GetValue(days) };
@@ -96,6 +97,20 @@ internal static class EvalRightSizingCommand
         }
         AnsiConsole.Write(table);
     }
+
+    private static object StrategiesPayload() => new
+    {
+        strategies = RightSizingStrategies.All.Select(s => new
+        {
+            name = s.Name,
+            lowerPercentile = s.LowerPercentile,
+            targetPercentile = s.TargetPercentile,
+            upperPercentile = s.UpperPercentile,
+            safetyMargin = s.SafetyMargin,
+            allowedShareAboveTarget = s.AllowedShareAboveTarget,
+            purpose = s.Purpose,
+        }),
+    };
 
     private static object Payload(RightSizingEvaluationReport report, int days, double seconds) => new
     {
@@ -159,7 +174,10 @@ internal static class EvalRightSizingCommand
         return strategies.Count > 0;
     }
 
-    /// <summary>Parses <c>service=cores,MiB</c> items.</summary>
+    /// <summary>The largest request <c>--request</c> takes: far above any pod, and low enough that costs stay finite.</summary>
+    internal const double MaxRequestCores = 100_000, MaxRequestMiB = 1e9;
+
+    /// <summary>Parses <c>service=cores,MiB</c> items, each from 0 to <see cref="MaxRequestCores"/> cores and <see cref="MaxRequestMiB"/> MiB.</summary>
     internal static bool TryParseRequests(IEnumerable<string> items, out Dictionary<string, ResourceRequests> requests, out string error)
     {
         requests = [];
@@ -173,6 +191,12 @@ internal static class EvalRightSizingCommand
                 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var mib) || !(mib >= 0) || double.IsInfinity(mib))
             {
                 error = $"--request: '{item}' is not service=cores,MiB with two numbers of 0 or more (e.g. frontend=2,1024)";
+                return false;
+            }
+            if (cores > MaxRequestCores || mib > MaxRequestMiB)
+            {
+                error = string.Create(CultureInfo.InvariantCulture,
+                    $"--request: '{item}': a request is at most {MaxRequestCores:0} cores and {MaxRequestMiB:0} MiB");
                 return false;
             }
             requests[item[..eq].Trim()] = new ResourceRequests(cores, mib * RightSizingOptions.MiB);
