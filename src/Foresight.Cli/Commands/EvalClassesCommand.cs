@@ -11,6 +11,8 @@ namespace Foresight.Cli.Commands;
 /// <summary><c>foresight eval classes</c>: workload-class accuracy on generated workloads the classifier was not trained on, beside hand rules and a majority guess.</summary>
 internal static class EvalClassesCommand
 {
+    private const int MinDays = 2, MaxDays = 90, MinStepSeconds = 60, MaxStepSeconds = 3600;
+
     internal static Command Create()
     {
         var training = WorkloadClassifierOptions.DefaultTrainingSeeds;
@@ -21,8 +23,8 @@ internal static class EvalClassesCommand
             Description = $"Seeds of the labelled set, one workload of every class per seed (training seeds: {training}; development seeds: {development}; held out: {heldOut})",
             DefaultValueFactory = _ => heldOut.ToString(),
         };
-        var days = new Option<int>("--days") { Description = "Days of each generated workload", DefaultValueFactory = _ => 14 };
-        var step = new Option<int>("--step-seconds") { Description = "Sampling step of the generated workloads", DefaultValueFactory = _ => 300 };
+        var days = new Option<int>("--days") { Description = $"Days of each generated workload, {MinDays} to {MaxDays} (as eval rightsizing)", DefaultValueFactory = _ => 14 };
+        var step = new Option<int>("--step-seconds") { Description = $"Sampling step of the generated workloads, {MinStepSeconds} to {MaxStepSeconds}", DefaultValueFactory = _ => 300 };
         var demo = new Option<bool>("--demo") { Description = "Also classify the demo fleet's services (14 days at 15-s steps)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables" };
 
@@ -34,6 +36,9 @@ internal static class EvalClassesCommand
         {
             if (!SeedRange.TryParse(parse.GetValue(seeds)!, out var range, out var seedError)) return Fail($"--seeds: {seedError}");
             if (range.Overlaps(training)) return Fail($"--seeds {range} overlaps the training seeds {training}; pick seeds the classifier was not trained on");
+            // Bounded so a run stays within minutes: the cost grows with days / step for every one of the thousands of workloads.
+            if (parse.GetValue(days) is var dayCount and (< MinDays or > MaxDays)) return Fail($"--days must be from {MinDays} to {MaxDays} (got {dayCount})");
+            if (parse.GetValue(step) is var stepSeconds and (< MinStepSeconds or > MaxStepSeconds)) return Fail($"--step-seconds must be from {MinStepSeconds} to {MaxStepSeconds} (got {stepSeconds})");
             var options = new ClassesEvaluationOptions { Seeds = range, Days = parse.GetValue(days), Step = TimeSpan.FromSeconds(parse.GetValue(step)) };
             if (options.Validate() is { } problem) return Fail(problem);
 
