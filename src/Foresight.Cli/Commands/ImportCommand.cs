@@ -24,139 +24,218 @@ internal static class ImportCommand
         var url = ServerClient.UrlOption();
         var apiKey = ServerClient.ApiKeyOption();
         var dataDir = new Option<string?>("--data-dir") { Description = "Write directly into this data directory instead (the server must be stopped)" };
-        var retention = new Option<string?>("--retention") { Description = "With --data-dir: retention to apply (0 keeps history forever)" };
+        var retention = new Option<string?>("--retention") { Description = "With --data-dir: retention to apply (0 keeps history forever); over --url the server's own retention applies" };
 
         var command = new Command("import", "Import a CSV file of time series") { file, metric, labels, url, apiKey, dataDir, retention };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
-            if (!path.Exists)
-            {
-                await Console.Error.WriteLineAsync($"foresight import: {path.FullName} does not exist");
-                return 2;
-            }
+            if (!path.Exists) return await Fail($"{path.FullName} does not exist", 2);
+            var metricName = parse.GetValue(metric)!;
+            if (!SeriesNames.IsValidMetricName(metricName))
+                return await Fail($"--metric: '{metricName}' is not a valid metric name (expected [a-zA-Z_:][a-zA-Z0-9_:]*)", 2);
             var pairs = new List<KeyValuePair<string, string>>();
             foreach (var l in parse.GetValue(labels) ?? [])
             {
                 var eq = l.IndexOf('=');
-                if (eq <= 0)
-                {
-                    await Console.Error.WriteLineAsync($"foresight import: --label '{l}' must look like name=value");
-                    return 2;
-                }
+                if (eq <= 0) return await Fail($"--label '{l}' must look like name=value", 2);
+                if (l[..eq] == "__name__") return await Fail($"--label '{l}': the metric name is given by --metric, not as a label", 2);
                 pairs.Add(new(l[..eq], l[(eq + 1)..]));
             }
-            if (!Labels.TryFrom(pairs, out var parsedLabels, out var labelError))
-            {
-                await Console.Error.WriteLineAsync($"foresight import: --label: {labelError}");
-                return 2;
-            }
-            CsvImport import;
-            try
-            {
-                import = new CsvImport(parse.GetValue(metric)!, parsedLabels);
-            }
-            catch (ArgumentException ex)
-            {
-                await Console.Error.WriteLineAsync($"foresight import: --metric: {ex.Message}");
-                return 2;
-            }
+            if (!Labels.TryFrom(pairs, out var parsedLabels, out var labelError)) return await Fail($"--label: {labelError}", 2);
+            var import = new CsvImport(metricName, parsedLabels);
 
             ISink sink;
             if (parse.GetValue(dataDir) is { } dir)
             {
                 var options = new StoreOptions();
-                if (!Durations.TryApply(parse.GetValue(retention), "--retention", v => options.Retention = v, out var err))
-                {
-                    await Console.Error.WriteLineAsync(err);
-                    return 2;
-                }
+                if (!Durations.TryApply(parse.GetValue(retention), "--retention", v => options.Retention = v, out var err)) return await Fail(err, 2);
                 try
                 {
                     sink = new StoreSink(SqliteTimeSeriesStore.Open(dir, options));
                 }
-                catch (IOException ex)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    await Console.Error.WriteLineAsync($"foresight import: {ex.Message}");
-                    return 1;
+                    return await Fail(ex.Message, 1);
                 }
             }
             else
             {
-                if (!ServerClient.TryCreate(parse, url, apiKey, out var client, out var urlError))
-                {
-                    await Console.Error.WriteLineAsync($"foresight import: {urlError}");
-                    return 2;
-                }
+                if (parse.GetValue(retention) is not null)
+                    return await Fail("--retention applies to --data-dir imports; over --url the server's own retention (foresight serve --retention) applies", 2);
+                if (!ServerClient.TryCreate(parse, url, apiKey, out var client, out var urlError)) return await Fail(urlError, 2);
                 sink = new HttpSink(client);
             }
             using (sink)
             {
-                return await Run(path, import, sink, ct);
+                return await Run(path, import, parsedLabels, sink, ct);
             }
         });
         return command;
     }
 
-    private static async Task<int> Run(FileInfo path, CsvImport import, ISink sink, CancellationToken ct)
+    private static async Task<int> Run(FileInfo path, CsvImport import, Labels labels, ISink sink, CancellationToken ct)
     {
-        long imported = 0;
-        string? failure = null;
-        await AnsiConsole.Progress().AutoClear(false).Columns(
-                new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .StartAsync(async ctx =>
-            {
-                var task = ctx.AddTask(Markup.Escape(path.Name), maxValue: Math.Max(1, path.Length));
-                using var reader = new StreamReader(path.FullName);
-                while (await reader.ReadLineAsync(ct) is { } line)
-                {
-                    if (!import.TryAddLine(line, out var error))
-                    {
-                        failure = $"{path.Name}: {error}";
-                        return;
-                    }
-                    if (import.PendingPoints >= BatchPoints)
-                    {
-                        failure = await Flush();
-                        if (failure is not null) return;
-                        task.Value = reader.BaseStream.Position;
-                    }
-                }
-                failure = await Flush();
-                task.Value = task.MaxValue;
-            });
-        if (failure is not null)
+        long imported = 0, sent = 0;
+        var nonBlankLines = 0;
+        var headerLine = 0;
+        string[]? columns = null;
+        var batchFirstLine = 1;
+        (string Message, int Exit)? failure = null;
+
+        // The progress bar goes to stderr, and only to a terminal: stdout keeps the result line alone, and a
+        // redirected stream gets no escape codes (the bar's last frame used to be left on stdout after a failure).
+        if (Console.IsErrorRedirected)
         {
-            await Console.Error.WriteLineAsync($"foresight import: {failure}");
-            await Console.Error.WriteLineAsync($"{imported} points were stored before the failure.");
-            return 1;
+            await Pump(null);
+        }
+        else
+        {
+            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            await stderr.Progress().AutoClear(false).Columns(
+                    new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask(Markup.Escape(path.Name), maxValue: Math.Max(1, path.Length));
+                    await Pump(position => task.Value = position);
+                    if (failure is null) task.Value = task.MaxValue;
+                    else task.StopTask();
+                });
+        }
+        if (failure is { } f)
+        {
+            await Console.Error.WriteLineAsync($"foresight import: {f.Message}");
+            if (f.Exit == 1 || imported > 0) await Console.Error.WriteLineAsync($"{imported} points were stored before the failure.");
+            return f.Exit;
+        }
+        if (sent == 0)
+        {
+            return await Fail(nonBlankLines == 0 ? $"{path.Name} is empty: there is nothing to import"
+                : nonBlankLines == 1 && headerLine > 0 ? $"{path.Name} holds only a header line: there is nothing to import"
+                : $"{path.Name}: none of its {nonBlankLines - (headerLine > 0 ? 1 : 0)} rows holds a value: there is nothing to import", 2);
         }
         Console.WriteLine($"Imported {imported} points from {path.Name} ({import.Line} lines).");
         return 0;
 
+        async Task Pump(Action<double>? progress)
+        {
+            using var reader = new StreamReader(path.FullName);
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                if (!string.IsNullOrWhiteSpace(line) && nonBlankLines++ == 0)
+                {
+                    var error = CheckColumns(line, import.Line + 1, labels, out columns, out var isHeader);
+                    if (error is not null)
+                    {
+                        failure = ($"{path.Name}: {error}", 2);
+                        return;
+                    }
+                    if (isHeader) headerLine = import.Line + 1;
+                }
+                if (!import.TryAddLine(line, out var lineError))
+                {
+                    failure = ($"{path.Name}: {lineError}", 2);
+                    return;
+                }
+                if (import.PendingPoints >= BatchPoints)
+                {
+                    if (await Flush() is { } flushFailure)
+                    {
+                        failure = (flushFailure, 1);
+                        return;
+                    }
+                    progress?.Invoke(reader.BaseStream.Position);
+                }
+            }
+            if (await Flush() is { } lastFailure) failure = (lastFailure, 1);
+        }
+
         async Task<string?> Flush()
         {
             var batch = import.TakeBatch();
+            var lines = (First: batchFirstLine, Last: import.Line);
+            batchFirstLine = import.Line + 1;
             if (batch.Count == 0) return null;
-            var (stored, error) = await sink.SendAsync(batch, ct);
-            imported += stored;
-            return error;
+            sent += batch.Sum(w => w.Points.Count);
+            var result = await sink.SendAsync(batch, ct);
+            imported += result.Stored;
+            if (result.Error is null) return null;
+            if (result.SeriesIndex < 0 || result.SeriesIndex >= batch.Count || result.PointIndex < 0 || result.PointIndex >= batch[result.SeriesIndex].Points.Count)
+                return result.Error;
+            var write = batch[result.SeriesIndex];
+            var column = columns!.Length == 1 ? 0 : Array.IndexOf(columns, write.Labels.Get("column"));
+            var where = await FindLine(path, lines, headerLine, column, result.PointIndex, write.Points[result.PointIndex].Timestamp, ct) is { } found
+                ? $"line {found}" : $"the batch of lines {lines.First}-{lines.Last}, timestamp {write.Points[result.PointIndex].Timestamp}";
+            if (columns.Length > 1) where += $", column '{columns[column]}'";
+            return $"{path.Name}: {where}: {result.Reason ?? result.Error}";
         }
     }
 
+    /// <summary>
+    /// The value columns the first non-blank line declares (a header's names, or value1..valueN), and what is
+    /// wrong with them: a name used twice would put two columns into one series, and <c>--label column=</c>
+    /// would clash with the label each column of a wide file gets. Mirrors <see cref="CsvImport"/>'s header rule.
+    /// </summary>
+    private static string? CheckColumns(string line, int lineNumber, Labels labels, out string[] columns, out bool isHeader)
+    {
+        var fields = line.Split(',');
+        var header = isHeader = !CsvImport.TryParseTimestamp(fields[0].Trim(), out _);
+        columns = fields.Skip(1).Select((f, i) => header && f.Trim().Trim('"') is { Length: > 0 } name ? name : "value" + (i + 1)).ToArray();
+        if (isHeader)
+        {
+            var repeated = columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (repeated is not null)
+                return $"line {lineNumber}: the header names column '{repeated.Key}' more than once; each value column becomes its own series (column=\"{repeated.Key}\"), so the names must differ";
+        }
+        if (columns.Length > 1 && labels.Get("column") is not null)
+            return $"--label column=...: a file with several value columns labels each series column=NAME itself; use another label name";
+        return null;
+    }
+
+    /// <summary>
+    /// The file line of the <paramref name="pointIndex"/>-th point of value column <paramref name="column"/> in a batch read from
+    /// <paramref name="lines"/>: each data line adds one point to every column whose cell is not empty, in file order. Null when
+    /// the line found does not carry <paramref name="timestamp"/> (the mapping is then not trusted).
+    /// </summary>
+    private static async Task<int?> FindLine(FileInfo path, (int First, int Last) lines, int headerLine, int column, int pointIndex, long timestamp, CancellationToken ct)
+    {
+        if (column < 0) return null;
+        var number = 0;
+        var seen = 0;
+        using var reader = new StreamReader(path.FullName);
+        while (await reader.ReadLineAsync(ct) is { } line && ++number <= lines.Last)
+        {
+            if (number < lines.First || number == headerLine || string.IsNullOrWhiteSpace(line)) continue;
+            var fields = line.Split(',');
+            if (column + 1 >= fields.Length || fields[column + 1].Trim().Trim('"').Length == 0) continue;
+            if (seen++ < pointIndex) continue;
+            return CsvImport.TryParseTimestamp(fields[0].Trim().Trim('"'), out var ts) && ts == timestamp ? number : null;
+        }
+        return null;
+    }
+
+    private static async Task<int> Fail(string message, int code)
+    {
+        await Console.Error.WriteLineAsync($"foresight import: {message}");
+        return code;
+    }
+
+    /// <summary>What a sink did with a batch: points stored, or an error and, when the sink says, the first rejected point.</summary>
+    private sealed record SendResult(int Stored, string? Error = null, int SeriesIndex = -1, int PointIndex = -1, string? Reason = null);
+
     private interface ISink : IDisposable
     {
-        Task<(int Stored, string? Error)> SendAsync(List<SeriesWrite> batch, CancellationToken ct);
+        Task<SendResult> SendAsync(List<SeriesWrite> batch, CancellationToken ct);
     }
 
     private sealed class StoreSink(SqliteTimeSeriesStore store) : ISink
     {
-        public Task<(int, string?)> SendAsync(List<SeriesWrite> batch, CancellationToken ct)
+        public Task<SendResult> SendAsync(List<SeriesWrite> batch, CancellationToken ct)
         {
             var result = store.Append("default", batch);
-            return Task.FromResult(result.Accepted
-                ? (result.PointsAccepted, (string?)null)
-                : (0, $"{result.Rejections[0].Series} point {result.Rejections[0].PointIndex}: {result.Rejections[0].Reason}"));
+            if (result.Accepted) return Task.FromResult(new SendResult(result.PointsAccepted));
+            var first = result.Rejections[0];
+            return Task.FromResult(new SendResult(0, $"{first.Series} point {first.PointIndex}: {first.Reason}", first.SeriesIndex, first.PointIndex, first.Reason));
         }
 
         public void Dispose() => store.Dispose();
@@ -164,7 +243,7 @@ internal static class ImportCommand
 
     private sealed class HttpSink(ServerClient client) : ISink
     {
-        public async Task<(int, string?)> SendAsync(List<SeriesWrite> batch, CancellationToken ct)
+        public async Task<SendResult> SendAsync(List<SeriesWrite> batch, CancellationToken ct)
         {
             var body = new
             {
@@ -179,10 +258,20 @@ internal static class ImportCommand
             {
                 Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
             };
-            var (text, error) = await client.SendAsync(request, ct);
-            if (text is null) return (0, error);
+            var (text, error, problem) = await client.SendForProblemAsync(request, ct);
+            if (text is null)
+            {
+                // A rejected batch's ProblemDetails lists the rejected points by series and point index.
+                if (problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
+                    && errors.GetArrayLength() > 0 && errors[0] is { ValueKind: JsonValueKind.Object } first
+                    && first.TryGetProperty("series", out var series) && series.TryGetInt32(out var seriesIndex)
+                    && first.TryGetProperty("point", out var point) && point.TryGetInt32(out var pointIndex)
+                    && first.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String)
+                    return new SendResult(0, error, seriesIndex, pointIndex, $"the server refused the batch: {reason.GetString()}");
+                return new SendResult(0, error);
+            }
             using var doc = JsonDocument.Parse(text);
-            return (doc.RootElement.GetProperty("accepted").GetInt32(), null);
+            return new SendResult(doc.RootElement.GetProperty("accepted").GetInt32());
         }
 
         public void Dispose() => client.Dispose();

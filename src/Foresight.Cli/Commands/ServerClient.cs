@@ -61,6 +61,13 @@ internal sealed class ServerClient : IDisposable
     /// </summary>
     public async Task<(string? Body, string? Error)> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
+        var (body, error, _) = await SendForProblemAsync(request, ct);
+        return (body, error);
+    }
+
+    /// <summary>As <see cref="SendAsync"/>, and on an error answer also the server's ProblemDetails (default when the body is not JSON).</summary>
+    public async Task<(string? Body, string? Error, JsonElement Problem)> SendForProblemAsync(HttpRequestMessage request, CancellationToken ct)
+    {
         if (request.RequestUri is { IsAbsoluteUri: false } relative)
             request.RequestUri = new Uri(_http.BaseAddress!, relative.OriginalString.TrimStart('/'));
         HttpResponseMessage response;
@@ -70,17 +77,17 @@ internal sealed class ServerClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            return (null, $"cannot reach {_http.BaseAddress}: {ex.Message} (is `foresight serve` running?)");
+            return (null, $"cannot reach {_http.BaseAddress}: {ex.Message} (is `foresight serve` running?)", default);
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            return (null, $"{_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s");
+            return (null, $"{_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s", default);
         }
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct);
-            if (response.IsSuccessStatusCode) return (text, null);
-            return (null, $"the server answered {(int)response.StatusCode}: {Detail(text)}");
+            if (response.IsSuccessStatusCode) return (text, null, default);
+            return (null, $"the server answered {(int)response.StatusCode}: {Detail(text)}", Problem(text));
         }
     }
 
@@ -98,6 +105,19 @@ internal sealed class ServerClient : IDisposable
         catch (JsonException ex)
         {
             return (default, $"the server's answer to {path} is not JSON: {ex.Message}");
+        }
+    }
+
+    private static JsonElement Problem(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return default;
         }
     }
 
