@@ -112,29 +112,26 @@ public sealed class KedaScalingTests
     [Fact]
     public async Task A_workload_scaling_level_is_the_forecast_quantile_its_decisions_plan_for()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
-        await using var server = await TestServer.StartAsync(o =>
-        {
-            o.Time = clock;
-            o.Detection.Enabled = false;
-        });
-        var forecastDecision = new TaskCompletionSource<WorkloadDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.Server.Services<ScalingService>().Decided += d =>
-        {
-            if (double.IsFinite(d.Decision.ForecastPeak)) forecastDecision.TrySetResult(d);
-        };
-        using var http = server.Client();
-        (await http.PutAsync("/api/v1/workloads/checkout", Json("""
-            {"series": "http_requests_per_second{service=\"checkout\"}", "replicaCapacity": 20, "scalingLevel": 0.97}
-            """))).StatusCode.Should().Be(HttpStatusCode.Created);
-        (await http.PostAsync("/api/v1/ingest", Json(Batch("http_requests_per_second", TwoDays(clock.NowMs))))).StatusCode.Should().Be(HttpStatusCode.OK);
-
-        var decided = await forecastDecision.Task.WaitAsync(TimeSpan.FromMinutes(3));
+        var decided = await FirstDecision("""{"series": "http_requests_per_second{service=\"checkout\"}", "replicaCapacity": 20, "scalingLevel": 0.97}""",
+            d => double.IsFinite(d.Decision.ForecastPeak));
         decided.Decision.Reason.Should().Contain("the p97 forecast");
     }
 
     [Fact]
     public async Task A_workload_scale_out_step_limit_bounds_each_decision_and_the_reason_says_so()
+    {
+        // Demand near 200 needs about 10 replicas of 20; the workload starts at its minimum of 1 and may add 2.
+        var decided = await FirstDecision("""{"series": "http_requests_per_second{service=\"checkout\"}", "replicaCapacity": 20, "maxScaleOutStep": 2}""", _ => true);
+        decided.Decision.Current.Should().Be(1);
+        decided.Decision.Desired.Should().Be(3);
+        decided.Decision.Reason.Should().Contain("at most 2 are added at once");
+    }
+
+    /// <summary>
+    /// Creates workload <c>checkout</c> from <paramref name="workload"/> on a server with a manual clock, ingests
+    /// <see cref="TwoDays"/> of demand, and returns the first decision that <paramref name="wanted"/> accepts.
+    /// </summary>
+    private static async Task<WorkloadDecision> FirstDecision(string workload, Func<WorkloadDecision, bool> wanted)
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
         await using var server = await TestServer.StartAsync(o =>
@@ -142,19 +139,15 @@ public sealed class KedaScalingTests
             o.Time = clock;
             o.Detection.Enabled = false;
         });
-        var first = new TaskCompletionSource<WorkloadDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.Server.Services<ScalingService>().Decided += d => first.TrySetResult(d);
+        var decision = new TaskCompletionSource<WorkloadDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Server.Services<ScalingService>().Decided += d =>
+        {
+            if (wanted(d)) decision.TrySetResult(d);
+        };
         using var http = server.Client();
-        (await http.PutAsync("/api/v1/workloads/checkout", Json("""
-            {"series": "http_requests_per_second{service=\"checkout\"}", "replicaCapacity": 20, "maxScaleOutStep": 2}
-            """))).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await http.PutAsync("/api/v1/workloads/checkout", Json(workload))).StatusCode.Should().Be(HttpStatusCode.Created);
         (await http.PostAsync("/api/v1/ingest", Json(Batch("http_requests_per_second", TwoDays(clock.NowMs))))).StatusCode.Should().Be(HttpStatusCode.OK);
-
-        // Demand near 200 needs about 10 replicas of 20; the workload starts at its minimum of 1 and may add 2.
-        var decided = await first.Task.WaitAsync(TimeSpan.FromMinutes(3));
-        decided.Decision.Current.Should().Be(1);
-        decided.Decision.Desired.Should().Be(3);
-        decided.Decision.Reason.Should().Contain("at most 2 are added at once");
+        return await decision.Task.WaitAsync(TimeSpan.FromMinutes(3));
     }
 
     /// <summary>Two days of 15-second samples up to <paramref name="now"/>: a daily cycle rising through the morning, with noise.</summary>
