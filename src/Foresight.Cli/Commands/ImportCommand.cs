@@ -54,7 +54,7 @@ internal static class ImportCommand
                 {
                     sink = new StoreSink(SqliteTimeSeriesStore.Open(dir, options));
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
                 {
                     return await Fail(ex.Message, 1);
                 }

@@ -83,13 +83,26 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     /// Opens (creating when absent) the store in <paramref name="dataDirectory"/>, replaying the
     /// write-ahead log left by a previous run. <paramref name="onRecovery"/> hears what recovery did.
     /// </summary>
-    /// <exception cref="InvalidDataException">The directory holds a newer, unreadable store format.</exception>
+    /// <exception cref="InvalidDataException">The directory holds a newer store format, or a foresight.db SQLite cannot read.</exception>
     public static SqliteTimeSeriesStore Open(string dataDirectory, StoreOptions? options = null, Action<string>? onRecovery = null)
     {
-        var store = new SqliteTimeSeriesStore(dataDirectory, options ?? new StoreOptions());
+        SqliteTimeSeriesStore store;
+        try
+        {
+            store = new SqliteTimeSeriesStore(dataDirectory, options ?? new StoreOptions());
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            throw Unreadable(dataDirectory, ex);
+        }
         try
         {
             store.Recover(onRecovery ?? (_ => { }));
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            store.Dispose();
+            throw Unreadable(dataDirectory, ex);
         }
         catch
         {
@@ -98,6 +111,10 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         }
         return store;
     }
+
+    private static InvalidDataException Unreadable(string dataDirectory, Microsoft.Data.Sqlite.SqliteException ex) =>
+        new($"{Path.Combine(Path.GetFullPath(dataDirectory), "foresight.db")} cannot be read as a Foresight store ({ex.Message.TrimEnd('.')}); " +
+            "move it aside to start afresh, or use another --data-dir", ex);
 
     /// <inheritdoc />
     public IReadOnlyList<SeriesInfo> Find(string tenant, SeriesSelector selector)

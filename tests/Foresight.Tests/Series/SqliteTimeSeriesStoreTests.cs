@@ -131,6 +131,18 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
         late.Rejections[0].Reason.Should().Contain("out of order: 739920d older than the series' newest point");
     }
 
+    [Fact]
+    public void A_data_directory_whose_database_is_not_sqlite_is_refused_with_the_file_and_what_to_do()
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "foresight.db"), new string('x', 4096));
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(_dir.Path, Options())).Should().Throw<InvalidDataException>()
+            .WithMessage($"{Path.Combine(_dir.Path, "foresight.db")} cannot be read as a Foresight store (*file is not a database*); move it aside to start afresh, or use another --data-dir");
+        // The lock was released: once the file is moved aside the directory opens.
+        File.Move(Path.Combine(_dir.Path, "foresight.db"), Path.Combine(_dir.Path, "foresight.db.bad"));
+        using var store = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        store.Append("t", [Write("m", [], new Point(_clock.NowMs, 1))]).Accepted.Should().BeTrue();
+    }
+
     [Theory]
     [InlineData(61 * 60_000L, "1h1m")]
     [InlineData(7 * 86_400_000L, "7d")]
