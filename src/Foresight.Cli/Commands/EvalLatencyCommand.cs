@@ -29,7 +29,8 @@ internal static class EvalLatencyCommand
             { seeds, requests, truth, verbose, json };
         command.SetAction(parse =>
         {
-            if (!TryParseRange(parse.GetValue(seeds)!, out var first, out var last)) return Fail($"--seeds: expected a range a-b with a ≤ b (got '{parse.GetValue(seeds)}')");
+            if (!Foresight.Classification.SeedRange.TryParse(parse.GetValue(seeds)!, out var range, out var seedError)) return Fail($"--seeds: {seedError}");
+            var (first, last) = (range.First, range.Last);
             var options = new LatencyEvaluationOptions { RequestsPerLevel = parse.GetValue(requests), TruthRequests = parse.GetValue(truth) };
             if (options.RequestsPerLevel < 100 || options.TruthRequests < 100) return Fail("--requests and --truth-requests must be at least 100");
 
@@ -83,14 +84,6 @@ internal static class EvalLatencyCommand
             return 0;
         });
         return command;
-    }
-
-    private static bool TryParseRange(string text, out int first, out int last)
-    {
-        first = last = 0;
-        var parts = text.Split('-', StringSplitOptions.TrimEntries);
-        return parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out first)
-            && int.TryParse(parts[1], CultureInfo.InvariantCulture, out last) && first <= last;
     }
 
     private static double? Round(double v) => double.IsFinite(v) ? Math.Round(v, 2) : null;

@@ -11,7 +11,10 @@ public sealed record SeedRange(int First, int Last)
     /// <summary>The seeds in order.</summary>
     public IEnumerable<int> Seeds => Enumerable.Range(First, Count);
 
-    /// <summary>Parses <c>5000-5699</c> or a single seed; false with the reason otherwise.</summary>
+    /// <summary>Most seeds one range may hold (a run over more would take hours).</summary>
+    public const int MaxCount = 100_000;
+
+    /// <summary>Parses <c>5000-5699</c> or a single seed, at most <see cref="MaxCount"/> of them; false with the reason otherwise.</summary>
     public static bool TryParse(string text, out SeedRange range, out string error)
     {
         range = null!;
@@ -24,6 +27,11 @@ public sealed record SeedRange(int First, int Last)
         if (last < first)
         {
             error = $"'{text}': the last seed is below the first";
+            return false;
+        }
+        if ((long)last - first + 1 > MaxCount)
+        {
+            error = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{text}' holds {(long)last - first + 1:N0} seeds; at most {MaxCount:N0} are run at once");
             return false;
         }
         range = new SeedRange(first, last);

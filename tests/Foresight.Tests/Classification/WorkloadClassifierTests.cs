@@ -93,6 +93,8 @@ public class WorkloadClassifierTests
     [Theory]
     [InlineData("5000-5699", 5000, 5699)]
     [InlineData("42", 42, 42)]
+    [InlineData("2147483647", 2147483647, 2147483647)]
+    [InlineData("0-99999", 0, 99999)]
     public void Seed_ranges_parse(string text, int first, int last)
     {
         SeedRange.TryParse(text, out var range, out _).Should().BeTrue();
@@ -104,6 +106,8 @@ public class WorkloadClassifierTests
     [InlineData("10-5")]
     [InlineData("a-b")]
     [InlineData("1-2-3")]
+    [InlineData("0-100000")]
+    [InlineData("0-2147483647")]
     public void Bad_seed_ranges_are_refused(string text)
     {
         SeedRange.TryParse(text, out _, out var error).Should().BeFalse();

@@ -17,4 +17,12 @@ public sealed class EvalLatencyCommandTests
         error.Split('\n').Where(l => l.StartsWith("seed ", StringComparison.Ordinal)).Select(l => l[..l.IndexOf(':')])
             .Should().Equal("seed 2147483646", "seed 2147483647");
     }
+
+    [Fact]
+    public async Task A_seed_range_too_large_to_run_is_refused_with_its_size()
+    {
+        var (exit, _, error) = await CliRun.Run("eval", "latency", "--seeds", "0-2147483647");
+        exit.Should().Be(2);
+        error.Should().Contain("--seeds: '0-2147483647' holds 2,147,483,648 seeds; at most 100,000 are run at once");
+    }
 }
