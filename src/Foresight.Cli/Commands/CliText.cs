@@ -5,9 +5,6 @@ namespace Foresight.Cli.Commands;
 /// <summary>How the commands print values, and the checks on the files they write them to.</summary>
 internal static class CliText
 {
-    /// <summary>The last Unix-ms timestamp <see cref="Iso"/> can print: 9999-12-31 23:59:59.999 UTC.</summary>
-    public static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
-
     /// <summary>A Unix-ms timestamp as <c>yyyy-MM-dd HH:mm:ss</c> (UTC), the NAB format the commands also read.</summary>
     public static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 

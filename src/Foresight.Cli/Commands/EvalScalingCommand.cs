@@ -45,8 +45,8 @@ internal static class EvalScalingCommand
             if (!(startupSeconds is >= 0 and <= 86_400)) return Fail($"--startup-seconds: must be from 0 to 86400 (got {startupSeconds.ToString(CultureInfo.InvariantCulture)})");
             var options = Options(parse.GetValue(level));
             if (options.Validate() is { } problem) return Fail(problem);
-            if (parse.GetValue(plot) is { } plotFile && OutputProblem(plotFile) is { } unwritable) return Fail($"--plot: {unwritable}");
             var given = parse.GetValue(trace)!;
+            if (parse.GetValue(plot) is { } plotFile && CliText.CannotWrite(plotFile.FullName, given) is { } unwritable) return Fail($"--plot: {unwritable}");
             if (Directory.Exists(given))
             {
                 if (parse.GetValue(levels) is not null || parse.GetValue(plot) is not null) return Fail("--levels and --plot take a single trace, not a directory");
@@ -180,14 +180,6 @@ internal static class EvalScalingCommand
         !(baseline > 0) ? (value > 0 ? "more (the baseline has none)" : "none (nor the baseline)")
         : value <= baseline ? (1 - value / baseline).ToString("0.0%", CultureInfo.InvariantCulture) + " fewer"
         : (value / baseline - 1).ToString("0.0%", CultureInfo.InvariantCulture) + " more";
-
-    /// <summary>Why <paramref name="file"/> cannot be written, checked before a long replay; null when it looks writable.</summary>
-    internal static string? OutputProblem(FileInfo file)
-    {
-        if (Directory.Exists(file.FullName)) return $"{file.FullName} is a directory";
-        if (file.Directory is { Exists: false } parent) return $"the directory {parent.FullName} does not exist";
-        return null;
-    }
 
     internal static int Fail(string message)
     {

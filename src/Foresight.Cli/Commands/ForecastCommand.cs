@@ -14,12 +14,6 @@ internal static class ForecastCommand
     /// <summary>Finest grid step: the output's timestamps are printed to the second.</summary>
     private const long MinStepMs = 1_000;
 
-    /// <summary>
-    /// Most grid steps the file's history may span: the whole grid is built before its last
-    /// <see cref="RegularSeries.MaxPoints"/> are kept, so a longer span (almost always a stray timestamp) would exhaust memory.
-    /// </summary>
-    private const long MaxGridSteps = 5_000_000;
-
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "CSV file: timestamp,value (the NAB format)" };
@@ -61,10 +55,10 @@ internal static class ForecastCommand
                 return Fail($"{path.Name}: timestamps repeat: most points share their timestamp with the next, so the file has no spacing to forecast at (--step averages them onto a grid, e.g. --step 1h)");
             var gridStep = stepMs ?? Math.Max(MinStepMs, RegularSeries.ChooseStep(points));
             var gridSteps = (points[^1].Timestamp - points[0].Timestamp) / gridStep + 1;
-            if (gridSteps > MaxGridSteps)
+            if (gridSteps > RegularSeries.MaxSpan)
                 return Fail(string.Create(CultureInfo.InvariantCulture,
-                    $"{path.Name}: the points span {gridSteps:N0} steps of {TimeSpan.FromMilliseconds(gridStep)} from {CliText.Iso(points[0].Timestamp)} to {CliText.Iso(points[^1].Timestamp)}, more than the {MaxGridSteps:N0} a forecast grid holds (a stray timestamp? or pass a longer --step)"));
-            if (points[^1].Timestamp + (double)h * gridStep > CliText.MaxUnixMs)
+                    $"{path.Name}: the points span {gridSteps:N0} steps of {TimeSpan.FromMilliseconds(gridStep)} from {CliText.Iso(points[0].Timestamp)} to {CliText.Iso(points[^1].Timestamp)}, more than the {RegularSeries.MaxSpan:N0} a forecast grid holds (a stray timestamp? or pass a longer --step)"));
+            if (points[^1].Timestamp + (double)h * gridStep > Point.MaxTimestamp)
                 return Fail($"--horizon: {h} steps of {TimeSpan.FromMilliseconds(gridStep)} after {CliText.Iso(points[^1].Timestamp)} run past the year 9999");
 
             var result = SeriesForecasting.Forecast(points, h, levels, step: gridStep);

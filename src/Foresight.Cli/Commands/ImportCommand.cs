@@ -77,9 +77,6 @@ internal static class ImportCommand
     private static async Task<int> Run(FileInfo path, CsvImport import, Labels labels, ISink sink, CancellationToken ct)
     {
         long imported = 0, sent = 0;
-        var nonBlankLines = 0;
-        var headerLine = 0;
-        string[]? columns = null;
         var batchFirstLine = 1;
         (string Message, int Exit)? failure = null;
 
@@ -110,9 +107,9 @@ internal static class ImportCommand
         }
         if (sent == 0)
         {
-            return await Fail(nonBlankLines == 0 ? $"{path.Name} is empty: there is nothing to import"
-                : nonBlankLines == 1 && headerLine > 0 ? $"{path.Name} holds only a header line: there is nothing to import"
-                : $"{path.Name}: none of its {nonBlankLines - (headerLine > 0 ? 1 : 0)} rows holds a value: there is nothing to import", 2);
+            return await Fail(import.Columns is null ? $"{path.Name} is empty: there is nothing to import"
+                : import.Rows == 0 ? $"{path.Name} holds only a header line: there is nothing to import"
+                : $"{path.Name}: none of its {import.Rows} rows holds a value: there is nothing to import", 2);
         }
         Console.WriteLine($"Imported {imported} points from {path.Name} ({import.Line} lines).");
         return 0;
@@ -120,22 +117,23 @@ internal static class ImportCommand
         async Task Pump(Action<double>? progress)
         {
             using var reader = new StreamReader(path.FullName);
+            var columnsChecked = false;
             while (await reader.ReadLineAsync(ct) is { } line)
             {
-                if (!string.IsNullOrWhiteSpace(line) && nonBlankLines++ == 0)
-                {
-                    var error = CheckColumns(line, import.Line + 1, labels, out columns, out var isHeader);
-                    if (error is not null)
-                    {
-                        failure = ($"{path.Name}: {error}", 2);
-                        return;
-                    }
-                    if (isHeader) headerLine = import.Line + 1;
-                }
                 if (!import.TryAddLine(line, out var lineError))
                 {
                     failure = ($"{path.Name}: {lineError}", 2);
                     return;
+                }
+                if (!columnsChecked && import.Columns is { } columns)
+                {
+                    // Each column of a wide file is labelled column=NAME, which a --label of that name would clash with.
+                    columnsChecked = true;
+                    if (columns.Count > 1 && labels.Get("column") is not null)
+                    {
+                        failure = ($"{path.Name}: --label column=...: a file with several value columns labels each series column=NAME itself; use another label name", 2);
+                        return;
+                    }
                 }
                 if (import.PendingPoints >= BatchPoints)
                 {
@@ -163,33 +161,13 @@ internal static class ImportCommand
             if (result.SeriesIndex < 0 || result.SeriesIndex >= batch.Count || result.PointIndex < 0 || result.PointIndex >= batch[result.SeriesIndex].Points.Count)
                 return result.Error;
             var write = batch[result.SeriesIndex];
-            var column = columns!.Length == 1 ? 0 : Array.IndexOf(columns, write.Labels.Get("column"));
-            var where = await FindLine(path, lines, headerLine, column, result.PointIndex, write.Points[result.PointIndex].Timestamp, ct) is { } found
+            var columns = import.Columns!;
+            var column = columns.Count == 1 ? 0 : columns.ToList().IndexOf(write.Labels.Get("column") ?? "");
+            var where = await FindLine(path, lines, import.HeaderLine, column, result.PointIndex, write.Points[result.PointIndex].Timestamp, ct) is { } found
                 ? $"line {found}" : $"the batch of lines {lines.First}-{lines.Last}, timestamp {write.Points[result.PointIndex].Timestamp}";
-            if (columns.Length > 1) where += $", column '{columns[column]}'";
+            if (columns.Count > 1) where += $", column '{columns[column]}'";
             return $"{path.Name}: {where}: {result.Reason ?? result.Error}";
         }
-    }
-
-    /// <summary>
-    /// The value columns the first non-blank line declares (a header's names, or value1..valueN), and what is
-    /// wrong with them: a name used twice would put two columns into one series, and <c>--label column=</c>
-    /// would clash with the label each column of a wide file gets. Mirrors <see cref="CsvImport"/>'s header rule.
-    /// </summary>
-    private static string? CheckColumns(string line, int lineNumber, Labels labels, out string[] columns, out bool isHeader)
-    {
-        var fields = line.Split(',');
-        var header = isHeader = !CsvImport.TryParseTimestamp(fields[0].Trim(), out _);
-        columns = fields.Skip(1).Select((f, i) => header && f.Trim().Trim('"') is { Length: > 0 } name ? name : "value" + (i + 1)).ToArray();
-        if (isHeader)
-        {
-            var repeated = columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-            if (repeated is not null)
-                return $"line {lineNumber}: the header names column '{repeated.Key}' more than once; each value column becomes its own series (column=\"{repeated.Key}\"), so the names must differ";
-        }
-        if (columns.Length > 1 && labels.Get("column") is not null)
-            return $"--label column=...: a file with several value columns labels each series column=NAME itself; use another label name";
-        return null;
     }
 
     /// <summary>

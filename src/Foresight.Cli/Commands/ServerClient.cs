@@ -87,7 +87,8 @@ internal sealed class ServerClient : IDisposable
         {
             var text = await response.Content.ReadAsStringAsync(ct);
             if (response.IsSuccessStatusCode) return (text, null, default);
-            return (null, $"the server answered {(int)response.StatusCode}: {Detail(text)}", Problem(text));
+            var problem = Problem(text);
+            return (null, $"the server answered {(int)response.StatusCode}: {Detail(problem, text)}", problem);
         }
     }
 
@@ -108,6 +109,7 @@ internal sealed class ServerClient : IDisposable
         }
     }
 
+    /// <summary>The error answer as JSON (a ProblemDetails), or default when it is not JSON.</summary>
     private static JsonElement Problem(string text)
     {
         try
@@ -122,19 +124,12 @@ internal sealed class ServerClient : IDisposable
     }
 
     /// <summary>A ProblemDetails' <c>detail</c> (or <c>title</c>), else the text itself.</summary>
-    private static string Detail(string text)
+    private static string Detail(JsonElement problem, string text)
     {
-        try
+        if (problem.ValueKind == JsonValueKind.Object)
         {
-            using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                if (doc.RootElement.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String) return detail.GetString()!;
-                if (doc.RootElement.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String) return title.GetString()!;
-            }
-        }
-        catch (JsonException)
-        {
+            if (problem.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String) return detail.GetString()!;
+            if (problem.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String) return title.GetString()!;
         }
         return string.IsNullOrWhiteSpace(text) ? "(no body)" : text;
     }

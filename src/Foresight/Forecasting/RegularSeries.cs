@@ -45,6 +45,12 @@ public sealed record RegularSeries(long Start, long Step, double[] Values)
     /// <summary>Most grid points a forecast is fitted on; older history is left out.</summary>
     public const int MaxPoints = 4100;
 
+    /// <summary>
+    /// Most steps a grid from <see cref="From"/> should span: it is built whole before any trimming, so commands
+    /// refuse a longer span (9.5 years of 1-minute steps; almost always a stray timestamp) instead of exhausting memory.
+    /// </summary>
+    public const int MaxSpan = 5_000_000;
+
     /// <summary>The last <paramref name="count"/> values (all when fewer).</summary>
     public RegularSeries TakeLast(int count) =>
         Values.Length <= count ? this : new RegularSeries(TimeAt(Values.Length - count), Step, Values[^count..]);

@@ -14,9 +14,6 @@ namespace Foresight.Ingestion;
 /// </summary>
 public sealed class CsvImport
 {
-    // 9999-12-31 23:59:59.999 UTC, the last instant DateTimeOffset (and the store) can hold.
-    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
-
     private readonly string _metric;
     private readonly Labels _labels;
     private string _timeColumn = "timestamp";
@@ -39,6 +36,15 @@ public sealed class CsvImport
     /// <summary>Data rows read so far (lines other than blank lines and the header).</summary>
     public int Rows => _rows;
 
+    /// <summary>
+    /// The value columns, once the first non-blank line has been read: the header's names, or value1..valueN without
+    /// a header. With more than one, each becomes a series labelled <c>column="NAME"</c>.
+    /// </summary>
+    public IReadOnlyList<string>? Columns => _columns;
+
+    /// <summary>The line number of the header, or 0 when the file has none (or it has not been read yet).</summary>
+    public int HeaderLine { get; private set; }
+
     /// <summary>Points buffered since the last <see cref="TakeBatch"/>.</summary>
     public int PendingPoints { get; private set; }
 
@@ -59,7 +65,14 @@ public sealed class CsvImport
                     return false;
                 }
                 if (fields[0].Trim().Trim('"') is { Length: > 0 } name) _timeColumn = name;
-                SetColumns(fields.Skip(1).Select(f => f.Trim().Trim('"')).ToArray());
+                var names = fields.Skip(1).Select(f => f.Trim().Trim('"')).ToArray();
+                if (names.Where(n => n.Length > 0).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+                {
+                    error = $"line {_line}: the header names column '{repeated.Key}' more than once; each value column becomes its own series (column=\"{repeated.Key}\"), so the names must differ";
+                    return false;
+                }
+                HeaderLine = _line;
+                SetColumns(names);
                 return true;
             }
             SetColumns(Enumerable.Range(1, fields.Length - 1).Select(i => "value" + i).ToArray());
@@ -159,7 +172,7 @@ public sealed class CsvImport
         {
             if (!double.IsFinite(number) || number < 0) return TimestampForm.NotATimestamp;
             var ms = number > 1e11 ? number : Math.Round(number * 1000);
-            if (ms > MaxUnixMs) return TimestampForm.OutOfRange;
+            if (ms > Point.MaxTimestamp) return TimestampForm.OutOfRange;
             unixMs = (long)ms;
             return TimestampForm.Valid;
         }

@@ -173,14 +173,14 @@ public sealed class PredictiveScaler
         var raw = Math.Max(Math.Max(floor, planned), emergency);
         var desired = Stabilize(input.Now, raw, current);
         desired = Math.Clamp(desired, cap.MinReplicas, cap.MaxReplicas);
-        var limited = _options.MaxScaleOutStep is { } step && desired > current + step && current >= cap.MinReplicas ? desired : 0;
-        if (limited > 0) desired = current + _options.MaxScaleOutStep!.Value;
+        var wanted = desired;
+        if (_options.MaxScaleOutStep is { } step && current >= cap.MinReplicas) desired = Math.Min(desired, current + step);
         if (desired > current) _lastScaleOut = input.Now;
 
         var action = Classify(desired, current, reactive, planned, emergency, hasForecast);
         var confidence = hasForecast ? Confidence(outlook!, desired, now, until) : 0.5;
         var reason = Explain(action, desired, current, demand, peakUpper, outlook?.Level ?? double.NaN, lookAhead, burst, input.Anomalous, hasForecast, trimmed);
-        if (limited > 0) reason += $" (the policy wants {limited}; at most {_options.MaxScaleOutStep} are added at once)";
+        if (desired < wanted) reason += $" (the policy wants {wanted}; at most {_options.MaxScaleOutStep} are added at once)";
         return new ScalingDecision(desired, current, action, confidence, reason, demand, peakUpper, lookAhead, VerticalHintFor(input.Usage));
     }
 

@@ -12,8 +12,6 @@ namespace Foresight.Security;
 /// </summary>
 public sealed class SqliteKeyAdmin : IDisposable
 {
-    private const string DatabaseFile = "foresight.db";
-
     private readonly SqliteDatabase _db;
 
     private SqliteKeyAdmin(SqliteDatabase db) => _db = db;
@@ -28,7 +26,7 @@ public sealed class SqliteKeyAdmin : IDisposable
     {
         admin = null;
         var full = Path.GetFullPath(dataDirectory);
-        var database = Path.Combine(full, DatabaseFile);
+        var database = Path.Combine(full, SqliteTimeSeriesStore.DatabaseFile);
         if (File.Exists(full))
         {
             error = $"{full} is a file, not a data directory";
@@ -49,7 +47,7 @@ public sealed class SqliteKeyAdmin : IDisposable
         }
         if (!create && !File.Exists(database))
         {
-            error = $"{full} is not a Foresight data directory (it holds no {DatabaseFile})";
+            error = $"{full} is not a Foresight data directory (it holds no {SqliteTimeSeriesStore.DatabaseFile})";
             return false;
         }
         try

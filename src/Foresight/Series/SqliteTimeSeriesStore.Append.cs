@@ -9,9 +9,6 @@ public sealed partial class SqliteTimeSeriesStore
     private const byte SamplesRecord = 1;
     private const int MaxListedRejections = 20;
 
-    /// <summary>Earliest and latest timestamps stored: 0001-01-01 and 9999-12-31 (the range of <see cref="DateTimeOffset"/>), in Unix ms.</summary>
-    internal const long MinTimestamp = -62_135_596_800_000, MaxTimestamp = 253_402_300_799_999;
-
     /// <summary>The bit pattern Prometheus writes to mark a series as stale; never stored.</summary>
     internal const ulong StaleNaNBits = 0x7ff0000000000002UL;
 
@@ -73,7 +70,7 @@ public sealed partial class SqliteTimeSeriesStore
                     {
                         Reject(new PointRejection(i, Describe(w), j, $"value {Format(p.Value)} is not finite and this server rejects NaN/Inf (non-finite policy 'reject')"));
                     }
-                    else if (p.Timestamp is < MinTimestamp or > MaxTimestamp)
+                    else if (p.Timestamp is < Point.MinTimestamp or > Point.MaxTimestamp)
                     {
                         Reject(new PointRejection(i, Describe(w), j,
                             $"timestamp {p.Timestamp} is not a Unix time in milliseconds between the years 1 and 9999 (is it in microseconds or nanoseconds?)"));

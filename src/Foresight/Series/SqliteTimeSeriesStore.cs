@@ -22,6 +22,9 @@ namespace Foresight.Series;
 /// </remarks>
 public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
 {
+    /// <summary>The SQLite database's file name in a data directory.</summary>
+    internal const string DatabaseFile = "foresight.db";
+
     private readonly StoreOptions _options;
     private readonly SqliteDatabase _db;
     private readonly WriteAheadLog _wal;
@@ -61,7 +64,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         }
         try
         {
-            _db = new SqliteDatabase(Path.Combine(DataDirectory, "foresight.db"), options.SyncWrites);
+            _db = new SqliteDatabase(Path.Combine(DataDirectory, DatabaseFile), options.SyncWrites);
             _wal = new WriteAheadLog(Path.Combine(DataDirectory, "wal"));
             _apiKeys = _db.LoadApiKeys();
         }
@@ -113,7 +116,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     }
 
     private static InvalidDataException Unreadable(string dataDirectory, Microsoft.Data.Sqlite.SqliteException ex) =>
-        new($"{Path.Combine(Path.GetFullPath(dataDirectory), "foresight.db")} cannot be read as a Foresight store ({ex.Message.TrimEnd('.')}); " +
+        new($"{Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFile)} cannot be read as a Foresight store ({ex.Message.TrimEnd('.')}); " +
             "move it aside to start afresh, or use another --data-dir", ex);
 
     /// <inheritdoc />

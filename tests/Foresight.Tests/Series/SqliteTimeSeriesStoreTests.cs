@@ -125,9 +125,9 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
             refused.Rejections[0].Reason.Should().Be($"timestamp {ts} is not a Unix time in milliseconds between the years 1 and 9999 (is it in microseconds or nanoseconds?)");
         }
         // The earliest time allowed is stored, and a current point after it is still accepted (no overflow in the window check).
-        store.Append("t", [Write("m", [], new Point(SqliteTimeSeriesStore.MinTimestamp, 1))]).Accepted.Should().BeTrue();
+        store.Append("t", [Write("m", [], new Point(Point.MinTimestamp, 1))]).Accepted.Should().BeTrue();
         store.Append("t", [Write("m", [], new Point(now, 2))]).Accepted.Should().BeTrue();
-        var late = store.Append("t", [Write("m", [], new Point(SqliteTimeSeriesStore.MinTimestamp, 3))]);
+        var late = store.Append("t", [Write("m", [], new Point(Point.MinTimestamp, 3))]);
         late.Rejections[0].Reason.Should().Contain("out of order: 739920d older than the series' newest point");
     }
 

@@ -74,13 +74,10 @@ public sealed record ScalingReport(long Step, long[] Timestamps, double[] Demand
 /// </summary>
 public static class ScalingEvaluation
 {
-    /// <summary>Most steps one replay covers (9.5 years of 1-minute steps); a longer span is almost always a stray timestamp.</summary>
-    public const int MaxSteps = 5_000_000;
-
     /// <summary>
     /// What keeps <paramref name="trace"/> (sorted by time) from being replayed, or null: fewer than two values,
     /// repeated timestamps, a negative value (the first is named), no positive value (a replica's capacity is
-    /// the peak over the peak replicas), a span of more than <see cref="MaxSteps"/> steps, or values on fewer than
+    /// the peak over the peak replicas), a span of more than <see cref="RegularSeries.MaxSpan"/> steps, or values on fewer than
     /// one step in ten (NAB's sparsest traces have values on one in four).
     /// </summary>
     public static string? Problem(IReadOnlyList<Point> trace)
@@ -99,19 +96,11 @@ public static class ScalingEvaluation
         var step = RegularSeries.MedianSpacing(trace);
         if (step <= 0) return "timestamps repeat: most points share their timestamp with the next, and a replay needs one value per step";
         var span = (trace[^1].Timestamp - trace[0].Timestamp) / step + 1;
-        if (span > MaxSteps)
+        if (span > RegularSeries.MaxSpan)
             return string.Create(CultureInfo.InvariantCulture,
-                $"the trace spans {span:N0} steps of {step / 1000.0:0.###} s from {Format(trace[0].Timestamp)} to {Format(trace[^1].Timestamp)}, more than the {MaxSteps:N0} a replay covers (a stray timestamp?)");
-        var filled = 0L;
-        long? previous = null;
-        foreach (var p in trace)
-        {
-            if (!double.IsFinite(p.Value)) continue;
-            var bucket = p.Timestamp / step - (p.Timestamp % step < 0 ? 1 : 0);
-            if (bucket != previous) filled++;
-            previous = bucket;
-        }
-        if (filled * 10 < span)
+                $"the trace spans {span:N0} steps of {step / 1000.0:0.###} s from {Format(trace[0].Timestamp)} to {Format(trace[^1].Timestamp)}, more than the {RegularSeries.MaxSpan:N0} a replay covers (a stray timestamp?)");
+        var filled = StepsWithValues(trace, step);
+        if (filled * 10L < span)
             return string.Create(CultureInfo.InvariantCulture,
                 $"only {filled:N0} of the {span:N0} steps of {step / 1000.0:0.###} s from {Format(trace[0].Timestamp)} to {Format(trace[^1].Timestamp)} have a value: a replay of a trace that is mostly gaps would be mostly interpolation (a stray timestamp?)");
         return null;
@@ -171,20 +160,23 @@ public static class ScalingEvaluation
         return new ScalingReport(step, timestamps, demand, capacity, results, predictive.ModelDescription + "; point forecast: " + predictive.Variant)
         {
             Calibration = ConfidenceCalibration.Score(predictive.Decisions, demand, capacity),
-            InterpolatedSteps = demand.Length - StepsWithValues(trace, grid),
+            InterpolatedSteps = demand.Length - StepsWithValues(trace, step),
         };
     }
 
-    private static int StepsWithValues(IReadOnlyList<Point> trace, RegularSeries grid)
+    /// <summary>How many steps of <paramref name="step"/> ms (aligned as <see cref="RegularSeries.From"/> aligns them) hold a finite value of the time-sorted trace.</summary>
+    private static int StepsWithValues(IReadOnlyList<Point> trace, long step)
     {
-        var seen = new bool[grid.Values.Length];
+        var filled = 0;
+        long? previous = null;
         foreach (var p in trace)
         {
             if (!double.IsFinite(p.Value)) continue;
-            var i = (p.Timestamp - grid.Start) / grid.Step;
-            if (i >= 0 && i < seen.Length) seen[i] = true;
+            var bucket = p.Timestamp / step - (p.Timestamp % step < 0 ? 1 : 0);
+            if (bucket != previous) filled++;
+            previous = bucket;
         }
-        return seen.Count(x => x);
+        return filled;
     }
 
     private sealed class StaticPolicy(string name, int replicas) : IReplayPolicy
