@@ -15,6 +15,7 @@ public static class ForesightCommand
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(ForecastCommand.Create());
         root.Subcommands.Add(DetectCommand.Create());
+        root.Subcommands.Add(ScalingCommand.Create());
         root.Subcommands.Add(RecommendCommand.Create());
         root.Subcommands.Add(CapacityCommand.Create());
         root.Subcommands.Add(CatalogCommand.Create());
