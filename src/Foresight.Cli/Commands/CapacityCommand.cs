@@ -110,14 +110,14 @@ internal static class CapacityCommand
                 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var t))
             {
                 if (line == 1) continue;   // a header
-                return await Fail($"{file.Name}: line {line}: expected concurrency,throughput (two numbers), got '{text}'", 1);
+                return await Fail($"{file.Name}: line {line}: expected concurrency,throughput (two numbers), got '{text}'", 2);
             }
             if (!(double.IsFinite(c) && c > 0) || !(double.IsFinite(t) && t > 0))
-                return await Fail($"{file.Name}: line {line}: concurrency and throughput must both be positive finite numbers, got '{text}'", 1);
+                return await Fail($"{file.Name}: line {line}: concurrency and throughput must both be positive finite numbers, got '{text}'", 2);
             n.Add(c);
             x.Add(t);
         }
-        if (!UniversalScalabilityLaw.TryFit(n.ToArray(), x.ToArray(), out var model, out var error)) return await Fail($"{file.Name}: {error}", 1);
+        if (!UniversalScalabilityLaw.TryFit(n.ToArray(), x.ToArray(), out var model, out var error)) return await Fail($"{file.Name}: {error}", 2);
         // κ = 0 puts the knee at infinity: throughput never turns down within the model, and with σ = 0 too it grows without bound.
         var knee = double.IsFinite(model!.Knee) ? model.Knee : (double?)null;
         var maxThroughput = double.IsFinite(model.MaxThroughput) ? model.MaxThroughput : (double?)null;

@@ -55,7 +55,7 @@ public sealed class CapacityUslInputTests
 
         var (exit, _, error) = await CliRun.Run("capacity", "--usl", file);
 
-        exit.Should().Be(1);
+        exit.Should().Be(2, "a file that is not a load test is bad input, as for forecast and detect");
         error.Should().Contain("foresight capacity: load.csv: line 5: concurrency and throughput must both be positive finite numbers, got '4,0'")
             .And.NotContain("observation");
     }

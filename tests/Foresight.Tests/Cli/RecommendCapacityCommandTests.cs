@@ -31,7 +31,7 @@ public sealed class RecommendCapacityCommandTests
 
         await File.AppendAllTextAsync(file, "33,lots\n");
         var (badExit, _, error) = await CliRun.Run("capacity", "--usl", file);
-        badExit.Should().Be(1);
+        badExit.Should().Be(2);
         error.Should().Contain("cisco.csv: line 34: expected concurrency,throughput");
     }
 
