@@ -1,4 +1,5 @@
 using Foresight.Cli;
+using Spectre.Console;
 
 namespace Foresight.Tests.Support;
 
@@ -11,6 +12,11 @@ internal static class CliRun
         var (originalOut, originalError) = (Console.Out, Console.Error);
         Console.SetOut(output);
         Console.SetError(error);
+        // Spectre's console keeps the writer it was created with: give each run one on its captured output,
+        // 200 columns wide as Program gives redirected output.
+        var originalAnsi = AnsiConsole.Console;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        AnsiConsole.Profile.Width = 200;
         try
         {
             var exit = await ForesightCommand.Build().Parse(args).InvokeAsync();
@@ -20,6 +26,7 @@ internal static class CliRun
         {
             Console.SetOut(originalOut);
             Console.SetError(originalError);
+            AnsiConsole.Console = originalAnsi;
         }
     }
 }
