@@ -29,8 +29,11 @@ public sealed record RegularSeries(long Start, long Step, double[] Values)
 
     /// <summary>
     /// The resolution to forecast at: the data's own spacing when two weeks of it (or the whole
-    /// history, if shorter) fit in <paramref name="maxPoints"/> steps, so daily and weekly cycles stay
-    /// visible; otherwise the smallest standard step (1 min, 5 min, 15 min, 1 h, 1 d) for which they do.
+    /// history, if shorter) fit in <paramref name="maxPoints"/> steps, so the grid holds many daily
+    /// cycles at the data's own resolution; otherwise the smallest standard step (1 min, 5 min, 15 min,
+    /// 1 h, 1 d) for which they do. A weekly cycle is kept only from three weeks on the grid
+    /// (<see cref="SeasonalityDetector.Detect"/>): at steps of 5 minutes or less the grid's
+    /// <see cref="MaxPoints"/> steps span about two weeks, so forecasts at those steps model the day, not the week.
     /// </summary>
     public static long ChooseStep(IReadOnlyList<Point> points, int maxPoints = MaxPoints)
     {
