@@ -16,7 +16,7 @@ internal static class EvalNabCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "NAB checkout: the folder holding data/, labels/combined_windows.json and config/profiles.json", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Where to write NAB results files (<out>/<detector>/<category>/<detector>_<file>.csv)", Required = true };
         var detector = new Option<string>("--detector") { Description = $"Detector: {string.Join(", ", Detectors.Names)}", DefaultValueFactory = _ => "ensemble" };
-        var threshold = new Option<double>("--threshold") { Description = "Fixed threshold scored beside NAB's optimized one (chosen before looking at scores)", DefaultValueFactory = _ => 0.5 };
+        var threshold = new Option<double>("--threshold") { Description = "Fixed threshold scored beside NAB's optimized one (chosen before looking at scores), strictly between 0 and 1", DefaultValueFactory = _ => 0.5 };
         var fullPrecision = new Option<bool>("--full-precision") { Description = "Write and score unrounded scores (NAB's files hold 12 significant digits, which ties scores near 1)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var half = new Option<string>("--half")
@@ -37,9 +37,9 @@ internal static class EvalNabCommand
                 return 2;
             }
             var theta = parse.GetValue(threshold);
-            if (!double.IsFinite(theta))
+            if (!(theta > 0 && theta < 1))
             {
-                Console.Error.WriteLine("foresight eval nab: --threshold must be a finite number");
+                Console.Error.WriteLine($"foresight eval nab: --threshold: {theta.ToString(System.Globalization.CultureInfo.InvariantCulture)} must be strictly between 0 and 1 (scores are in [0, 1]), as for detect");
                 return 2;
             }
             NabCorpus corpus;

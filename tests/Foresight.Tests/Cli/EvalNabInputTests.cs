@@ -38,4 +38,22 @@ public sealed class EvalNabInputTests
         output.Should().BeEmpty();
         error.Should().Contain("foresight eval nab: the corpus holds no data files");
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    [InlineData("1.5")]
+    [InlineData("NaN")]
+    public async Task Eval_nab_refuses_a_threshold_outside_the_scores_range(string threshold)
+    {
+        using var dir = new TempDirectory();
+        NabFixture.WriteLayout(dir.Path);
+
+        var (exit, output, error) = await CliRun.Run("eval", "nab", "--data", dir.Path, "--out", Path.Combine(dir.Path, "out"), "--threshold", threshold);
+
+        exit.Should().Be(2);
+        output.Should().BeEmpty();
+        error.Should().Contain($"foresight eval nab: --threshold: {threshold} must be strictly between 0 and 1");
+        Directory.Exists(Path.Combine(dir.Path, "out")).Should().BeFalse("nothing is scored or written");
+    }
 }
