@@ -131,7 +131,7 @@ public static class ScalingApi
         double PricePerReplicaHour, double? DecisionIntervalSeconds, string? Request, string? Usage,
         string? CpuUsage, string? MemoryUsage, double? CpuRequestCores, double? MemoryRequestBytes, string? Latency, double LatencyQuantile,
         double? LatencySloSeconds, double SloQuantile, double ScalingLevel, double ScaleDownStabilizationSeconds, double ScaleInCooldownSeconds,
-        double MaxScaleInFraction, int? MaxScaleOutStep, WorkloadSource Source, WorkloadStateDto Status)
+        double MaxScaleInFraction, int? MaxScaleOutStep, string? Replicas, WorkloadSource Source, WorkloadStateDto Status)
     {
         internal static WorkloadDto From(WorkloadStatus s)
         {
@@ -141,7 +141,7 @@ public static class ScalingApi
                 c.PricePerReplicaHour, s.Spec.DecisionInterval?.TotalSeconds, s.Spec.Request, s.Spec.Usage,
                 s.Spec.CpuUsage, s.Spec.MemoryUsage, s.Spec.CpuRequest, s.Spec.MemoryRequest, s.Spec.Latency, s.Spec.LatencyQuantile,
                 s.Spec.LatencySlo?.TotalSeconds, s.Spec.SloQuantile, s.Spec.ScalingLevel ?? new DemandForecasterOptions().Level,
-                behavior.ScaleDownStabilization.TotalSeconds, behavior.ScaleInCooldown.TotalSeconds, behavior.MaxScaleInFraction, behavior.MaxScaleOutStep, s.Source,
+                behavior.ScaleDownStabilization.TotalSeconds, behavior.ScaleInCooldown.TotalSeconds, behavior.MaxScaleInFraction, behavior.MaxScaleOutStep, s.Spec.Replicas, s.Source,
                 new WorkloadStateDto(s.MatchedSeries, s.GridStep / 1000.0, s.Leads, s.Model, s.ForecastReady, s.Waiting,
                     s.Latest?.Decision.Desired, s.Latest?.DecidedAt));
         }

@@ -24,6 +24,7 @@ namespace Foresight.Server.Scaling;
 ///     max_scale_in_fraction: 0.25 # largest share of the replicas one scale-in removes (default 0.5)
 ///     max_scale_out_step: 4       # most replicas one decision adds (default: no limit)
 ///     tenant: default             # default "default"
+///     replicas: 'kube_deployment_status_replicas{deployment="checkout"}'  # what runs now (default: the last decision)
 ///     request: 'kube_pod_container_resource_requests{container="checkout",resource="cpu"}'  # optional, with usage
 ///     usage: 'container_cpu_usage_cores{container="checkout"}'                              # optional, with request
 ///     cpu_usage: 'container_cpu_usage_cores{container="checkout"}'     # right-sizing input, one series per replica
@@ -43,7 +44,7 @@ internal static class WorkloadConfig
     private static readonly string[] Keys =
         ["name", "series", "replica_capacity", "startup", "min_replicas", "max_replicas", "price_per_replica_hour", "decision_interval", "tenant", "request", "usage",
          "cpu_usage", "memory_usage", "cpu_request", "memory_request", "latency", "latency_quantile", "latency_slo", "slo_quantile", "scaling_level",
-         "scale_down_stabilization", "scale_in_cooldown", "max_scale_in_fraction", "max_scale_out_step"];
+         "scale_down_stabilization", "scale_in_cooldown", "max_scale_in_fraction", "max_scale_out_step", "replicas"];
 
     /// <summary>The workloads of the section with their tenants (empty without one).</summary>
     /// <exception cref="InvalidOperationException">The section breaks a rule; the message names file, line, workload and key.</exception>
@@ -117,6 +118,7 @@ internal static class WorkloadConfig
             ScaleInCooldown = values.TryGetValue("scale_in_cooldown", out n) ? Duration(file, n, path + ".scale_in_cooldown") : null,
             MaxScaleInFraction = values.TryGetValue("max_scale_in_fraction", out n) ? Number(file, n, path + ".max_scale_in_fraction") : null,
             MaxScaleOutStep = values.TryGetValue("max_scale_out_step", out n) ? Integer(file, n, path + ".max_scale_out_step") : null,
+            Replicas = values.TryGetValue("replicas", out n) ? Text(file, n, path + ".replicas") : null,
         };
         var tenant = values.TryGetValue("tenant", out n) ? Text(file, n, path + ".tenant") : "default";
         if (string.IsNullOrWhiteSpace(tenant)) throw Error(file, n!, path + ".tenant", "must not be empty");

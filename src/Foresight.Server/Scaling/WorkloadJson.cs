@@ -13,7 +13,8 @@ namespace Foresight.Server.Scaling;
 ///  "decisionIntervalSeconds": 30, "request": "...", "usage": "...",
 ///  "cpuUsage": "...", "memoryUsage": "...", "cpuRequestCores": 2, "memoryRequestBytes": 4294967296,
 ///  "latency": "...", "latencyQuantile": 0.95, "latencySloSeconds": 0.3, "sloQuantile": 0.99, "scalingLevel": 0.95,
-///  "scaleDownStabilizationSeconds": 300, "scaleInCooldownSeconds": 180, "maxScaleInFraction": 0.25, "maxScaleOutStep": 4}
+///  "scaleDownStabilizationSeconds": 300, "scaleInCooldownSeconds": 180, "maxScaleInFraction": 0.25, "maxScaleOutStep": 4,
+///  "replicas": "kube_deployment_status_replicas{deployment=\"checkout\"}"}
 /// </code>
 /// Only <c>series</c> and <c>replicaCapacity</c> are required; errors name the field.
 /// </summary>
@@ -34,7 +35,7 @@ internal static class WorkloadJson
             error = "the body must be a JSON object with at least series and replicaCapacity";
             return false;
         }
-        string? series = null, request = null, usage = null, cpuUsage = null, memoryUsage = null, latency = null;
+        string? series = null, request = null, usage = null, cpuUsage = null, memoryUsage = null, latency = null, replicas = null;
         double? replicaCapacity = null, startup = null, price = null, interval = null;
         double? cpuRequest = null, memoryRequest = null, latencyQuantile = null, slo = null, sloQuantile = null, scalingLevel = null;
         double? stabilization = null, cooldown = null, scaleInFraction = null;
@@ -52,6 +53,9 @@ internal static class WorkloadJson
                 "cpuUsage" => String(value, property.Name, out cpuUsage),
                 "memoryUsage" => String(value, property.Name, out memoryUsage),
                 "latency" => String(value, property.Name, out latency),
+                // A count is kept as text, so the check says what the setting is rather than "expected a string".
+                "replicas" when value.ValueKind == JsonValueKind.Number => Kept(value.GetRawText(), out replicas),
+                "replicas" => String(value, property.Name, out replicas),
                 "cpuRequestCores" => Number(value, property.Name, out cpuRequest),
                 "memoryRequestBytes" => Number(value, property.Name, out memoryRequest),
                 "latencyQuantile" => Number(value, property.Name, out latencyQuantile),
@@ -109,6 +113,7 @@ internal static class WorkloadJson
             ScaleInCooldown = cooldown is { } c ? TimeSpan.FromSeconds(Math.Clamp(c, -1, 864_000)) : null,
             MaxScaleInFraction = scaleInFraction,
             MaxScaleOutStep = scaleOutStep,
+            Replicas = replicas,
         };
         if (candidate.Check() is { } problem)
         {
@@ -138,6 +143,7 @@ internal static class WorkloadJson
         if (spec.CpuRequest is { } cpu) writer.WriteNumber("cpuRequestCores", cpu);
         if (spec.MemoryRequest is { } memory) writer.WriteNumber("memoryRequestBytes", memory);
         if (spec.Latency is not null) writer.WriteString("latency", spec.Latency);
+        if (spec.Replicas is not null) writer.WriteString("replicas", spec.Replicas);
         writer.WriteNumber("latencyQuantile", spec.LatencyQuantile);
         if (spec.LatencySlo is { } slo) writer.WriteNumber("latencySloSeconds", slo.TotalSeconds);
         writer.WriteNumber("sloQuantile", spec.SloQuantile);
@@ -146,6 +152,12 @@ internal static class WorkloadJson
         if (spec.ScaleInCooldown is { } cooldown) writer.WriteNumber("scaleInCooldownSeconds", cooldown.TotalSeconds);
         if (spec.MaxScaleInFraction is { } fraction) writer.WriteNumber("maxScaleInFraction", fraction);
         if (spec.MaxScaleOutStep is { } step) writer.WriteNumber("maxScaleOutStep", step);
+    }
+
+    private static string? Kept(string text, out string? result)
+    {
+        result = text;
+        return null;
     }
 
     private static string? String(JsonElement value, string key, out string? result)

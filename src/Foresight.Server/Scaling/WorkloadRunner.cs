@@ -32,6 +32,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
     private readonly SeriesSelector _demand;
     private readonly SeriesSelector? _request;
     private readonly SeriesSelector? _usage;
+    private readonly SeriesSelector? _replicas;
     private readonly PredictiveScaler _scaler;
     private readonly TimeSpan _interval;
     private readonly int _initialReplicas;
@@ -68,6 +69,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
         _demand = demand;
         if (spec.Request is not null && SeriesSelector.TryParse(spec.Request, out var request, out _)) _request = request;
         if (spec.Usage is not null && SeriesSelector.TryParse(spec.Usage, out var usage, out _)) _usage = usage;
+        if (spec.Replicas is not null && SeriesSelector.TryParse(spec.Replicas, out var replicas, out _)) _replicas = replicas;
         _interval = spec.DecisionInterval ?? context.Options.DecisionInterval;
         _scaler = new PredictiveScaler(spec.Capacity, spec.ScalerOptions(_interval));
         _initialReplicas = Math.Clamp(currentReplicas ?? spec.Capacity.MinReplicas, spec.Capacity.MinReplicas, spec.Capacity.MaxReplicas);
@@ -214,7 +216,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
 
     private void Decide(long now, IReadOnlyList<SeriesInfo> series, double demand)
     {
-        var current = _latest?.Decision.Desired ?? _initialReplicas;
+        var current = Running(now) ?? _latest?.Decision.Desired ?? _initialReplicas;
         var ids = series.Select(s => s.Id).ToHashSet();
         var anomalous = _ctx.Incidents.List(Tenant).Any(i => !i.Resolved && i.Series.Any(s => ids.Contains(s.SeriesId)));
         ReplicaUsage? usage = null;
@@ -237,6 +239,17 @@ internal sealed class WorkloadRunner : IAsyncDisposable
             Log.ReplicasChanged(_ctx.Logger, Tenant, Spec.Name, decision.Current, decision.Desired, decision.Action, decision.Reason);
         }
         _ctx.OnDecided(record);
+    }
+
+    /// <summary>
+    /// The replicas running now by the workload's <c>replicas</c> series (the sum of its matched series' latest points
+    /// within <see cref="DemandReader.Lookback"/>, rounded), or null without the setting or a recent point.
+    /// </summary>
+    private int? Running(long now)
+    {
+        if (_replicas is null) return null;
+        var running = DemandReader.Instant(_ctx.Store, Tenant, _ctx.Store.Find(Tenant, _replicas), now);
+        return double.IsFinite(running) ? (int)Math.Clamp(Math.Round(running), 0, 1_000_000) : null;
     }
 
     /// <summary>Feeds the grid steps completed since the last pass; after a gap of more than a day, starts over from the store.</summary>

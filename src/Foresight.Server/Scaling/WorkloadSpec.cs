@@ -25,6 +25,14 @@ public sealed partial record WorkloadSpec(string Name, string Series, CapacityMo
     /// <summary>How often the policy decides, or null for the server's default (<see cref="ScalingOptions.DecisionInterval"/>).</summary>
     public TimeSpan? DecisionInterval { get; init; }
 
+    /// <summary>
+    /// Selector of the replicas the workload runs now (e.g. kube-state-metrics'
+    /// <c>kube_deployment_status_replicas{deployment="checkout"}</c>; matched series are summed), or null: each
+    /// decision then starts from the previous decision's count, which differs from what runs after a
+    /// restart of Foresight, while the HPA holds a change within its 10% tolerance, or after a manual scale.
+    /// </summary>
+    public string? Replicas { get; init; }
+
     /// <summary>Selector of the per-replica resource request (e.g. CPU cores requested per pod), or null.</summary>
     public string? Request { get; init; }
 
@@ -109,7 +117,9 @@ public sealed partial record WorkloadSpec(string Name, string Series, CapacityMo
         if ((Request is null) != (Usage is null)) return (Request is null ? WorkloadField.Request : WorkloadField.Usage, "request and usage go together: give both or neither");
         if (Request is not null && !SeriesSelector.TryParse(Request, out _, out error)) return (WorkloadField.Request, $"'{Request}' is not a series selector: {error}");
         if (Usage is not null && !SeriesSelector.TryParse(Usage, out _, out error)) return (WorkloadField.Usage, $"'{Usage}' is not a series selector: {error}");
-        foreach (var (field, selector) in new[] { (WorkloadField.CpuUsage, CpuUsage), (WorkloadField.MemoryUsage, MemoryUsage), (WorkloadField.Latency, Latency) })
+        if (Replicas is not null && double.TryParse(Replicas, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+            return (WorkloadField.Replicas, $"is the series of the replicas running now (e.g. kube_deployment_status_replicas{{deployment=\"checkout\"}}), not a count (got {Replicas}); min and max replicas bound the count");
+        foreach (var (field, selector) in new[] { (WorkloadField.CpuUsage, CpuUsage), (WorkloadField.MemoryUsage, MemoryUsage), (WorkloadField.Latency, Latency), (WorkloadField.Replicas, Replicas) })
         {
             if (selector is not null && !SeriesSelector.TryParse(selector, out _, out error)) return (field, $"'{selector}' is not a series selector: {error}");
         }
@@ -157,6 +167,7 @@ internal enum WorkloadField
     ScaleInCooldown,
     MaxScaleInFraction,
     MaxScaleOutStep,
+    Replicas,
 }
 
 /// <summary>Each setting's key in the config file (snake case) and in a JSON body (camel case, with units), for error messages.</summary>
@@ -171,7 +182,7 @@ internal static class WorkloadKeys
         ("memory_usage", "memoryUsage"), ("cpu_request", "cpuRequestCores"), ("memory_request", "memoryRequestBytes"),
         ("latency", "latency"), ("latency_quantile", "latencyQuantile"), ("latency_slo", "latencySloSeconds"), ("slo_quantile", "sloQuantile"),
         ("scaling_level", "scalingLevel"), ("scale_down_stabilization", "scaleDownStabilizationSeconds"), ("scale_in_cooldown", "scaleInCooldownSeconds"),
-        ("max_scale_in_fraction", "maxScaleInFraction"), ("max_scale_out_step", "maxScaleOutStep"),
+        ("max_scale_in_fraction", "maxScaleInFraction"), ("max_scale_out_step", "maxScaleOutStep"), ("replicas", "replicas"),
     ];
 
     /// <summary>The key in the config file's <c>workloads:</c> section.</summary>

@@ -40,7 +40,8 @@ public sealed class ScalingApiTests
                  "minReplicas":3,"maxReplicas":12,"pricePerReplicaHour":0.08,"decisionIntervalSeconds":15,
                  "cpuUsage":"cpu_usage_cores{service=\"checkout\"}","memoryUsage":"memory_usage_bytes","cpuRequestCores":1.5,
                  "memoryRequestBytes":2147483648,"latency":"p95_seconds","latencyQuantile":0.9,"latencySloSeconds":0.25,"sloQuantile":0.999,
-                 "scalingLevel":0.97,"scaleDownStabilizationSeconds":300,"scaleInCooldownSeconds":180,"maxScaleInFraction":0.25,"maxScaleOutStep":4}
+                 "scalingLevel":0.97,"scaleDownStabilizationSeconds":300,"scaleInCooldownSeconds":180,"maxScaleInFraction":0.25,"maxScaleOutStep":4,
+                 "replicas":"kube_deployment_status_replicas{deployment=\"checkout\"}"}
                 """));
             replaced.StatusCode.Should().Be(HttpStatusCode.OK);
             (await http.PutAsync("/api/v1/workloads/search", Json("""{"series":"search_qps","replicaCapacity":10}"""))).StatusCode.Should().Be(HttpStatusCode.Created);
@@ -80,6 +81,7 @@ public sealed class ScalingApiTests
         w.GetProperty("scaleInCooldownSeconds").GetDouble().Should().Be(180);
         w.GetProperty("maxScaleInFraction").GetDouble().Should().Be(0.25);
         w.GetProperty("maxScaleOutStep").GetInt32().Should().Be(4);
+        w.GetProperty("replicas").GetString().Should().Be("kube_deployment_status_replicas{deployment=\"checkout\"}");
         w.GetProperty("source").GetString().Should().Be("api");
         var waiting = await client.GetAsync("/api/v1/scaling/checkout");
         waiting.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
@@ -92,7 +94,8 @@ public sealed class ScalingApiTests
     [InlineData("""{"series":"rps","replicaCapacity":5,"minReplicas":1.5}""", "minReplicas: expected a whole number")]
     [InlineData("""{"series":"rps{","replicaCapacity":5}""", "series: 'rps{' is not a series selector")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"maxReplicas":0}""", "maxReplicas: must be at least 1")]
-    [InlineData("""{"series":"rps","replicaCapacity":5,"replicas":3}""", "'replicas' is not a workload setting")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"replicas":3}""", "replicas: is the series of the replicas running now (e.g. kube_deployment_status_replicas{deployment=\"checkout\"}), not a count (got 3)")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"replica":3}""", "'replica' is not a workload setting")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"decisionIntervalSeconds":0}""", "decisionIntervalSeconds: must be between 1 second and 1 hour")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"startupSeconds":-1}""", "startupSeconds: must be between 0 and 1 day")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"usage":"cpu"}""", "request: request and usage go together")]
@@ -103,6 +106,7 @@ public sealed class ScalingApiTests
     [InlineData("""{"series":"rps","replicaCapacity":5,"scalingLevel":0.3}""", "scalingLevel: must be at least 0.5 and below 1")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"latency":"p95{"}""", "latency: 'p95{' is not a series selector")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"maxScaleOutStep":0}""", "maxScaleOutStep: must be at least 1 (got 0)")]
+    [InlineData("""{"series":"rps","replicaCapacity":5,"replicas":"4"}""", "replicas: is the series of the replicas running now")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"pricePerReplicaHour":1e308}""", "pricePerReplicaHour: must be from 0 to 1,000,000")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"maxScaleInFraction":1.5}""", "maxScaleInFraction: must be above 0 and at most 1")]
     [InlineData("""{"series":"rps","replicaCapacity":5,"scaleDownStabilizationSeconds":7200}""", "scaleDownStabilizationSeconds: must be between 0 and 1 hour")]
@@ -219,6 +223,39 @@ public sealed class ScalingApiTests
         decision.Decision.Vertical.Usage.Should().BeApproximately(0.5, 1e-9, "the 95th percentile of the last hour's usage");
         var body = await http.GetFromJsonAsync<JsonElement>("/api/v1/scaling/api");
         body.GetProperty("vertical").GetProperty("kind").GetString().Should().Be("requestsTooHigh");
+    }
+
+    [Fact]
+    public async Task A_replicas_series_is_where_each_decision_starts_from()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Detection.Enabled = false);
+        var decided = new System.Collections.Concurrent.ConcurrentDictionary<string, WorkloadDecision>();
+        var both = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Server.Services<ScalingService>().Decided += d =>
+        {
+            decided.TryAdd(d.Workload, d);
+            if (decided.Count == 2) both.TrySetResult();
+        };
+        using var http = server.Client();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        // 12 requests a second need 4 replicas of 5 (with the reactive headroom); 9 run (as kube-state-metrics reports them, per ReplicaSet).
+        var batch = $$"""
+            {"series":[
+              {"metric":"rps","labels":{"app":"web"},"points":[[{{now - 10_000}},12]]},
+              {"metric":"running","labels":{"app":"web","replicaset":"a"},"points":[[{{now - 10_000}},7]]},
+              {"metric":"running","labels":{"app":"web","replicaset":"b"},"points":[[{{now - 10_000}},2]]}]}
+            """;
+        (await http.PostAsync("/api/v1/ingest", Json(batch))).EnsureSuccessStatusCode();
+        (await http.PutAsync("/api/v1/workloads/web", Json("""{"series":"rps","replicaCapacity":5,"replicas":"running{app=\"web\"}"}""")))
+            .StatusCode.Should().Be(HttpStatusCode.Created);
+        (await http.PutAsync("/api/v1/workloads/plain", Json("""{"series":"rps","replicaCapacity":5}"""))).StatusCode.Should().Be(HttpStatusCode.Created);
+        await both.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        decided["web"].Decision.Current.Should().Be(9, "the replicas series says 9 run");
+        decided["web"].Decision.Action.Should().Be(Foresight.Scaling.ScalingAction.ScaleIn);
+        decided["web"].Decision.Desired.Should().BeLessThan(9);
+        decided["plain"].Decision.Current.Should().Be(1, "without the series the first decision starts from the minimum");
+        decided["plain"].Decision.Action.Should().Be(Foresight.Scaling.ScalingAction.ScaleOut);
     }
 
     [Fact]

@@ -67,6 +67,7 @@ public sealed class WorkloadConfigTests
                 scale_in_cooldown: 90s
                 max_scale_in_fraction: 0.25
                 max_scale_out_step: 4
+                replicas: 'kube_deployment_status_replicas{deployment="checkout"}'
               - name: search
                 series: rps
                 replica_capacity: 5
@@ -88,6 +89,7 @@ public sealed class WorkloadConfigTests
         behavior.ScaleInCooldown.Should().Be(TimeSpan.FromSeconds(90));
         behavior.MaxScaleInFraction.Should().Be(0.25);
         behavior.MaxScaleOutStep.Should().Be(4);
+        checkout.Replicas.Should().Be("kube_deployment_status_replicas{deployment=\"checkout\"}");
         var search = workloads[1].Spec;
         search.MemoryRequest.Should().Be(2e9);
         search.CpuUsage.Should().BeNull();
@@ -95,6 +97,7 @@ public sealed class WorkloadConfigTests
         search.LatencyQuantile.Should().Be(0.95, "the default is what most services export");
         search.SloQuantile.Should().Be(0.99);
         search.ScalingLevel.Should().BeNull("the policy's default applies");
+        search.Replicas.Should().BeNull("decisions then start from the previous one");
         var defaults = new Foresight.Scaling.PredictiveScalerOptions();
         var searchBehavior = search.ScalerOptions(TimeSpan.FromSeconds(30));
         searchBehavior.ScaleDownStabilization.Should().Be(defaults.ScaleDownStabilization);
@@ -111,6 +114,8 @@ public sealed class WorkloadConfigTests
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    latency_slo: 0s\n", "line 5: workloads[0] (checkout).latency_slo: must be more than 0")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    scaling_level: 1\n", "line 5: workloads[0] (checkout).scaling_level: must be at least 0.5 and below 1")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    max_scale_out_step: 0\n", "line 5: workloads[0] (checkout).max_scale_out_step: must be at least 1 (got 0)")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    replicas: 3\n", "line 5: workloads[0] (checkout).replicas: is the series of the replicas running now (e.g. kube_deployment_status_replicas{deployment=\"checkout\"}), not a count (got 3)")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    replicas: 'up{'\n", "line 5: workloads[0] (checkout).replicas: 'up{' is not a series selector")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    scale_in_cooldown: 2h\n", "line 5: workloads[0] (checkout).scale_in_cooldown: must be between 0 and 1 hour")]
     public void Invalid_resource_settings_are_refused_naming_the_key(string section, string message) =>
         FluentActions.Invoking(() => WorkloadConfig.Parse("workloads:\n" + section, "foresight.yml"))
@@ -121,7 +126,7 @@ public sealed class WorkloadConfigTests
     [InlineData("  - name: checkout\n    replica_capacity: 5\n", "line 2: workloads[0] (checkout): series is required")]
     [InlineData("  - name: checkout\n    series: 'rps{'\n    replica_capacity: 5\n", "line 3: workloads[0] (checkout).series: 'rps{' is not a series selector")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    min_replicas: 5\n    max_replicas: 3\n", "line 6: workloads[0] (checkout).max_replicas: must be at least 1 and at least min replicas 5 (got 3)")]
-    [InlineData("  - name: checkout\n    series: rps\n    replicas: 3\n", "line 4: workloads[0]: 'replicas' is not a workload setting (known: name, series, replica_capacity")]
+    [InlineData("  - name: checkout\n    series: rps\n    replica: 3\n", "line 4: workloads[0]: 'replica' is not a workload setting (known: name, series, replica_capacity")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    startup: 2 minutes\n", "line 5: workloads[0] (checkout).startup: '2 minutes' is not a duration")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: lots\n", "line 4: workloads[0] (checkout).replica_capacity: 'lots' is not a number")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    min_replicas: 1.5\n", "line 5: workloads[0] (checkout).min_replicas: '1.5' is not a whole number")]
