@@ -1,4 +1,5 @@
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Threading.Channels;
 using Foresight.Detection.Incidents;
 using Microsoft.Extensions.Hosting;
@@ -41,9 +42,10 @@ public sealed record AlertPayload(string Id, string Status, string Tenant, strin
 
 /// <summary>
 /// Announces incidents to webhooks: one alert per incident (de-duplicated by incident id),
-/// grouped per service by a cooldown, delivered in order by a background worker that retries with
-/// exponential backoff and jitter (Polly) until the receiver accepts, so a receiver that is down
-/// for a while loses nothing. The delay from the first anomalous point to delivery is in every
+/// grouped per service by a cooldown, delivered in order by one background worker per webhook that
+/// retries with exponential backoff and jitter (Polly) until the receiver accepts, so a receiver that
+/// is down for a while loses nothing and holds up no other receiver. The body is sent with a
+/// <c>Content-Length</c> (not chunked), which every receiver can read. The delay from the first anomalous point to delivery is in every
 /// payload and in <see cref="DeliveryDelays"/>.
 /// </summary>
 public sealed class WebhookAlerter : BackgroundService
@@ -52,7 +54,7 @@ public sealed class WebhookAlerter : BackgroundService
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookAlerter> _logger;
-    private readonly Channel<Incident> _queue = Channel.CreateUnbounded<Incident>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Incident>[] _queues;
     private readonly HashSet<string> _announced = [];
     private readonly Dictionary<(string Tenant, string Service), long> _lastAlert = [];
     private readonly ResiliencePipeline _retry;
@@ -65,6 +67,7 @@ public sealed class WebhookAlerter : BackgroundService
         _http = http;
         _time = time;
         _logger = logger;
+        _queues = [.. options.Webhooks.Select(_ => Channel.CreateUnbounded<Incident>())];
         _retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -87,8 +90,8 @@ public sealed class WebhookAlerter : BackgroundService
     /// <summary>Seconds from first anomalous point to delivery, of every alert delivered so far.</summary>
     public List<double> DeliveryDelays { get; } = [];
 
-    /// <summary>Alerts waiting for delivery.</summary>
-    public int Pending => _queue.Reader.Count;
+    /// <summary>Deliveries waiting, summed over the webhooks.</summary>
+    public int Pending => _queues.Sum(q => q.Reader.Count);
 
     private void OnIncident(Incident incident, IncidentChange change)
     {
@@ -102,17 +105,20 @@ public sealed class WebhookAlerter : BackgroundService
             _announced.Add(incident.Id);
             _lastAlert[key] = now;
         }
-        _queue.Writer.TryWrite(incident);
+        foreach (var queue in _queues) queue.Writer.TryWrite(incident);
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_queues.Select((queue, i) => DeliverAllAsync(_options.Webhooks[i], queue.Reader, stoppingToken)));
+
+    private async Task DeliverAllAsync(string url, ChannelReader<Incident> queue, CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var incident in _queue.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var incident in queue.ReadAllAsync(stoppingToken))
             {
-                foreach (var url in _options.Webhooks) await DeliverAsync(url, incident, stoppingToken);
+                await DeliverAsync(url, incident, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -130,7 +136,9 @@ public sealed class WebhookAlerter : BackgroundService
                 incident.Start, incident.End, incident.MaxScore, incident.Series, incident.Detectors, incident.DetectedAt, now, delay);
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
             attempt.CancelAfter(_options.AttemptTimeout);
-            using var response = await _http.PostAsJsonAsync(url, payload, attempt.Token);
+            using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(payload, JsonSerializerOptions.Web));
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            using var response = await _http.PostAsync(url, body, attempt.Token);
             if (!response.IsSuccessStatusCode)
             {
                 throw new HttpRequestException($"webhook {url} answered {(int)response.StatusCode}");

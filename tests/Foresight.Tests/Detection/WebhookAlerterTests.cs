@@ -19,6 +19,9 @@ public sealed class WebhookAlerterTests
 
         public ConcurrentQueue<JsonElement> Received { get; } = new();
 
+        /// <summary>Content-Length of each request (null for a chunked body, which some receivers cannot read).</summary>
+        public ConcurrentQueue<long?> ContentLengths { get; } = new();
+
         public async Task StartAsync()
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -27,6 +30,7 @@ public sealed class WebhookAlerterTests
             _app = builder.Build();
             _app.MapPost("/hook", async (HttpContext ctx) =>
             {
+                ContentLengths.Enqueue(ctx.Request.ContentLength);
                 Received.Enqueue(await JsonSerializer.DeserializeAsync<JsonElement>(ctx.Request.Body));
                 return Results.Ok();
             });
@@ -86,6 +90,34 @@ public sealed class WebhookAlerterTests
         receiver.Received.Select(r => r.GetProperty("service").GetString()).Should().BeEquivalentTo(["checkout", "payments", "search", "checkout"]);
         receiver.Received.Should().OnlyContain(r => r.GetProperty("delaySeconds").GetDouble() >= 0 && r.GetProperty("severity").GetString() == "critical");
         alerter.DeliveryDelays.Should().HaveCount(4);
+        await alerter.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_webhook_that_is_down_holds_back_no_other_webhook()
+    {
+        var port = ServerProcess.FreePort();
+        await using var receiver = new Receiver(port);
+        await receiver.StartAsync();
+        var tracker = new IncidentTracker();
+        var options = new AlertOptions
+        {
+            Webhooks = [$"http://127.0.0.1:{ServerProcess.FreePort()}/hook", $"http://127.0.0.1:{port}/hook"],   // the first refuses connections
+            Cooldown = TimeSpan.Zero,
+            FirstRetryDelay = TimeSpan.FromMilliseconds(100),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(400),
+        };
+        using var http = new HttpClient();
+        using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
+        await alerter.StartAsync(CancellationToken.None);
+
+        var t = 1_700_000_000_000L;
+        tracker.Add("default", Point("checkout", t), t);
+        tracker.Add("default", Point("payments", t), t);
+        await WaitFor(() => receiver.Received.Count == 2);
+        receiver.Received.Select(r => r.GetProperty("service").GetString()).Should().Equal("checkout", "payments");
+        receiver.ContentLengths.Should().OnlyContain(length => length > 0, "the body is sent with a Content-Length, not chunked");
+        alerter.Pending.Should().BeGreaterThan(0, "the down webhook still has both alerts to deliver");
         await alerter.StopAsync(CancellationToken.None);
     }
 
