@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Foresight.Security;
 using Foresight.Server.Api;
@@ -11,9 +12,11 @@ namespace Foresight.Server.Hosting;
 /// the tenant <c>default</c> (allowed only on loopback unless <c>--insecure</c>). Once a key exists,
 /// each request to <c>/api</c> and <c>/v1</c> must carry one, as <c>Authorization: Bearer KEY</c>,
 /// <c>X-API-Key: KEY</c> or HTTP Basic with the key as password (what Prometheus' remote_write
-/// <c>basic_auth</c> sends), and sees only its tenant's series.
+/// <c>basic_auth</c> sends), and sees only its tenant's series. When the last key is revoked while
+/// the server listens on a public address (allowed at start because keys existed), requests from other
+/// hosts are refused rather than served as <c>default</c> without a key, unless <c>--insecure</c>.
 /// </summary>
-internal sealed class TenantResolution(RequestDelegate next, ITimeSeriesStore store)
+internal sealed class TenantResolution(RequestDelegate next, ITimeSeriesStore store, ForesightServerOptions options)
 {
     public const string DefaultTenant = "default";
     private const string ItemKey = "foresight.tenant";
@@ -30,6 +33,14 @@ internal sealed class TenantResolution(RequestDelegate next, ITimeSeriesStore st
         }
         if (store.ListApiKeys().Count == 0)
         {
+            if (!options.Insecure && context.Connection.RemoteIpAddress is { } remote
+                && !IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
+            {
+                await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key required",
+                    "This server has no API key (the last one was revoked), so it serves only loopback clients: create a key " +
+                    "(foresight keys create --tenant NAME) and send it, or restart with --insecure to accept the risk.");
+                return;
+            }
             context.Items[ItemKey] = DefaultTenant;
             await next(context);
             return;

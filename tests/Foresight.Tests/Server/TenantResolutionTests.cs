@@ -1,0 +1,42 @@
+using System.Net;
+using Foresight.Security;
+using Foresight.Server;
+using Foresight.Server.Hosting;
+using Foresight.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Foresight.Tests.Server;
+
+public sealed class TenantResolutionTests
+{
+    [Fact]
+    public async Task Revoking_the_last_key_does_not_open_a_public_server_to_other_hosts()
+    {
+        await using var server = await TestServer.StartAsync();
+        var store = server.Server.Store;
+        var (_, record) = ApiKeys.Create(store, "team-a", "test", TimeProvider.System);
+        store.RevokeApiKey(record.Id).Should().BeTrue();
+        store.ListApiKeys().Should().BeEmpty();
+        var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+
+        async Task<(int Status, bool Served)> Request(string remote, bool insecure)
+        {
+            var served = false;
+            var middleware = new TenantResolution(_ => { served = true; return Task.CompletedTask; }, store,
+                new ForesightServerOptions { Insecure = insecure });
+            var context = new DefaultHttpContext { RequestServices = services };
+            context.Request.Path = "/api/v1/series";
+            context.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+            await middleware.InvokeAsync(context);
+            return (context.Response.StatusCode, served);
+        }
+
+        (await Request("203.0.113.7", insecure: false)).Should().Be((StatusCodes.Status401Unauthorized, false),
+            "the server was allowed on a public address only because keys existed");
+        (await Request("::ffff:203.0.113.7", insecure: false)).Should().Be((StatusCodes.Status401Unauthorized, false));
+        (await Request("127.0.0.1", insecure: false)).Should().Be((StatusCodes.Status200OK, true));
+        (await Request("::ffff:127.0.0.1", insecure: false)).Should().Be((StatusCodes.Status200OK, true));
+        (await Request("203.0.113.7", insecure: true)).Should().Be((StatusCodes.Status200OK, true));
+    }
+}
