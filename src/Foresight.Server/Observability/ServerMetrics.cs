@@ -68,12 +68,8 @@ public sealed class ServerMetrics : IDisposable
     public string Render(StoreStats stats)
     {
         var sb = new StringBuilder();
-        Help(sb, "foresight_points_ingested_total", "counter", "Points accepted, by protocol.");
-        Help(sb, "foresight_points_rejected_total", "counter", "Points refused, by protocol.");
-        foreach (var ((name, labels), value) in _counters.OrderBy(kv => kv.Key.Name).ThenBy(kv => kv.Key.Labels))
-        {
-            sb.Append(name).Append(labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
+        Counters(sb, "foresight_points_ingested_total", "Points accepted, by protocol.");
+        Counters(sb, "foresight_points_rejected_total", "Points refused, by protocol.");
         Help(sb, "foresight_http_request_duration_seconds", "histogram", "HTTP request latency by route.");
         foreach (var ((name, labels), h) in _histograms.OrderBy(kv => kv.Key.Labels))
         {
@@ -111,6 +107,16 @@ public sealed class ServerMetrics : IDisposable
 
     private static void Help(StringBuilder sb, string name, string type, string help) =>
         sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    /// <summary>One counter family: its HELP and TYPE, then its samples (the format wants a family's lines together).</summary>
+    private void Counters(StringBuilder sb, string name, string help)
+    {
+        Help(sb, name, "counter", help);
+        foreach (var ((_, labels), value) in _counters.Where(kv => kv.Key.Name == name).OrderBy(kv => kv.Key.Labels, StringComparer.Ordinal))
+        {
+            sb.Append(name).Append(labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+    }
 
     private static void Gauge(StringBuilder sb, string name, string help, long value)
     {

@@ -168,5 +168,18 @@ public sealed class IngestAndQueryTests
         text.Should().Contain("foresight_http_request_duration_seconds_bucket{method=\"POST\",route=\"/api/v1/ingest\",status=\"200\",le=\"+Inf\"} 1");
         text.Should().Contain("foresight_store_series 1");
         (await http.GetAsync("/readyz")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // The exposition format wants each family's samples right after its own TYPE line.
+        string? family = null;
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# TYPE ", StringComparison.Ordinal)) family = line.Split(' ')[2];
+            else if (!line.StartsWith('#'))
+            {
+                var name = line[..line.IndexOfAny(['{', ' '])];
+                var suffixes = new[] { "", "_bucket", "_sum", "_count" };
+                suffixes.Should().Contain(s => family + s == name, $"'{line}' follows the TYPE line of {family}");
+            }
+        }
     }
 }
