@@ -56,7 +56,7 @@ public sealed partial class Scraper
             Synthetic("scrape_duration_seconds", target, startMs, duration.TotalSeconds),
             Synthetic("scrape_samples_scraped", target, startMs, scraped),
         };
-        var appendError = Write(target, samples);
+        var appendError = WriteSamples(target, samples);
         appendError = Write(target, report) ?? appendError;
 
         var previous = state.Status;
@@ -170,6 +170,51 @@ public sealed partial class Scraper
     private static SeriesWrite Synthetic(string metric, ScrapeTarget target, long timestampMs, double value) =>
         new(metric, target.Labels, [new Point(timestampMs, value)]);
 
+    /// <summary>
+    /// Hands the scraped samples to the sink; as Prometheus drops a sample it cannot append (too old, out
+    /// of order) and keeps the rest, the samples the sink names are left out and the others sent again
+    /// (a few rounds at most: the store lists up to 20 refusals at a time). Returns what was not stored, or null.
+    /// </summary>
+    private string? WriteSamples(ScrapeTarget target, List<SeriesWrite> samples)
+    {
+        const int MaxRounds = 5;
+        var batch = samples;
+        var skipped = new List<PointRejection>();
+        for (var round = 0; round < MaxRounds && batch.Count > 0; round++)
+        {
+            AppendResult result;
+            try
+            {
+                result = _sink(_config.Tenant, batch);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                ScrapingLog.SinkFailed(_logger, e, target.Url);
+                return $"storing failed: {e.Message}";
+            }
+            if (result.Accepted) break;
+            if (result.Rejections.Count == 0 || result.Rejections.Any(r => r.SeriesIndex < 0 || r.SeriesIndex >= batch.Count) || round == MaxRounds - 1)
+            {
+                var reason = Refusal(result);
+                ScrapingLog.AppendRejected(_logger, target.Url, reason);
+                return reason;
+            }
+            var refused = result.Rejections.Select(r => r.SeriesIndex).ToHashSet();
+            skipped.AddRange(result.Rejections.DistinctBy(r => r.SeriesIndex));
+            batch = [.. batch.Where((_, i) => !refused.Contains(i))];
+        }
+        if (skipped.Count == 0) return null;
+        var message = $"{skipped.Count} of {samples.Count} samples were not stored: {skipped[0].Series}: {skipped[0].Reason}"
+                      + (skipped.Count > 1 ? $" (and {skipped.Count - 1} more)" : "");
+        ScrapingLog.AppendRejected(_logger, target.Url, message);
+        return message;
+    }
+
+    private static string Refusal(AppendResult result) => result.Rejections.Count == 0
+        ? "the store refused the batch"
+        : $"the store refused the batch: {result.Rejections[0].Series}: {result.Rejections[0].Reason}"
+          + (result.Rejections.Count > 1 ? $" (and {result.Rejections.Count - 1} more)" : "");
+
     /// <summary>Hands a batch to the sink; returns why it was not stored, or null.</summary>
     private string? Write(ScrapeTarget target, List<SeriesWrite> batch)
     {
@@ -178,10 +223,7 @@ public sealed partial class Scraper
         {
             var result = _sink(_config.Tenant, batch);
             if (result.Accepted) return null;
-            var reason = result.Rejections.Count == 0
-                ? "the store refused the batch"
-                : $"the store refused the batch: {result.Rejections[0].Series}: {result.Rejections[0].Reason}"
-                  + (result.Rejections.Count > 1 ? $" (and {result.Rejections.Count - 1} more)" : "");
+            var reason = Refusal(result);
             ScrapingLog.AppendRejected(_logger, target.Url, reason);
             return reason;
         }

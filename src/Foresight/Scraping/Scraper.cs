@@ -23,6 +23,8 @@ namespace Foresight.Scraping;
 /// <c>scrape_duration_seconds</c>, <c>scrape_samples_scraped</c>.</para>
 /// <para>Writes: the samples go to the sink as one batch, the synthetic series as a second one, so
 /// a store that refuses the samples (the store is all-or-nothing per batch) still records <c>up</c>.
+/// As in Prometheus, a sample the store refuses (too old, out of order) is dropped and the others are
+/// stored: the samples the store names are left out and the batch sent again.
 /// A refused or failed write is logged and shown in <see cref="GetStatus"/>; it does not mark the
 /// target down. Not done (yet): staleness markers, relabeling, service discovery, authentication.</para>
 /// <para>Lifetime: <see cref="Start"/> begins the loops, <see cref="StopAsync"/> cancels them and
