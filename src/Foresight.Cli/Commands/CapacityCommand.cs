@@ -82,7 +82,7 @@ internal static class CapacityCommand
             return;
         }
         var objective = Invariant($"p{100 * slo.GetProperty("quantile").GetDouble():0.#} ≤ {1000 * slo.GetProperty("objectiveSeconds").GetDouble():0.#} ms");
-        if (slo.GetProperty("error").ValueKind == JsonValueKind.String)
+        if (slo.GetProperty("error").ValueKind == JsonValueKind.String && slo.GetProperty("maxLoad").ValueKind != JsonValueKind.Number)
         {
             Console.WriteLine($"Objective {objective}: {slo.GetProperty("error").GetString()}");
             return;
@@ -93,6 +93,8 @@ internal static class CapacityCommand
             : "At the current growth the peak does not break it within two years.");
         if (slo.GetProperty("replicasAtLoad").ValueKind == JsonValueKind.Number)
             Console.WriteLine(Invariant($"Replicas of the measured size needed at {Num(b, "askedLoad")}/s: {slo.GetProperty("replicasAtLoad").GetInt32()}."));
+        else if (slo.GetProperty("error").ValueKind == JsonValueKind.String)
+            Console.WriteLine($"Replicas at {Num(b, "askedLoad")}/s: {slo.GetProperty("error").GetString()}.");
     }
 
     private static async Task<int> FitUsl(FileInfo file, bool json)

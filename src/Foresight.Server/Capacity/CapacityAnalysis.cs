@@ -14,7 +14,7 @@ public sealed record LatencyPoint(double Load, LatencyEstimate P95, LatencyEstim
 /// <param name="Headroom">How much more than the recent peak fits (0.4 = 40%), or null.</param>
 /// <param name="BreachAt">When the peak, growing as it has week over week, first exceeds <paramref name="MaxLoad"/>; null when it does not within two years or growth is unknown.</param>
 /// <param name="ReplicasAtLoad">Copies of the measured unit needed to hold the objective at <see cref="CapacityReport.AskedLoad"/>, or null.</param>
-/// <param name="Error">Why an answer is missing, or null.</param>
+/// <param name="Error">Why an answer is missing (with <paramref name="MaxLoad"/> set, why <paramref name="ReplicasAtLoad"/> is), or null.</param>
 public sealed record SloAnswer(double Objective, double Quantile, double? MaxLoad, double? Headroom, long? BreachAt, int? ReplicasAtLoad, string? Error);
 
 /// <summary>Latency against load for one workload, and what that means for its objective.</summary>
@@ -94,8 +94,10 @@ internal static class CapacityAnalysis
                 {
                     breach = at;
                 }
-                int? replicas = load >= 0 && model.TryReplicasFor(load, seconds, out var n, out _, spec.SloQuantile) ? n : null;
-                slo = new SloAnswer(seconds, spec.SloQuantile, max, headroom, breach, replicas, null);
+                int? replicas = null;
+                string? replicasError = "there is no load to size replicas for (no recent request rate; pass load)";
+                if (load >= 0 && model.TryReplicasFor(load, seconds, out var n, out replicasError, spec.SloQuantile)) (replicas, replicasError) = (n, null);
+                slo = new SloAnswer(seconds, spec.SloQuantile, max, headroom, breach, replicas, replicasError);
             }
         }
         return new CapacityReport(spec.Name, cls, classWaiting, current, recent, growth, load, model, waiting, observations, curve, slo);

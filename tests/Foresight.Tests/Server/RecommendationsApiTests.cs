@@ -110,6 +110,11 @@ public sealed class RecommendationsApiTests
         slo.GetProperty("replicasAtLoad").GetInt32().Should().Be((int)Math.Max(1, Math.Ceiling(60 / maxLoad - 1e-12)));
         body.GetProperty("growthPerWeek").GetDouble().Should().BeInRange(0, 0.1, "the demo's checkout grows 2% a week");
 
+        var huge = (await http.GetFromJsonAsync<JsonElement>("/api/v1/capacity/checkout?load=1e9")).GetProperty("slo");
+        huge.GetProperty("replicasAtLoad").ValueKind.Should().Be(JsonValueKind.Null);
+        huge.GetProperty("error").GetString().Should().Contain("more than the limit of 10000", "a missing answer says why");
+        huge.GetProperty("maxLoad").GetDouble().Should().Be(maxLoad);
+
         (await http.GetAsync("/api/v1/capacity/cart")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await http.GetAsync("/api/v1/capacity/checkout?load=lots")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var bare = await http.GetFromJsonAsync<JsonElement>("/api/v1/capacity/bare");
