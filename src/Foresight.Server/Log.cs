@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Warning, "Alert delivery attempt {Attempt} failed, retrying in {Delay}: {Reason}")]
     public static partial void AlertRetry(ILogger logger, int attempt, TimeSpan delay, string reason);
 
+    [LoggerMessage(19, LogLevel.Error, "Alert {Incident} refused by {Url} with status {Status}; not retried (check the webhook's address and credentials)")]
+    public static partial void AlertRefused(ILogger logger, string incident, string url, int status);
+
     [LoggerMessage(12, LogLevel.Information, "Alert {Incident} delivered to {Url}, {Seconds:0.0} s after its first anomalous point")]
     public static partial void AlertDelivered(ILogger logger, string incident, string url, double seconds);
 

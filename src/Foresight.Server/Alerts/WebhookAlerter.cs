@@ -24,7 +24,10 @@ public sealed class AlertOptions
     /// <summary>First retry delay of a failed delivery; doubles up to <see cref="MaxRetryDelay"/>. Default 1 s.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Longest wait between delivery attempts. Default 1 minute. Deliveries are retried until they succeed or the server stops.</summary>
+    /// <summary>
+    /// Longest wait between delivery attempts. Default 1 minute. Deliveries are retried until they succeed or the server stops,
+    /// except those a webhook refuses with a 4xx other than 408 and 429, which are logged and dropped.
+    /// </summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Per-attempt HTTP timeout. Default 10 s.</summary>
@@ -141,7 +144,15 @@ public sealed class WebhookAlerter : BackgroundService
             using var response = await _http.PostAsync(url, body, attempt.Token);
             if (!response.IsSuccessStatusCode)
             {
-                throw new HttpRequestException($"webhook {url} answered {(int)response.StatusCode}");
+                // A 4xx other than a timeout or rate limit says the request itself is wrong (a mistyped path, a missing token):
+                // repeating it cannot succeed, so it is logged once and dropped, as Alertmanager's webhook notifier does.
+                var status = (int)response.StatusCode;
+                if (status is >= 400 and < 500 and not 408 and not 429)
+                {
+                    Log.AlertRefused(_logger, incident.Id, url, status);
+                    return;
+                }
+                throw new HttpRequestException($"webhook {url} answered {status}");
             }
             lock (DeliveryDelays) DeliveryDelays.Add(delay);
             Log.AlertDelivered(_logger, incident.Id, url, delay);

@@ -19,6 +19,9 @@ public sealed class WebhookAlerterTests
 
         public ConcurrentQueue<JsonElement> Received { get; } = new();
 
+        /// <summary>The status every request is answered with.</summary>
+        public int Status { get; set; } = 200;
+
         /// <summary>Content-Length of each request (null for a chunked body, which some receivers cannot read).</summary>
         public ConcurrentQueue<long?> ContentLengths { get; } = new();
 
@@ -32,7 +35,7 @@ public sealed class WebhookAlerterTests
             {
                 ContentLengths.Enqueue(ctx.Request.ContentLength);
                 Received.Enqueue(await JsonSerializer.DeserializeAsync<JsonElement>(ctx.Request.Body));
-                return Results.Ok();
+                return Results.StatusCode(Status);
             });
             await _app.StartAsync();
         }
@@ -118,6 +121,40 @@ public sealed class WebhookAlerterTests
         receiver.Received.Select(r => r.GetProperty("service").GetString()).Should().Equal("checkout", "payments");
         receiver.ContentLengths.Should().OnlyContain(length => length > 0, "the body is sent with a Content-Length, not chunked");
         alerter.Pending.Should().BeGreaterThan(0, "the down webhook still has both alerts to deliver");
+        await alerter.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_client_error_is_not_retried_and_a_server_error_is()
+    {
+        var port = ServerProcess.FreePort();
+        await using var receiver = new Receiver(port) { Status = 404 };
+        await receiver.StartAsync();
+        var tracker = new IncidentTracker();
+        var options = new AlertOptions
+        {
+            Webhooks = [$"http://127.0.0.1:{port}/hook"],
+            Cooldown = TimeSpan.Zero,
+            FirstRetryDelay = TimeSpan.FromMilliseconds(50),
+            MaxRetryDelay = TimeSpan.FromMilliseconds(100),
+        };
+        using var http = new HttpClient();
+        using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
+        await alerter.StartAsync(CancellationToken.None);
+
+        var t = 1_700_000_000_000L;
+        tracker.Add("default", Point("checkout", t), t);
+        await WaitFor(() => receiver.Received.Count == 1);
+        await Task.Delay(600);                                        // several retry delays
+        receiver.Received.Should().HaveCount(1, "a 404 will not turn into a 200 by asking again");
+        alerter.DeliveryDelays.Should().BeEmpty();
+
+        receiver.Status = 503;
+        tracker.Add("default", Point("payments", t), t);
+        await WaitFor(() => receiver.Received.Count >= 3);            // retried
+        receiver.Status = 200;
+        await WaitFor(() => alerter.DeliveryDelays.Count == 1);
+        receiver.Received.Skip(1).Should().OnlyContain(r => r.GetProperty("service").GetString() == "payments");
         await alerter.StopAsync(CancellationToken.None);
     }
 
