@@ -21,6 +21,12 @@ public sealed class AlertOptions
     /// <summary>Only incidents reaching this severity are announced. Default <see cref="Severity.Low"/> (all).</summary>
     public Severity MinimumSeverity { get; set; } = Severity.Low;
 
+    /// <summary>
+    /// An incident whose last anomalous point is older than this when it opens or grows (history that was backfilled or
+    /// imported) is listed by the incidents API but not announced: an alert is for what is happening now. Default 15 minutes.
+    /// </summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>First retry delay of a failed delivery; doubles up to <see cref="MaxRetryDelay"/>. Default 1 s.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -104,6 +110,7 @@ public sealed class WebhookAlerter : BackgroundService
             if (_announced.Contains(incident.Id)) return;
             var key = (incident.Tenant, incident.Service);
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (now - incident.End > _options.StaleAfter.TotalMilliseconds) return;
             if (_lastAlert.TryGetValue(key, out var last) && now - last < _options.Cooldown.TotalMilliseconds) return;
             _announced.Add(incident.Id);
             _lastAlert[key] = now;

@@ -73,7 +73,7 @@ public sealed class WebhookAlerterTests
         using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
         await alerter.StartAsync(CancellationToken.None);
 
-        var t = 1_700_000_000_000L;
+        var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         tracker.Add("default", Point("checkout", t), t);
         tracker.Add("default", Point("checkout", t + 60_000), t);   // same incident: no second alert
         await WaitFor(() => receiver.Received.Count == 1);
@@ -114,7 +114,7 @@ public sealed class WebhookAlerterTests
         using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
         await alerter.StartAsync(CancellationToken.None);
 
-        var t = 1_700_000_000_000L;
+        var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         tracker.Add("default", Point("checkout", t), t);
         tracker.Add("default", Point("payments", t), t);
         await WaitFor(() => receiver.Received.Count == 2);
@@ -142,7 +142,7 @@ public sealed class WebhookAlerterTests
         using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
         await alerter.StartAsync(CancellationToken.None);
 
-        var t = 1_700_000_000_000L;
+        var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         tracker.Add("default", Point("checkout", t), t);
         await WaitFor(() => receiver.Received.Count == 1);
         await Task.Delay(600);                                        // several retry delays
@@ -155,6 +155,28 @@ public sealed class WebhookAlerterTests
         receiver.Status = 200;
         await WaitFor(() => alerter.DeliveryDelays.Count == 1);
         receiver.Received.Skip(1).Should().OnlyContain(r => r.GetProperty("service").GetString() == "payments");
+        await alerter.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Incidents_in_backfilled_history_are_not_announced_and_a_live_one_is()
+    {
+        var port = ServerProcess.FreePort();
+        await using var receiver = new Receiver(port);
+        await receiver.StartAsync();
+        var tracker = new IncidentTracker();
+        var options = new AlertOptions { Webhooks = [$"http://127.0.0.1:{port}/hook"], Cooldown = TimeSpan.Zero };
+        using var http = new HttpClient();
+        using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
+        await alerter.StartAsync(CancellationToken.None);
+
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        tracker.Add("default", Point("checkout", now - 86_400_000), now);   // a day-old anomaly found while backfilling
+        tracker.Add("default", Point("payments", now - 60_000), now);       // a minute old: live
+        await WaitFor(() => receiver.Received.Count == 1);
+        await Task.Delay(300);
+        receiver.Received.Should().ContainSingle().Which.GetProperty("service").GetString().Should().Be("payments");
+        tracker.List("default").Should().HaveCount(2, "the old incident is still listed");
         await alerter.StopAsync(CancellationToken.None);
     }
 
