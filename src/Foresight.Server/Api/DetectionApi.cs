@@ -24,6 +24,7 @@ public static class DetectionApi
         var now = options.Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (!QueryValues.TryLong(to, now + 1, out var toMs)) return Problems.BadRequest("Invalid query", $"to: '{to}' is not an integer Unix time in milliseconds");
         if (!QueryValues.TryLong(from, toMs - 86_400_000, out var fromMs)) return Problems.BadRequest("Invalid query", $"from: '{from}' is not an integer Unix time in milliseconds");
+        if (fromMs >= toMs) return Problems.BadRequest("Invalid query", $"from ({fromMs}) must be before to ({toMs})");
         var minimum = Severity.Low;
         if (severity is not null && (!Enum.TryParse(severity, ignoreCase: true, out minimum) || !Enum.IsDefined(minimum) || int.TryParse(severity, out _)))
         {

@@ -36,7 +36,7 @@ internal sealed class TenantResolution(RequestDelegate next, ITimeSeriesStore st
             if (!options.Insecure && context.Connection.RemoteIpAddress is { } remote
                 && !IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
             {
-                await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key required",
+                await Unauthorized(context, "API key required",
                     "This server has no API key (the last one was revoked), so it serves only loopback clients: create a key " +
                     "(foresight keys create --tenant NAME) and send it, or restart with --insecure to accept the risk.");
                 return;
@@ -48,19 +48,26 @@ internal sealed class TenantResolution(RequestDelegate next, ITimeSeriesStore st
         var key = ExtractKey(context.Request);
         if (key is null)
         {
-            await Problems.Write(context, StatusCodes.Status401Unauthorized, "API key required",
+            await Unauthorized(context, "API key required",
                 "This server has API keys configured: send one as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.");
             return;
         }
         var record = store.FindApiKey(ApiKeys.Hash(key));
         if (record is null)
         {
-            await Problems.Write(context, StatusCodes.Status401Unauthorized, "Unknown API key",
+            await Unauthorized(context, "Unknown API key",
                 "The API key is not valid on this server (it may have been revoked).");
             return;
         }
         context.Items[ItemKey] = record.Tenant;
         await next(context);
+    }
+
+    /// <summary>A 401 problem with the <c>WWW-Authenticate</c> challenge RFC 9110 §11.6.1 asks of one: the schemes accepted.</summary>
+    private static Task Unauthorized(HttpContext context, string title, string detail)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer realm=\"foresight\", Basic realm=\"foresight\"";
+        return Problems.Write(context, StatusCodes.Status401Unauthorized, title, detail);
     }
 
     private static string? ExtractKey(HttpRequest request)

@@ -48,6 +48,9 @@ public sealed class StreamingEqualsBatchTests
         var anomalies = await http.GetFromJsonAsync<JsonElement>($"/api/v1/anomalies?from={start}");
         anomalies.GetProperty("anomalies").GetArrayLength().Should().BeGreaterThan(0);
         (await http.GetAsync("/api/v1/anomalies?severity=urgent")).StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest);
+        var reversed = await http.GetAsync("/api/v1/anomalies?from=10&to=5");
+        reversed.StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest);
+        (await reversed.Content.ReadAsStringAsync()).Should().Contain("from (10) must be before to (5)");
     }
 
     private static SeriesSelector Selector(string text)

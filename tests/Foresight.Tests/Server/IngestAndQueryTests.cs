@@ -136,7 +136,9 @@ public sealed class IngestAndQueryTests
         aPoints.GetProperty("points").GetArrayLength().Should().Be(1, "tenant b's write went to its own series");
         aPoints.GetProperty("points")[0][1].GetDouble().Should().Be(42);
 
-        (await anonymous.GetAsync("/api/v1/series")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var refused = await anonymous.GetAsync("/api/v1/series");
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        refused.Headers.WwwAuthenticate.Select(c => c.Scheme).Should().Equal(["Bearer", "Basic"], "a 401 names the schemes it accepts (RFC 9110)");
         using var wrong = server.Client("fs_nope_nope");
         (await wrong.GetAsync("/api/v1/series")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await anonymous.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.OK);
