@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Foresight.Demo;
 using Foresight.Series;
+using Foresight.Server.Observability;
 using Foresight.Server.Scaling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace Foresight.Server.Hosting;
 /// of history (continuing from the newest stored point after a restart), then appends a sample
 /// per series every 15 seconds.
 /// </summary>
-internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions options, ILogger<DemoFeeder> logger) : BackgroundService
+internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions options, ServerMetrics metrics, ILogger<DemoFeeder> logger) : BackgroundService
 {
     private static readonly long StepMs = (long)DemoFleet.Interval.TotalMilliseconds;
 
@@ -86,6 +87,7 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
     private long Write(List<SeriesWrite> batch)
     {
         var result = store.Append(TenantResolution.DefaultTenant, batch);
+        metrics.CountAppend("demo", batch, result);
         if (!result.Accepted) Log.DemoRejected(logger, result.Rejections[0].Reason);
         return result.PointsAccepted;
     }

@@ -1,12 +1,13 @@
 using Foresight.Scraping;
 using Foresight.Series;
+using Foresight.Server.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Foresight.Server.Hosting;
 
 /// <summary>Runs the scrape jobs of the config file's <c>scrape:</c> section for the server's lifetime.</summary>
-internal sealed class ScrapeService(ScrapeConfig config, ITimeSeriesStore store, ForesightServerOptions options, ILogger<Scraper> logger)
+internal sealed class ScrapeService(ScrapeConfig config, ITimeSeriesStore store, ForesightServerOptions options, ServerMetrics metrics, ILogger<Scraper> logger)
     : IHostedService, IAsyncDisposable
 {
     private readonly HttpClient _http = Scraper.CreateHttpClient();
@@ -16,7 +17,12 @@ internal sealed class ScrapeService(ScrapeConfig config, ITimeSeriesStore store,
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _scraper = new Scraper(config, _http, store, options.Time, logger);
+        _scraper = new Scraper(config, _http, (tenant, batch) =>
+        {
+            var result = store.Append(tenant, batch);
+            metrics.CountAppend("scrape", batch, result);
+            return result;
+        }, options.Time, logger);
         _scraper.Start();
         return Task.CompletedTask;
     }

@@ -64,6 +64,17 @@ public sealed class ServerMetrics : IDisposable
         _meter.CreateObservableGauge(name, observe, description: help);
     }
 
+    /// <summary>
+    /// Counts a write that did not come through the HTTP ingest endpoints (<c>scrape</c>, <c>demo</c>): its accepted
+    /// points, or, for a refused batch, its points as rejected.
+    /// </summary>
+    public void CountAppend(string protocol, IReadOnlyList<SeriesWrite> batch, AppendResult result)
+    {
+        var tag = new KeyValuePair<string, object?>("protocol", protocol);
+        if (result.Accepted) PointsIngested.Add(result.PointsAccepted, tag);
+        else PointsRejected.Add(Math.Max(1, batch.Sum(w => w.Points.Count)), tag);
+    }
+
     /// <summary>Writes every metric in the Prometheus text format, with the store's sizes.</summary>
     public string Render(StoreStats stats)
     {

@@ -120,6 +120,9 @@ public sealed class CliTests
         }
         up.Should().ContainSingle();
         server.Server.Store.Find("default", Sel("foresight_store_series{job=\"self\"}")).Should().ContainSingle();
+        using var http = server.Client();
+        (await http.GetStringAsync("/metrics")).Should().MatchRegex(@"foresight_points_ingested_total\{protocol=""scrape""\} [1-9]",
+            "scraped points count among the points ingested, by protocol");
     }
 
     [Fact]
