@@ -133,7 +133,15 @@ public sealed partial class SqliteTimeSeriesStore
             foreach (var payload in _wal.ReadSegment(segment, (valid, total) =>
                 log($"write-ahead log segment {segment}: ignored a torn tail of {total - valid} bytes (a write cut short by a crash, never acknowledged)")))
             {
-                lock (_writeLock) ApplyPayload(payload);
+                try
+                {
+                    lock (_writeLock) ApplyPayload(payload);
+                }
+                catch (InvalidDataException ex)
+                {
+                    throw new InvalidDataException(
+                        $"{_wal.SegmentPath(segment)}: {ex.Message}; the data directory was left as it is (was it written by a newer Foresight?)", ex);
+                }
                 records++;
             }
         }

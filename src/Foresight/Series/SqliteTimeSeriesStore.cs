@@ -104,12 +104,14 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {
-            store.Dispose();
+            // Not Dispose: its checkpoint would record the half-replayed state as complete and
+            // delete the log segments recovery had not reached yet.
+            store.CloseWithoutCheckpoint();
             throw Unreadable(dataDirectory, ex);
         }
         catch
         {
-            store.Dispose();
+            store.CloseWithoutCheckpoint();
             throw;
         }
         return store;

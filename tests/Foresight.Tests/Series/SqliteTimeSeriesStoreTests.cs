@@ -64,6 +64,32 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_log_record_recovery_cannot_apply_is_refused_naming_the_segment_and_the_log_is_kept()
+    {
+        var t0 = _clock.NowMs - 60_000;
+        var crashed = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        crashed.Append("t", [Write("m", [], new Point(t0, 1))]).Accepted.Should().BeTrue();
+        var segment = Directory.GetFiles(Path.Combine(_dir.Path, "wal"), "*.wal").Max()!;
+        crashed.CloseWithoutCheckpoint();
+        // After the acknowledged record, one of a type this build does not know (as a newer build might write).
+        var acknowledged = new FileInfo(segment).Length;
+        byte[] payload = [9, 0, 0, 0, 0];
+        var record = new byte[8 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payload.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Foresight.Series.Storage.Crc32C.Compute(payload));
+        payload.CopyTo(record, 8);
+        using (var file = new FileStream(segment, FileMode.Append)) file.Write(record);
+
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(_dir.Path, Options())).Should().Throw<InvalidDataException>()
+            .WithMessage($"{segment}: unknown write-ahead log record type 9; the data directory was left as it is*");
+        // The refusal destroyed nothing: without the unknown record the acknowledged point is back.
+        File.Exists(segment).Should().BeTrue("a refused recovery must not checkpoint and delete the log it did not replay");
+        using (var file = new FileStream(segment, FileMode.Open)) file.SetLength(acknowledged);
+        using var recovered = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        ReadAll(recovered, "t", recovered.Find("t", Sel("m")).Single().Id).Should().Equal(new Point(t0, 1));
+    }
+
+    [Fact]
     public void A_torn_log_tail_is_ignored_and_earlier_records_survive()
     {
         var t0 = _clock.NowMs - 60_000;

@@ -127,7 +127,8 @@ internal sealed class WriteAheadLog : IDisposable
         }
     }
 
-    private string SegmentPath(int n) => Path.Combine(_directory, n.ToString("D8") + ".wal");
+    /// <summary>The file of segment <paramref name="n"/>.</summary>
+    public string SegmentPath(int n) => Path.Combine(_directory, n.ToString("D8") + ".wal");
 
     private SafeFileHandle OpenSegment(int n) =>
         File.OpenHandle(SegmentPath(n), FileMode.CreateNew, FileAccess.Write, FileShare.Read);
