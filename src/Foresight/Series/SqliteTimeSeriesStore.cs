@@ -25,6 +25,9 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     /// <summary>The SQLite database's file name in a data directory.</summary>
     internal const string DatabaseFile = "foresight.db";
 
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+
     private readonly StoreOptions _options;
     private readonly SqliteDatabase _db;
     private readonly WriteAheadLog _wal;
@@ -53,14 +56,20 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.ChunkPoints, 4096);
         _options = options;
         DataDirectory = Path.GetFullPath(dataDirectory);
-        Directory.CreateDirectory(DataDirectory);
         try
         {
+            Directory.CreateDirectory(DataDirectory);
             _lockFile = new FileStream(Path.Combine(DataDirectory, "foresight.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException ex)
+        catch (IOException ex) when (ex.HResult is 11 or 35 or unchecked((int)0x80070020))
         {
+            // EAGAIN (Linux) / EWOULDBLOCK (macOS) from flock, or a Windows sharing violation: another process holds the lock.
             throw new IOException($"The data directory {DataDirectory} is in use by another Foresight process (stop it, or use another --data-dir).", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A read-only file system, missing permissions, a parent that is a file: not another process.
+            throw new IOException($"The data directory {DataDirectory} cannot be created or written: {ex.Message}", ex);
         }
         try
         {
@@ -87,6 +96,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     /// write-ahead log left by a previous run. <paramref name="onRecovery"/> hears what recovery did.
     /// </summary>
     /// <exception cref="InvalidDataException">The directory holds a newer store format, or a foresight.db SQLite cannot read.</exception>
+    /// <exception cref="IOException">Another process has the directory open, or it cannot be created or written (permissions, a read-only or full disk); the message says which.</exception>
     public static SqliteTimeSeriesStore Open(string dataDirectory, StoreOptions? options = null, Action<string>? onRecovery = null)
     {
         SqliteTimeSeriesStore store;
@@ -117,8 +127,12 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         return store;
     }
 
-    private static InvalidDataException Unreadable(string dataDirectory, Microsoft.Data.Sqlite.SqliteException ex) =>
-        new($"{Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFile)} cannot be read as a Foresight store ({ex.Message.TrimEnd('.')}); " +
+    private static Exception Unreadable(string dataDirectory, Microsoft.Data.Sqlite.SqliteException ex) =>
+        ex.SqliteErrorCode is not (SqliteCorrupt or SqliteNotADatabase)
+            // A full disk, a read-only file system, an I/O error: the file may be sound, so not "move it aside".
+            ? new IOException($"{Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFile)} cannot be opened or written ({ex.Message.TrimEnd('.')}); " +
+                "nothing was lost: free space or fix the permissions, then start again", ex)
+            : new InvalidDataException($"{Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFile)} cannot be read as a Foresight store ({ex.Message.TrimEnd('.')}); " +
             "move it aside to start afresh, or use another --data-dir", ex);
 
     /// <inheritdoc />

@@ -169,6 +169,28 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
         store.Append("t", [Write("m", [], new Point(_clock.NowMs, 1))]).Accepted.Should().BeTrue();
     }
 
+    [Fact]
+    public void A_data_directory_open_in_another_store_is_refused_as_in_use()
+    {
+        using var first = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(_dir.Path, Options())).Should().Throw<IOException>()
+            .WithMessage($"The data directory {_dir.Path} is in use by another Foresight process*");
+    }
+
+    [Fact]
+    public void A_data_directory_that_cannot_be_written_says_so_rather_than_in_use()
+    {
+        // The lock file cannot be created (as on a read-only disk): no other process is involved.
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "foresight.lock"), Path.Combine(_dir.Path, "missing", "foresight.lock"));
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(_dir.Path, Options())).Should().Throw<IOException>()
+            .Where(e => !e.Message.Contains("in use"))
+            .WithMessage($"The data directory {_dir.Path} cannot be created or written: *");
+        var file = Path.Combine(_dir.Path, "a-file");
+        File.WriteAllText(file, "");
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(Path.Combine(file, "data"), Options())).Should().Throw<IOException>()
+            .WithMessage($"The data directory {Path.Combine(file, "data")} cannot be created or written: *");
+    }
+
     [Theory]
     [InlineData(61 * 60_000L, "1h1m")]
     [InlineData(7 * 86_400_000L, "7d")]
