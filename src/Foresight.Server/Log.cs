@@ -59,6 +59,6 @@ internal static partial class Log
     [LoggerMessage(17, LogLevel.Information, "Workload {Tenant}/{Workload}: forecaster built from {Steps} steps of {Step} in {Seconds:0.0} s (model: {Model})")]
     public static partial void ForecasterBuilt(ILogger logger, string tenant, string workload, int steps, TimeSpan step, double seconds, string model);
 
-    [LoggerMessage(18, LogLevel.Warning, "Workload {Tenant}/{Workload} in {File} is ignored: the {Source} defines a workload of that name")]
+    [LoggerMessage(18, LogLevel.Warning, "Workload {Tenant}/{Workload} in {File} is ignored (and kept in the file) while the {Source} defines a workload of that name")]
     public static partial void WorkloadShadowed(ILogger logger, string tenant, string workload, string file, string source);
 }

@@ -54,6 +54,7 @@ public sealed class ScalingService : BackgroundService
     private readonly ILogger<ScalingService> _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Tenant, string Name), WorkloadRunner> _runners = [];
+    private readonly List<(string Tenant, WorkloadSpec Spec)> _shadowed = [];
     private volatile WorkloadRunner[] _snapshot = [];
     private CancellationToken? _running;
 
@@ -77,6 +78,7 @@ public sealed class ScalingService : BackgroundService
             if (_runners.TryGetValue((tenant, spec.Name), out var defined))
             {
                 Log.WorkloadShadowed(logger, tenant, spec.Name, file.Path, defined.Source == WorkloadSource.Config ? "config file" : "demo");
+                _shadowed.Add((tenant, spec));   // kept in the file, for when the config stops defining it
                 continue;
             }
             _runners[(tenant, spec.Name)] = new WorkloadRunner(tenant, WorkloadSource.Api, spec, _context);
@@ -180,8 +182,8 @@ public sealed class ScalingService : BackgroundService
 
     private WorkloadRunner? Find(string tenant, string name) => _snapshot.FirstOrDefault(r => r.Tenant == tenant && r.Spec.Name == name);
 
-    private static IEnumerable<(string, WorkloadSpec)> ApiSpecs(IEnumerable<WorkloadRunner> runners) =>
-        runners.Where(r => r.Source == WorkloadSource.Api).Select(r => (r.Tenant, r.Spec)).ToList();
+    private List<(string, WorkloadSpec)> ApiSpecs(IEnumerable<WorkloadRunner> runners) =>
+        [.. runners.Where(r => r.Source == WorkloadSource.Api).Select(r => (r.Tenant, r.Spec)), .. _shadowed];
 
     private void OnAppended(string tenant, IReadOnlyList<AppendedSeries> batch)
     {

@@ -286,6 +286,31 @@ public sealed class ScalingApiTests
     }
 
     [Fact]
+    public async Task An_api_workload_shadowed_by_the_config_file_is_kept_in_the_workloads_file_across_other_changes()
+    {
+        using var dir = new TempDirectory();
+        await using (var first = await TestServer.StartAsync(dir: dir))
+        {
+            using var http = first.Client();
+            (await http.PutAsync("/api/v1/workloads/cart", Json("""{"series":"cart_rps","replicaCapacity":50}"""))).StatusCode.Should().Be(HttpStatusCode.Created);
+        }
+        var config = Path.Combine(dir.Path, "foresight.yml");
+        File.WriteAllText(config, "workloads:\n  - name: cart\n    series: cart_rps_v2\n    replica_capacity: 10\n");
+        await using (var second = await TestServer.StartAsync(o => o.ConfigFile = config, dir))
+        {
+            using var http = second.Client();
+            (await http.PutAsync("/api/v1/workloads/search", Json("""{"series":"search_qps","replicaCapacity":10}"""))).StatusCode.Should().Be(HttpStatusCode.Created);
+        }
+        // Once the config no longer defines it, the workload created over the API (and acknowledged with 201) is back.
+        await using var third = await TestServer.StartAsync(dir: dir);
+        using var client = third.Client();
+        var workloads = (await client.GetFromJsonAsync<JsonElement>("/api/v1/workloads")).GetProperty("workloads").EnumerateArray().ToList();
+        workloads.Select(w => w.GetProperty("name").GetString()).Should().Equal("cart", "search");
+        workloads[0].GetProperty("series").GetString().Should().Be("cart_rps");
+        workloads[0].GetProperty("source").GetString().Should().Be("api");
+    }
+
+    [Fact]
     public void A_workloads_file_of_a_newer_format_is_refused_with_a_clear_message()
     {
         using var dir = new TempDirectory();
