@@ -44,7 +44,17 @@ public static partial class IngestApi
         IReadOnlyList<SeriesWrite> series, int points, Func<AppendResult, IResult> onSuccess)
     {
         var tenant = TenantResolution.TenantOf(context);
-        var result = store.Append(tenant, series);
+        AppendResult result;
+        try
+        {
+            result = store.Append(tenant, series);
+        }
+        catch (StoreWriteException ex)
+        {
+            // 507 Insufficient Storage (RFC 4918 §11.5): the request was fine, the server could not keep it.
+            return Reject(protocol, tenant, TypedResults.Problem($"{ex.Message}. Send the batch again once the server has space.",
+                statusCode: StatusCodes.Status507InsufficientStorage, title: "Batch not stored"), metrics, logger, ex.Message, points);
+        }
         if (!result.Accepted)
         {
             var problem = Problems.Rejected(result);

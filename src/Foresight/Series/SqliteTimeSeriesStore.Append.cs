@@ -127,9 +127,11 @@ public sealed partial class SqliteTimeSeriesStore
                 {
                     _db.InsertSeries(newRows);
                 }
-                catch
+                catch (Exception ex)
                 {
                     foreach (var row in newRows) Unregister(row.Item1);
+                    if (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+                        throw new StoreWriteException($"the new series could not be recorded ({ex.Message}); nothing of the batch was stored", ex);
                     throw;
                 }
             }
@@ -139,7 +141,15 @@ public sealed partial class SqliteTimeSeriesStore
             if (accepted > 0)
             {
                 if (_walScratch.Length < payload.Length + 8) _walScratch = new byte[payload.Length + 8];
-                mark = _wal.Append(payload, _walScratch);
+                try
+                {
+                    mark = _wal.Append(payload, _walScratch);
+                }
+                catch (IOException ex)
+                {
+                    // Nothing was applied: the heads change only after the log holds the record.
+                    throw new StoreWriteException($"the write-ahead log could not be written ({ex.Message}); nothing of the batch was stored", ex);
+                }
                 ApplyPayload(payload);
                 appendedTargets = targets;
             }

@@ -48,6 +48,30 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_the_disk_refuses_is_not_stored_and_later_batches_are()
+    {
+        if (!FullDisk.Available) return;   // /dev/full is Linux's
+        var t0 = _clock.NowMs - 3_600_000;
+        var points = Regular(30, t0, 10_000, i => i);
+        long id;
+        using (var store = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            store.Append("t", [Write("rps", [], points[..10])]).Accepted.Should().BeTrue();
+            using (new FullDisk(store))
+            {
+                FluentActions.Invoking(() => store.Append("t", [Write("rps", [], points[10..20])]))
+                    .Should().Throw<StoreWriteException>().WithMessage("the write-ahead log could not be written (*); nothing of the batch was stored");
+            }
+            id = store.Find("t", Sel("rps")).Single().Id;
+            ReadAll(store, "t", id).Should().Equal(points[..10], "the refused batch is not visible either");
+            store.Append("t", [Write("rps", [], points[20..])]).Accepted.Should().BeTrue("the disk has room again");
+            store.CloseWithoutCheckpoint();
+        }
+        using var recovered = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        ReadAll(recovered, "t", id).Should().Equal([.. points[..10], .. points[20..]], "every acknowledged batch is recovered from the log");
+    }
+
+    [Fact]
     public void Points_written_after_the_last_checkpoint_are_recovered_from_the_log_without_a_clean_shutdown()
     {
         var t0 = _clock.NowMs - 3_600_000;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Foresight.Security;
+using Foresight.Series;
 using Foresight.Tests.Support;
 
 namespace Foresight.Tests.Server;
@@ -85,6 +86,29 @@ public sealed class IngestAndQueryTests
         problem.GetProperty("errors")[0].GetProperty("point").GetInt32().Should().Be(1);
         var list = await http.GetFromJsonAsync<JsonElement>("/api/v1/series");
         list.GetProperty("series").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_batch_the_disk_cannot_hold_gets_507_saying_nothing_was_stored()
+    {
+        if (!FullDisk.Available) return;   // /dev/full is Linux's
+        await using var server = await TestServer.StartAsync();
+        using var http = server.Client();
+        var now = Now;
+        (await http.PostAsync("/api/v1/ingest", Json(Batch("rps", "", [(now - 2000, 1)])))).EnsureSuccessStatusCode();
+        HttpResponseMessage response;
+        using (new FullDisk((SqliteTimeSeriesStore)server.Server.Store))
+        {
+            response = await http.PostAsync("/api/v1/ingest", Json(Batch("rps", "", [(now - 1000, 2)])));
+        }
+        response.StatusCode.Should().Be((HttpStatusCode)507);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("title").GetString().Should().Be("Batch not stored");
+        problem.GetProperty("detail").GetString().Should().Contain("nothing of the batch was stored").And.Contain("Send the batch again");
+        var id = (await http.GetFromJsonAsync<JsonElement>("/api/v1/series")).GetProperty("series")[0].GetProperty("id").GetInt64();
+        var points = await http.GetFromJsonAsync<JsonElement>($"/api/v1/series/{id}/points?from=0");
+        points.GetProperty("points").GetArrayLength().Should().Be(1, "only the acknowledged point is stored");
+        (await http.GetStringAsync("/metrics")).Should().Contain("foresight_points_rejected_total{protocol=\"json\"} 1");
     }
 
     [Fact]

@@ -1,0 +1,34 @@
+using System.Reflection;
+using Foresight.Series;
+using Microsoft.Win32.SafeHandles;
+
+namespace Foresight.Tests.Support;
+
+/// <summary>
+/// Points a store's open write-ahead log segment at <c>/dev/full</c>, where every write fails with ENOSPC
+/// as on a full disk, until disposed. Linux only (<see cref="Available"/>).
+/// </summary>
+internal sealed class FullDisk : IDisposable
+{
+    private readonly object _wal;
+    private readonly FieldInfo _handleField;
+    private readonly SafeFileHandle _original;
+    private readonly SafeFileHandle _full;
+
+    public static bool Available => File.Exists("/dev/full");
+
+    public FullDisk(SqliteTimeSeriesStore store)
+    {
+        _wal = typeof(SqliteTimeSeriesStore).GetField("_wal", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(store)!;
+        _handleField = _wal.GetType().GetField("_handle", BindingFlags.NonPublic | BindingFlags.Instance)!;
+        _original = (SafeFileHandle)_handleField.GetValue(_wal)!;
+        _full = File.OpenHandle("/dev/full", FileMode.Open, FileAccess.Write);
+        _handleField.SetValue(_wal, _full);
+    }
+
+    public void Dispose()
+    {
+        _handleField.SetValue(_wal, _original);
+        _full.Dispose();
+    }
+}
