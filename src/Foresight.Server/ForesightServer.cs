@@ -129,6 +129,7 @@ public sealed class ForesightServer : IAsyncDisposable
             app.MapScalingApi();
             app.MapRecommendationsApi();
             app.MapCapacityApi();
+            app.MapTargetsApi();
             app.MapGet("/", () => TypedResults.Ok(new
             {
                 name = "foresight", api = "/api/v1/series", scaling = "/api/v1/scaling", recommendations = "/api/v1/recommendations", metrics = "/metrics",

@@ -109,6 +109,9 @@ public sealed class CliTests
                 - job_name: self
                   static_configs:
                     - targets: ["{target.BaseAddress.Authority}"]
+                - job_name: gone
+                  static_configs:
+                    - targets: ["127.0.0.1:1"]
             """);
         await using var server = await TestServer.StartAsync(o => o.ConfigFile = config);
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -123,6 +126,27 @@ public sealed class CliTests
         using var http = server.Client();
         (await http.GetStringAsync("/metrics")).Should().MatchRegex(@"foresight_points_ingested_total\{protocol=""scrape""\} [1-9]",
             "scraped points count among the points ingested, by protocol");
+
+        // GET /api/v1/targets: each target's last scrape, as Prometheus shows it.
+        JsonElement targets = default;
+        while (waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            targets = (await http.GetFromJsonAsync<JsonElement>("/api/v1/targets")).GetProperty("activeTargets");
+            if (targets.EnumerateArray().All(t => t.GetProperty("health").GetString() != "unknown")) break;
+            await Task.Delay(200);
+        }
+        targets.GetArrayLength().Should().Be(2);
+        var self = targets[0];
+        self.GetProperty("job").GetString().Should().Be("self");
+        self.GetProperty("health").GetString().Should().Be("up");
+        self.GetProperty("lastSamples").GetInt32().Should().BeGreaterThan(0);
+        self.GetProperty("lastError").ValueKind.Should().Be(JsonValueKind.Null);
+        self.GetProperty("labels").GetProperty("instance").GetString().Should().Be(target.BaseAddress.Authority);
+        var gone = targets[1];
+        gone.GetProperty("job").GetString().Should().Be("gone");
+        gone.GetProperty("health").GetString().Should().Be("down");
+        gone.GetProperty("lastError").GetString().Should().NotBeNullOrEmpty();
+        gone.GetProperty("scrapeUrl").GetString().Should().Be("http://127.0.0.1:1/metrics");
     }
 
     [Fact]
