@@ -51,27 +51,61 @@ public sealed class WebhookAlerterTests
         public ValueTask DisposeAsync() => new(StopAsync());
     }
 
+    /// <summary>
+    /// A receiver on a free port and a started alerter posting to it (after <paramref name="downWebhook"/>, when given),
+    /// with no cooldown and retries 50 ms to 400 ms apart.
+    /// </summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly HttpClient _http = new();
+
+        private Rig(Receiver receiver, AlertOptions options)
+        {
+            Receiver = receiver;
+            Alerter = new WebhookAlerter(options, Tracker, _http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
+        }
+
+        public Receiver Receiver { get; }
+
+        public IncidentTracker Tracker { get; } = new();
+
+        public WebhookAlerter Alerter { get; }
+
+        public static async Task<Rig> StartAsync(int status = 200, string? downWebhook = null)
+        {
+            var port = ServerProcess.FreePort();
+            var receiver = new Receiver(port) { Status = status };
+            await receiver.StartAsync();
+            var options = new AlertOptions
+            {
+                Webhooks = [.. downWebhook is null ? [] : new[] { downWebhook }, $"http://127.0.0.1:{port}/hook"],
+                Cooldown = TimeSpan.Zero,
+                FirstRetryDelay = TimeSpan.FromMilliseconds(50),
+                MaxRetryDelay = TimeSpan.FromMilliseconds(400),
+                AttemptTimeout = TimeSpan.FromSeconds(5),
+            };
+            var rig = new Rig(receiver, options);
+            await rig.Alerter.StartAsync(CancellationToken.None);
+            return rig;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Alerter.StopAsync(CancellationToken.None);
+            Alerter.Dispose();
+            _http.Dispose();
+            await Receiver.DisposeAsync();
+        }
+    }
+
     private static AnomalyPoint Point(string service, long t, double score = 0.95) =>
         new(1, $"rps{{service=\"{service}\"}}", service, t, 500, score, 90, 110, ["zscore"]);
 
     [Fact]
     public async Task One_alert_per_incident_and_none_lost_while_the_receiver_refuses_connections()
     {
-        var port = ServerProcess.FreePort();
-        await using var receiver = new Receiver(port);
-        await receiver.StartAsync();
-        var tracker = new IncidentTracker();
-        var options = new AlertOptions
-        {
-            Webhooks = [$"http://127.0.0.1:{port}/hook"],
-            Cooldown = TimeSpan.Zero,
-            FirstRetryDelay = TimeSpan.FromMilliseconds(100),
-            MaxRetryDelay = TimeSpan.FromMilliseconds(400),
-            AttemptTimeout = TimeSpan.FromSeconds(5),
-        };
-        using var http = new HttpClient();
-        using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
-        await alerter.StartAsync(CancellationToken.None);
+        await using var rig = await Rig.StartAsync();
+        var (receiver, tracker, alerter) = (rig.Receiver, rig.Tracker, rig.Alerter);
 
         var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         tracker.Add("default", Point("checkout", t), t);
@@ -93,26 +127,13 @@ public sealed class WebhookAlerterTests
         receiver.Received.Select(r => r.GetProperty("service").GetString()).Should().BeEquivalentTo(["checkout", "payments", "search", "checkout"]);
         receiver.Received.Should().OnlyContain(r => r.GetProperty("delaySeconds").GetDouble() >= 0 && r.GetProperty("severity").GetString() == "critical");
         alerter.DeliveryDelays.Should().HaveCount(4);
-        await alerter.StopAsync(CancellationToken.None);
     }
 
     [Fact]
     public async Task A_webhook_that_is_down_holds_back_no_other_webhook()
     {
-        var port = ServerProcess.FreePort();
-        await using var receiver = new Receiver(port);
-        await receiver.StartAsync();
-        var tracker = new IncidentTracker();
-        var options = new AlertOptions
-        {
-            Webhooks = [$"http://127.0.0.1:{ServerProcess.FreePort()}/hook", $"http://127.0.0.1:{port}/hook"],   // the first refuses connections
-            Cooldown = TimeSpan.Zero,
-            FirstRetryDelay = TimeSpan.FromMilliseconds(100),
-            MaxRetryDelay = TimeSpan.FromMilliseconds(400),
-        };
-        using var http = new HttpClient();
-        using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
-        await alerter.StartAsync(CancellationToken.None);
+        await using var rig = await Rig.StartAsync(downWebhook: $"http://127.0.0.1:{ServerProcess.FreePort()}/hook");   // refuses connections
+        var (receiver, tracker, alerter) = (rig.Receiver, rig.Tracker, rig.Alerter);
 
         var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         tracker.Add("default", Point("checkout", t), t);
@@ -121,26 +142,13 @@ public sealed class WebhookAlerterTests
         receiver.Received.Select(r => r.GetProperty("service").GetString()).Should().Equal("checkout", "payments");
         receiver.ContentLengths.Should().OnlyContain(length => length > 0, "the body is sent with a Content-Length, not chunked");
         alerter.Pending.Should().BeGreaterThan(0, "the down webhook still has both alerts to deliver");
-        await alerter.StopAsync(CancellationToken.None);
     }
 
     [Fact]
     public async Task A_client_error_is_not_retried_and_a_server_error_is()
     {
-        var port = ServerProcess.FreePort();
-        await using var receiver = new Receiver(port) { Status = 404 };
-        await receiver.StartAsync();
-        var tracker = new IncidentTracker();
-        var options = new AlertOptions
-        {
-            Webhooks = [$"http://127.0.0.1:{port}/hook"],
-            Cooldown = TimeSpan.Zero,
-            FirstRetryDelay = TimeSpan.FromMilliseconds(50),
-            MaxRetryDelay = TimeSpan.FromMilliseconds(100),
-        };
-        using var http = new HttpClient();
-        using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
-        await alerter.StartAsync(CancellationToken.None);
+        await using var rig = await Rig.StartAsync(status: 404);
+        var (receiver, tracker, alerter) = (rig.Receiver, rig.Tracker, rig.Alerter);
 
         var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         tracker.Add("default", Point("checkout", t), t);
@@ -155,20 +163,13 @@ public sealed class WebhookAlerterTests
         receiver.Status = 200;
         await WaitFor(() => alerter.DeliveryDelays.Count == 1);
         receiver.Received.Skip(1).Should().OnlyContain(r => r.GetProperty("service").GetString() == "payments");
-        await alerter.StopAsync(CancellationToken.None);
     }
 
     [Fact]
     public async Task Incidents_in_backfilled_history_are_not_announced_and_a_live_one_is()
     {
-        var port = ServerProcess.FreePort();
-        await using var receiver = new Receiver(port);
-        await receiver.StartAsync();
-        var tracker = new IncidentTracker();
-        var options = new AlertOptions { Webhooks = [$"http://127.0.0.1:{port}/hook"], Cooldown = TimeSpan.Zero };
-        using var http = new HttpClient();
-        using var alerter = new WebhookAlerter(options, tracker, http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
-        await alerter.StartAsync(CancellationToken.None);
+        await using var rig = await Rig.StartAsync();
+        var (receiver, tracker, alerter) = (rig.Receiver, rig.Tracker, rig.Alerter);
 
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         tracker.Add("default", Point("checkout", now - 86_400_000), now);   // a day-old anomaly found while backfilling
@@ -177,7 +178,6 @@ public sealed class WebhookAlerterTests
         await Task.Delay(300);
         receiver.Received.Should().ContainSingle().Which.GetProperty("service").GetString().Should().Be("payments");
         tracker.List("default").Should().HaveCount(2, "the old incident is still listed");
-        await alerter.StopAsync(CancellationToken.None);
     }
 
     [Fact]
