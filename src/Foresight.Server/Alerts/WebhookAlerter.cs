@@ -23,9 +23,10 @@ public sealed class AlertOptions
 
     /// <summary>
     /// An incident whose last anomalous point is older than this when it opens or grows (history that was backfilled or
-    /// imported) is listed by the incidents API but not announced: an alert is for what is happening now. Default 15 minutes.
+    /// imported) is listed by the incidents API but not announced: an alert is for what is happening now. Default 1 hour,
+    /// so data that arrives late in batches (a pipeline that uploads every half hour) still alerts.
     /// </summary>
-    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>First retry delay of a failed delivery; doubles up to <see cref="MaxRetryDelay"/>. Default 1 s.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
