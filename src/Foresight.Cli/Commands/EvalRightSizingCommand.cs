@@ -38,6 +38,7 @@ internal static class EvalRightSizingCommand
                 else PrintStrategies();
                 return 0;
             }
+            if (parse.GetValue(days) is var d and (< 1 or > 90)) return Fail($"--days: must be from 1 to 90 (got {d})");
             var options = new RightSizingEvaluationOptions { Days = parse.GetValue(days) };
             if (parse.GetValue(vpaOnly)) options.Recommender = new RightSizingOptions { WeeklyHalfLife = null };
             if (!TryParseStrategies(parse.GetValue(strategy) ?? "all", out var chosen, out var error)) return Fail(error);

@@ -42,7 +42,8 @@ public sealed class EvalRightSizingCommandTests
     [InlineData("--request", "frontend=2", "'frontend=2' is not service=cores,MiB")]
     [InlineData("--request", "nosuch=1,100", "unknown service 'nosuch'")]
     [InlineData("--strategy", "balanced,nope", "unknown strategy 'nope'")]
-    [InlineData("--days", "0", "days must be from 1 to 90")]
+    [InlineData("--days", "0", "--days: must be from 1 to 90 (got 0)")]
+    [InlineData("--days", "91", "--days: must be from 1 to 90 (got 91)")]
     public async Task Eval_rightsizing_names_a_bad_argument_and_exits_2(string option, string value, string message)
     {
         var (exit, _, error) = await Run("eval", "rightsizing", option, value);
