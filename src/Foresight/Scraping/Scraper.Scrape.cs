@@ -48,7 +48,9 @@ public sealed partial class Scraper
         var up = error is null;
         var scraped = up ? state.Samples.Count : 0;
 
-        var samples = up ? WithTargetLabels(state, startMs) : [];
+        string? duplicate = null;
+        var duplicates = 0;
+        var samples = up ? WithTargetLabels(state, startMs, out duplicates, out duplicate) : [];
         state.Samples.Clear();
         var report = new List<SeriesWrite>(3)
         {
@@ -58,6 +60,13 @@ public sealed partial class Scraper
         };
         var appendError = WriteSamples(target, samples);
         appendError = Write(target, report) ?? appendError;
+        if (duplicates > 0)
+        {
+            // Prometheus refuses a second sample of a series at the same time in one scrape and keeps the first.
+            var note = $"{duplicates} duplicate sample{(duplicates == 1 ? "" : "s")} dropped, the first of each series kept (e.g. {duplicate})";
+            ScrapingLog.AppendRejected(_logger, target.Url, note);
+            appendError = appendError is null ? note : $"{appendError}; {note}";
+        }
 
         var previous = state.Status;
         state.Status = new TargetStatus(target, up ? TargetHealth.Up : TargetHealth.Down, started, duration, scraped, error, appendError);
@@ -113,9 +122,12 @@ public sealed partial class Scraper
     }
 
     /// <summary>One write per sample with the target labels merged in; label sets are cached per parsed <see cref="Labels"/> instance.</summary>
-    private static List<SeriesWrite> WithTargetLabels(TargetState state, long scrapeMs)
+    private static List<SeriesWrite> WithTargetLabels(TargetState state, long scrapeMs, out int duplicates, out string? firstDuplicate)
     {
         var writes = new List<SeriesWrite>(state.Samples.Count);
+        var seen = new HashSet<(string Metric, Labels Labels, long Timestamp)>(state.Samples.Count);
+        duplicates = 0;
+        firstDuplicate = null;
         var generation = ++state.Generation;
         foreach (var sample in state.Samples)
         {
@@ -128,7 +140,14 @@ public sealed partial class Scraper
                 cached = new MergedLabels(MergeTargetLabels(sample.Labels, state.Target.Labels)) { Generation = generation };
                 state.MergedLabels[sample.Labels] = cached;
             }
-            writes.Add(new SeriesWrite(sample.Metric, cached.Labels, [new Point(sample.Timestamp ?? scrapeMs, sample.Value)]));
+            var timestamp = sample.Timestamp ?? scrapeMs;
+            if (!seen.Add((sample.Metric, cached.Labels, timestamp)))
+            {
+                duplicates++;
+                firstDuplicate ??= $"{sample.Metric}{cached.Labels}";
+                continue;
+            }
+            writes.Add(new SeriesWrite(sample.Metric, cached.Labels, [new Point(timestamp, sample.Value)]));
         }
         if (state.MergedLabels.Count > 2 * state.Samples.Count + 256)
         {

@@ -77,6 +77,26 @@ public sealed class ScraperTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_series_exposed_twice_in_one_scrape_keeps_its_first_sample_as_Prometheus_does()
+    {
+        _server.Body = """
+            queue_depth{queue="a"} 1
+            queue_depth{queue="a"} 2
+            queue_depth{queue="b"} 3
+            queue_depth{queue="a"} 4 1740830000000
+            """;
+        await using var scraper = NewScraper(Config(_server.Address));
+
+        var result = await scraper.ScrapeOnceAsync(scraper.Targets.Single(), CancellationToken.None);
+
+        result.Up.Should().BeTrue();
+        var a = _sink.Series("queue_depth").Where(w => w.Labels.Get("queue") == "a").ToList();
+        a.Select(w => w.Points.Single()).Should().Equal(new Point(NowMs, 1), new Point(1740830000000, 4));
+        result.AppendError.Should().StartWith("1 duplicate sample dropped, the first of each series kept (e.g. queue_depth{");
+        scraper.GetStatus().Single().LastAppendError.Should().Be(result.AppendError);
+    }
+
+    [Fact]
     public async Task A_target_nobody_listens_on_is_down_with_up_0()
     {
         var address = $"127.0.0.1:{FreePort.Next()}";
