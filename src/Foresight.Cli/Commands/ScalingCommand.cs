@@ -61,7 +61,7 @@ internal static class ScalingCommand
             foreach (var d in decisions) Console.WriteLine($"{d.GetProperty("workload").GetString()}: {d.GetProperty("reason").GetString()}");
         }
         foreach (var w in waiting)
-            Console.WriteLine($"{w.GetProperty("workload").GetString()}: no decision yet: {w.GetProperty("reason").GetString()}");
+            Console.WriteLine($"{w.GetProperty("workload").GetString()}: no current decision: {w.GetProperty("reason").GetString()}");
     }
 
     private static void PrintOne(JsonElement d)

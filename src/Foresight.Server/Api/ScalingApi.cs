@@ -83,27 +83,35 @@ public static class ScalingApi
     {
         var all = scaling.List(TenantResolution.TenantOf(context));
         return TypedResults.Ok(new DecisionListResponse(
-            all.Where(s => s.Latest is not null).Select(s => DecisionDto.From(s.Latest!, s.Spec)).ToList(),
-            all.Where(s => s.Latest is null).Select(s => new WaitingDto(s.Spec.Name, s.Waiting ?? "starting")).ToList()));
+            all.Where(s => s.Current is not null).Select(s => DecisionDto.From(s.Current!, s.Spec)).ToList(),
+            all.Where(s => s.Current is null).Select(s => new WaitingDto(s.Spec.Name, WaitingReason(s))).ToList()));
     }
 
+    private static string WaitingReason(WorkloadStatus s) => s.Latest is not { } last
+        ? s.Waiting ?? "starting"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{s.Waiting} (the last decision, {last.Decision.Desired} replicas at {last.DecidedAt:yyyy-MM-dd HH:mm:ss'Z'}, is no longer current)");
+
     /// <summary>
-    /// The latest decision; 503 (a problem document, with <c>Retry-After</c>) while there is none,
-    /// which KEDA counts as a scaler error: it keeps the current replica count, or applies the
-    /// ScaledObject's <c>fallback</c> after its failure threshold.
+    /// The latest decision; 503 (a problem document, with <c>Retry-After</c>) while there is none or it is
+    /// no longer current (<see cref="WorkloadStatus.Current"/>), which KEDA counts as a scaler error: it keeps the current
+    /// replica count, or applies the ScaledObject's <c>fallback</c> after its failure threshold.
     /// </summary>
     private static IResult GetDecision(HttpContext context, ScalingService scaling, string name)
     {
         var status = scaling.Get(TenantResolution.TenantOf(context), name);
         if (status is null) return NoWorkload(name);
-        if (status.Latest is null)
+        if (status.Current is not { } current)
         {
             var interval = status.Spec.DecisionInterval ?? scaling.DefaultDecisionInterval;
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(interval.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem($"Workload '{name}' has no decision yet: {status.Waiting ?? "starting"}.",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "No decision yet");
+            return status.Latest is null
+                ? TypedResults.Problem($"Workload '{name}' has no decision yet: {WaitingReason(status)}.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "No decision yet")
+                : TypedResults.Problem($"Workload '{name}' has no current decision: {WaitingReason(status)}.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable, title: "No current decision");
         }
-        return TypedResults.Ok(DecisionDto.From(status.Latest, status.Spec));
+        return TypedResults.Ok(DecisionDto.From(current, status.Spec));
     }
 
     private static IResult GetHistory(HttpContext context, ScalingService scaling, string name)

@@ -203,7 +203,7 @@ public sealed class ScalingService : BackgroundService
     {
         foreach (var runner in _snapshot)
         {
-            if (runner.Latest is not { } latest) continue;
+            if (runner.Status.Current is not { } latest) continue;   // a decision made before the demand went silent is not exported
             var v = value(latest);
             if (!double.IsFinite(v)) continue;
             yield return new Measurement<double>(v, new KeyValuePair<string, object?>("tenant", runner.Tenant),

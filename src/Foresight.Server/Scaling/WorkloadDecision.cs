@@ -33,4 +33,11 @@ public sealed record WorkloadDecision(string Tenant, string Workload, DateTimeOf
 /// <param name="Waiting">Why there is no new decision (no matching series, no recent data), or null.</param>
 /// <param name="Latest">The latest decision, or null.</param>
 public sealed record WorkloadStatus(string Tenant, WorkloadSource Source, WorkloadSpec Spec, int MatchedSeries, long? GridStep, int? Leads,
-    string? Model, bool ForecastReady, string? Waiting, WorkloadDecision? Latest);
+    string? Model, bool ForecastReady, string? Waiting, WorkloadDecision? Latest)
+{
+    /// <summary>
+    /// The latest decision while it is current: none while the workload waits for data (no point of its demand in the
+    /// last 5 minutes), so that a decision made before the demand went silent is not served as if it were fresh.
+    /// </summary>
+    public WorkloadDecision? Current => Waiting is null ? Latest : null;
+}

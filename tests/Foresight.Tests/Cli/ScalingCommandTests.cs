@@ -62,7 +62,7 @@ public sealed class ScalingCommandTests
         var (exit, output, _) = await CliRun.Run("scaling", "--url", url);
         exit.Should().Be(0);
         output.Should().MatchRegex($@"│ web\s+│ {current} → {desired}\s+│ {latest.GetProperty("action").GetString()}\s+│");
-        output.Should().Contain($"web: {reason}").And.Contain("idle: no decision yet: ").And.Contain("absent");
+        output.Should().Contain($"web: {reason}").And.Contain("idle: no current decision: ").And.Contain("absent");
 
         (exit, output, _) = await CliRun.Run("scaling", "web", "--url", url);
         exit.Should().Be(0);

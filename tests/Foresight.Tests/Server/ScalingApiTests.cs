@@ -226,6 +226,55 @@ public sealed class ScalingApiTests
     }
 
     [Fact]
+    public async Task A_decision_made_before_the_demand_went_silent_is_no_longer_served()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Time = clock;
+            o.Detection.Enabled = false;
+        });
+        using var http = server.Client();
+        (await http.PutAsync("/api/v1/workloads/web", Json("""{"series":"rps","replicaCapacity":5,"decisionIntervalSeconds":1}""")))
+            .StatusCode.Should().Be(HttpStatusCode.Created);
+        (await http.PostAsync("/api/v1/ingest", Json($$"""{"series":[{"metric":"rps","points":[[{{clock.NowMs - 1000}},12]]}]}""")))
+            .EnsureSuccessStatusCode();
+        var fresh = await Poll(() => http.GetAsync("/api/v1/scaling/web"), r => r.StatusCode == HttpStatusCode.OK);
+        fresh.StatusCode.Should().Be(HttpStatusCode.OK);
+        var desired = (await fresh.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("desiredReplicas").GetInt32();
+        (await http.GetStringAsync("/metrics")).Should().Contain("foresight_desired_replicas{tenant=\"default\",workload=\"web\"}");
+
+        clock.Advance(TimeSpan.FromMinutes(6));                       // the demand series has no point in the last 5 minutes
+        var stale = await Poll(() => http.GetAsync("/api/v1/scaling/web"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+        var problem = await stale.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("title").GetString().Should().Be("No current decision");
+        problem.GetProperty("detail").GetString().Should().Contain("no point of rps in the last 5 minutes")
+            .And.Contain($"the last decision, {desired} replicas at 2025-06-04 09:00:").And.Contain("is no longer current");
+        stale.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1));
+        var list = await http.GetFromJsonAsync<JsonElement>("/api/v1/scaling");
+        list.GetProperty("decisions").GetArrayLength().Should().Be(0);
+        list.GetProperty("waiting")[0].GetProperty("reason").GetString().Should().Contain("is no longer current");
+        (await http.GetStringAsync("/metrics")).Should().NotContain("workload=\"web\"", "a stale decision is not exported for an HPA to act on");
+
+        (await http.PostAsync("/api/v1/ingest", Json($$"""{"series":[{"metric":"rps","points":[[{{clock.NowMs - 1000}},12]]}]}""")))
+            .EnsureSuccessStatusCode();
+        (await Poll(() => http.GetAsync("/api/v1/scaling/web"), r => r.StatusCode == HttpStatusCode.OK)).StatusCode
+            .Should().Be(HttpStatusCode.OK, "new demand makes a current decision again");
+    }
+
+    private static async Task<HttpResponseMessage> Poll(Func<Task<HttpResponseMessage>> get, Func<HttpResponseMessage, bool> until)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await get();
+            if (until(response) || waited.Elapsed > TimeSpan.FromSeconds(30)) return response;
+            response.Dispose();
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
     public async Task A_replicas_series_is_where_each_decision_starts_from()
     {
         await using var server = await TestServer.StartAsync(o => o.Detection.Enabled = false);
