@@ -42,7 +42,9 @@ public static partial class IngestApi
     /// OTLP/HTTP metrics (<c>application/x-protobuf</c> or <c>application/json</c>), mapped to series as
     /// the OpenTelemetry-to-Prometheus compatibility specification says. Answers an
     /// <c>ExportMetricsServiceResponse</c> in the request's encoding, with partial success for
-    /// data points the mapping cannot represent (delta temporality, exponential histograms).
+    /// data points the mapping cannot represent (delta temporality, exponential histograms). A batch the
+    /// store cannot write gets 503 with <c>Retry-After</c>, since OTLP/HTTP clients retry only 429, 502,
+    /// 503 and 504 (https://opentelemetry.io/docs/specs/otlp/#retryable-response-codes).
     /// </summary>
     private static async Task<IResult> Otlp(HttpContext context, ITimeSeriesStore store, ServerMetrics metrics,
         ForesightServerOptions options, ILogger<ForesightServer> logger)
@@ -71,7 +73,7 @@ public static partial class IngestApi
             }
             return Store(context, store, metrics, logger, "otlp", result.Series, result.Samples, _ => json
                 ? TypedResults.Text(OtlpExportResponse.ToJson(result), "application/json")
-                : TypedResults.Bytes(OtlpExportResponse.ToProtobuf(result), Protobuf));
+                : TypedResults.Bytes(OtlpExportResponse.ToProtobuf(result), Protobuf), retryableAs503: true);
         }
     }
 }

@@ -41,7 +41,7 @@ public static partial class IngestApi
     }
 
     private static IResult Store(HttpContext context, ITimeSeriesStore store, ServerMetrics metrics, ILogger logger, string protocol,
-        IReadOnlyList<SeriesWrite> series, int points, Func<AppendResult, IResult> onSuccess)
+        IReadOnlyList<SeriesWrite> series, int points, Func<AppendResult, IResult> onSuccess, bool retryableAs503 = false)
     {
         var tenant = TenantResolution.TenantOf(context);
         AppendResult result;
@@ -51,9 +51,12 @@ public static partial class IngestApi
         }
         catch (StoreWriteException ex)
         {
-            // 507 Insufficient Storage (RFC 4918 §11.5): the request was fine, the server could not keep it.
+            // 507 Insufficient Storage (RFC 4918 §11.5): the request was fine, the server could not keep it. OTLP
+            // exporters retry only 429, 502, 503 and 504 and drop anything else, so they get 503 with a Retry-After.
+            if (retryableAs503) context.Response.Headers.RetryAfter = "30";
             return Reject(protocol, tenant, TypedResults.Problem($"{ex.Message}. Send the batch again once the server has space.",
-                statusCode: StatusCodes.Status507InsufficientStorage, title: "Batch not stored"), metrics, logger, ex.Message, points);
+                statusCode: retryableAs503 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status507InsufficientStorage,
+                title: "Batch not stored"), metrics, logger, ex.Message, points);
         }
         if (!result.Accepted)
         {

@@ -112,6 +112,34 @@ public sealed class IngestAndQueryTests
     }
 
     [Fact]
+    public async Task An_otlp_batch_the_disk_cannot_hold_gets_503_with_retry_after_which_otlp_exporters_retry()
+    {
+        if (!FullDisk.Available) return;   // /dev/full is Linux's
+        await using var server = await TestServer.StartAsync();
+        using var http = server.Client();
+        var point = new Foresight.Ingestion.Otlp.NumberDataPoint { TimeUnixNano = (ulong)(Now - 1000) * 1_000_000, AsDouble = 1 };
+        var gauge = new Foresight.Ingestion.Otlp.Gauge();
+        gauge.DataPoints.Add(point);
+        var scope = new Foresight.Ingestion.Otlp.ScopeMetrics();
+        scope.Metrics.Add(new Foresight.Ingestion.Otlp.Metric { Name = "queue_depth", Gauge = gauge });
+        var resource = new Foresight.Ingestion.Otlp.ResourceMetrics();
+        resource.ScopeMetrics.Add(scope);
+        var request = new Foresight.Ingestion.Otlp.ExportMetricsServiceRequest();
+        request.ResourceMetrics.Add(resource);
+        var body = new ByteArrayContent(Google.Protobuf.MessageExtensions.ToByteArray(request));
+        body.Headers.ContentType = new("application/x-protobuf");
+
+        HttpResponseMessage response;
+        using (new FullDisk((SqliteTimeSeriesStore)server.Server.Store))
+        {
+            response = await http.PostAsync("/v1/metrics", body);
+        }
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, "OTLP/HTTP clients drop a batch answered 507");
+        response.Headers.RetryAfter.Should().NotBeNull();
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString().Should().Contain("Send the batch again");
+    }
+
+    [Fact]
     public async Task Too_large_bodies_get_413()
     {
         await using var server = await TestServer.StartAsync(o => o.MaxRequestBodyBytes = 10_000);
