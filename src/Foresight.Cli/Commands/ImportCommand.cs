@@ -82,22 +82,16 @@ internal static class ImportCommand
 
         // The progress bar goes to stderr, and only to a terminal: stdout keeps the result line alone, and a
         // redirected stream gets no escape codes (the bar's last frame used to be left on stdout after a failure).
-        if (Console.IsErrorRedirected)
+        try
         {
-            await Pump(null);
+            await PumpWithProgress();
         }
-        else
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            await stderr.Progress().AutoClear(false).Columns(
-                    new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async ctx =>
-                {
-                    var task = ctx.AddTask(Markup.Escape(path.Name), maxValue: Math.Max(1, path.Length));
-                    await Pump(position => task.Value = position);
-                    if (failure is null) task.Value = task.MaxValue;
-                    else task.StopTask();
-                });
+            // Ctrl-C: say how far the import got, as for a failure (batches are stored whole or not at all).
+            await Console.Error.WriteLineAsync(
+                $"foresight import: interrupted at line {import.Line} of {path.Name}; {imported} points were stored before that (a batch being sent may or may not have been).");
+            return 130;
         }
         if (failure is { } f)
         {
@@ -113,6 +107,25 @@ internal static class ImportCommand
         }
         Console.WriteLine($"Imported {imported} points from {path.Name} ({import.Line} lines).");
         return 0;
+
+        async Task PumpWithProgress()
+        {
+            if (Console.IsErrorRedirected)
+            {
+                await Pump(null);
+                return;
+            }
+            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            await stderr.Progress().AutoClear(false).Columns(
+                    new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask(Markup.Escape(path.Name), maxValue: Math.Max(1, path.Length));
+                    await Pump(position => task.Value = position);
+                    if (failure is null) task.Value = task.MaxValue;
+                    else task.StopTask();
+                });
+        }
 
         async Task Pump(Action<double>? progress)
         {

@@ -21,6 +21,22 @@ public sealed class ImportInputTests
         error.Should().Contain("foresight import: dup.csv: line 1: the header names column 'a' more than once");
     }
 
+    [Fact]
+    public async Task An_interrupted_import_says_where_it_stopped_and_what_was_stored()
+    {
+        using var dir = new TempDirectory();
+        var csv = Path.Combine(dir.Path, "load.csv");
+        await File.WriteAllLinesAsync(csv, ["timestamp,value", "2024-07-01 00:00:00,1", "2024-07-01 00:01:00,2"]);
+        using var interrupt = new CancellationTokenSource();
+        await interrupt.CancelAsync();                                   // Ctrl-C before the first line is read
+
+        var (exit, output, error) = await CliRun.Run(interrupt.Token, "import", csv, "--metric", "m", "--data-dir", Path.Combine(dir.Path, "data"), "--retention", "0");
+
+        exit.Should().Be(130, "the shell's code for an interrupted command");
+        output.Should().BeEmpty();
+        error.Should().Contain("foresight import: interrupted at line 0 of load.csv; 0 points were stored before that");
+    }
+
     [Theory]
     [InlineData("", "empty.csv is empty: there is nothing to import")]
     [InlineData("timestamp,value\n", "empty.csv holds only a header line: there is nothing to import")]

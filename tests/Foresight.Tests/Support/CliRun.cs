@@ -6,7 +6,10 @@ namespace Foresight.Tests.Support;
 /// <summary>Runs the <c>foresight</c> command in-process with its console output captured (tests using it belong to the "Console" collection).</summary>
 internal static class CliRun
 {
-    public static async Task<(int Exit, string Out, string Error)> Run(params string[] args)
+    public static Task<(int Exit, string Out, string Error)> Run(params string[] args) => Run(CancellationToken.None, args);
+
+    /// <summary>Runs with <paramref name="cancel"/> as the command's token (what Ctrl-C cancels).</summary>
+    public static async Task<(int Exit, string Out, string Error)> Run(CancellationToken cancel, params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
         var (originalOut, originalError) = (Console.Out, Console.Error);
@@ -19,7 +22,7 @@ internal static class CliRun
         AnsiConsole.Profile.Width = 200;
         try
         {
-            var exit = await ForesightCommand.Build().Parse(args).InvokeAsync();
+            var exit = await ForesightCommand.Build().Parse(args).InvokeAsync(cancellationToken: cancel);
             return (exit, output.ToString(), error.ToString());
         }
         finally
