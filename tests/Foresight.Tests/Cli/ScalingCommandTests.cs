@@ -32,11 +32,7 @@ public sealed class ScalingCommandTests
     public async Task Scaling_shows_the_decisions_the_server_made_and_the_workloads_still_waiting()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
-        await using var server = await TestServer.StartAsync(o =>
-        {
-            o.Time = clock;
-            o.Detection.Enabled = false;
-        });
+        await using var server = await TestServer.StartOnClockAsync(clock);
         var decided = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Server.Services<ScalingService>().Decided += d =>
         {

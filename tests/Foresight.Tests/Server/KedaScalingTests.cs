@@ -134,11 +134,7 @@ public sealed class KedaScalingTests
     private static async Task<WorkloadDecision> FirstDecision(string workload, Func<WorkloadDecision, bool> wanted)
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
-        await using var server = await TestServer.StartAsync(o =>
-        {
-            o.Time = clock;
-            o.Detection.Enabled = false;
-        });
+        await using var server = await TestServer.StartOnClockAsync(clock);
         var decision = new TaskCompletionSource<WorkloadDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Server.Services<ScalingService>().Decided += d =>
         {

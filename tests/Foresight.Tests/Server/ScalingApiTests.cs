@@ -229,11 +229,7 @@ public sealed class ScalingApiTests
     public async Task A_decision_made_before_the_demand_went_silent_is_no_longer_served()
     {
         var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
-        await using var server = await TestServer.StartAsync(o =>
-        {
-            o.Time = clock;
-            o.Detection.Enabled = false;
-        });
+        await using var server = await TestServer.StartOnClockAsync(clock);
         using var http = server.Client();
         (await http.PutAsync("/api/v1/workloads/web", Json("""{"series":"rps","replicaCapacity":5,"decisionIntervalSeconds":1}""")))
             .StatusCode.Should().Be(HttpStatusCode.Created);

@@ -43,6 +43,13 @@ public sealed class TestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts a server on <paramref name="clock"/> with anomaly detection off (the scaling tests' set-up).</summary>
+    public static Task<TestServer> StartOnClockAsync(ManualTimeProvider clock) => StartAsync(o =>
+    {
+        o.Time = clock;
+        o.Detection.Enabled = false;
+    });
+
     public HttpClient Client(string? apiKey = null)
     {
         var client = new HttpClient { BaseAddress = BaseAddress };
