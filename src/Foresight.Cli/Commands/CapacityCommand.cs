@@ -52,27 +52,27 @@ internal static class CapacityCommand
     private static void Print(JsonElement b)
     {
         var cls = b.GetProperty("class");
-        Console.WriteLine(Invariant($"{b.GetProperty("workload").GetString()}: ") + (cls.ValueKind == JsonValueKind.Object
-            ? Invariant($"{cls.GetProperty("name").GetString()} ({cls.GetProperty("confidence").GetDouble():0%}; ") +
-              string.Join(", ", cls.GetProperty("reasons").EnumerateArray().Select(r => Invariant($"{r.GetProperty("feature").GetString()} {r.GetProperty("value").GetDouble():0.###}"))) + ")"
+        Console.WriteLine(CliText.Invariant($"{b.GetProperty("workload").GetString()}: ") + (cls.ValueKind == JsonValueKind.Object
+            ? CliText.Invariant($"{cls.GetProperty("name").GetString()} ({cls.GetProperty("confidence").GetDouble():0%}; ") +
+              string.Join(", ", cls.GetProperty("reasons").EnumerateArray().Select(r => CliText.Invariant($"{r.GetProperty("feature").GetString()} {r.GetProperty("value").GetDouble():0.###}"))) + ")"
             : "class unknown: " + b.GetProperty("classWaiting").GetString()));
-        Console.WriteLine(Invariant($"Load now {Num(b, "currentLoad")}/s, typical daily peak {Num(b, "peakLoad")}/s, growth {Pct(b, "growthPerWeek")} a week."));
+        Console.WriteLine(CliText.Invariant($"Load now {Num(b, "currentLoad")}/s, typical daily peak {Num(b, "peakLoad")}/s, growth {Pct(b, "growthPerWeek")} a week."));
         var model = b.GetProperty("model");
         if (model.ValueKind != JsonValueKind.Object)
         {
             Console.WriteLine("No latency model: " + b.GetProperty("modelWaiting").GetString());
             return;
         }
-        Console.WriteLine(Invariant($"Latency model: {model.GetProperty("description").GetString()} (from {model.GetProperty("observations").GetInt32()} load bins); saturates at {model.GetProperty("saturationLoad").GetDouble():0.#}/s."));
+        Console.WriteLine(CliText.Invariant($"Latency model: {model.GetProperty("description").GetString()} (from {model.GetProperty("observations").GetInt32()} load bins); saturates at {model.GetProperty("saturationLoad").GetDouble():0.#}/s."));
         var table = new Table().AddColumns("load /s", "p95 (ms)", "p99 (ms)", "p99 interval (ms)");
         foreach (var p in b.GetProperty("curve").EnumerateArray())
         {
             var p95 = p.GetProperty("p95");
             var p99 = p.GetProperty("p99");
-            table.AddRow(Invariant($"{p.GetProperty("load").GetDouble():0.#}"),
-                p95.ValueKind == JsonValueKind.Object ? Invariant($"{1000 * p95.GetProperty("value").GetDouble():0.#}") : "∞",
-                p99.ValueKind == JsonValueKind.Object ? Invariant($"{1000 * p99.GetProperty("value").GetDouble():0.#}") : "∞",
-                p99.ValueKind == JsonValueKind.Object ? Invariant($"{1000 * p99.GetProperty("lower").GetDouble():0.#} – {1000 * p99.GetProperty("upper").GetDouble():0.#}") : "");
+            table.AddRow(CliText.Invariant($"{p.GetProperty("load").GetDouble():0.#}"),
+                p95.ValueKind == JsonValueKind.Object ? CliText.Invariant($"{1000 * p95.GetProperty("value").GetDouble():0.#}") : "∞",
+                p99.ValueKind == JsonValueKind.Object ? CliText.Invariant($"{1000 * p99.GetProperty("value").GetDouble():0.#}") : "∞",
+                p99.ValueKind == JsonValueKind.Object ? CliText.Invariant($"{1000 * p99.GetProperty("lower").GetDouble():0.#} – {1000 * p99.GetProperty("upper").GetDouble():0.#}") : "");
         }
         AnsiConsole.Write(table);
         var slo = b.GetProperty("slo");
@@ -81,18 +81,18 @@ internal static class CapacityCommand
             Console.WriteLine("No latency objective set (latency_slo).");
             return;
         }
-        var objective = Invariant($"p{100 * slo.GetProperty("quantile").GetDouble():0.#} ≤ {1000 * slo.GetProperty("objectiveSeconds").GetDouble():0.#} ms");
+        var objective = CliText.Invariant($"p{100 * slo.GetProperty("quantile").GetDouble():0.#} ≤ {1000 * slo.GetProperty("objectiveSeconds").GetDouble():0.#} ms");
         if (slo.GetProperty("error").ValueKind == JsonValueKind.String && slo.GetProperty("maxLoad").ValueKind != JsonValueKind.Number)
         {
             Console.WriteLine($"Objective {objective}: {slo.GetProperty("error").GetString()}");
             return;
         }
-        Console.WriteLine(Invariant($"Objective {objective} holds up to {Num(slo, "maxLoad")}/s: headroom {Pct(slo, "headroom")} above the typical peak."));
+        Console.WriteLine(CliText.Invariant($"Objective {objective} holds up to {Num(slo, "maxLoad")}/s: headroom {Pct(slo, "headroom")} above the typical peak."));
         Console.WriteLine(slo.GetProperty("breachAt").ValueKind == JsonValueKind.String
             ? $"At the current growth the peak breaks it on {slo.GetProperty("breachAt").GetDateTimeOffset():yyyy-MM-dd}."
             : "At the current growth the peak does not break it within two years.");
         if (slo.GetProperty("replicasAtLoad").ValueKind == JsonValueKind.Number)
-            Console.WriteLine(Invariant($"Replicas of the measured size needed at {Num(b, "askedLoad")}/s: {slo.GetProperty("replicasAtLoad").GetInt32()}."));
+            Console.WriteLine(CliText.Invariant($"Replicas of the measured size needed at {Num(b, "askedLoad")}/s: {slo.GetProperty("replicasAtLoad").GetInt32()}."));
         else if (slo.GetProperty("error").ValueKind == JsonValueKind.String)
             Console.WriteLine($"Replicas at {Num(b, "askedLoad")}/s: {slo.GetProperty("error").GetString()}.");
     }
@@ -125,8 +125,8 @@ internal static class CapacityCommand
         var maxThroughput = double.IsFinite(model.MaxThroughput) ? model.MaxThroughput : (double?)null;
         var noKnee = knee is not null ? null
             : maxThroughput is { } asymptote
-                ? Invariant($"no knee: the fit finds no coherency cost (κ = 0), so throughput keeps rising towards λ/σ = {asymptote:0.##} without turning down; load beyond N = {n.Max():0.##} to find where it stops")
-                : Invariant($"no knee and no contention measured: throughput grows linearly with concurrency over the data (N up to {n.Max():0.##}); load beyond it to find where it stops");
+                ? CliText.Invariant($"no knee: the fit finds no coherency cost (κ = 0), so throughput keeps rising towards λ/σ = {asymptote:0.##} without turning down; load beyond N = {n.Max():0.##} to find where it stops")
+                : CliText.Invariant($"no knee and no contention measured: throughput grows linearly with concurrency over the data (N up to {n.Max():0.##}); load beyond it to find where it stops");
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -145,10 +145,10 @@ internal static class CapacityCommand
         Console.WriteLine($"{file.Name}: {n.Count} points. Universal Scalability Law X(N) = λN / (1 + σ(N−1) + κN(N−1)), {model.ConfidenceLevel:0%} intervals:");
         var table = new Table().AddColumns("parameter", "estimate", "interval");
         foreach (var (label, e) in new[] { ("λ (throughput of one)", model.Lambda), ("σ (contention)", model.Sigma), ("κ (coherency)", model.Kappa) })
-            table.AddRow(label, Invariant($"{e.Value:G7}"), Invariant($"{e.Lower:G5} – {e.Upper:G5}"));
+            table.AddRow(label, CliText.Invariant($"{e.Value:G7}"), CliText.Invariant($"{e.Lower:G5} – {e.Upper:G5}"));
         AnsiConsole.Write(table);
         Console.WriteLine(knee is not null
-            ? Invariant($"Knee at N = {model.Knee:0.##} (max concurrency {model.MaxConcurrency}); maximum throughput {model.MaxThroughput:0.##}.")
+            ? CliText.Invariant($"Knee at N = {model.Knee:0.##} (max concurrency {model.MaxConcurrency}); maximum throughput {model.MaxThroughput:0.##}.")
             : char.ToUpperInvariant(noKnee![0]) + noKnee[1..] + ".");
         return 0;
     }
@@ -160,8 +160,6 @@ internal static class CapacityCommand
 
     private static string Pct(JsonElement e, string name) =>
         e.GetProperty(name).ValueKind == JsonValueKind.Number ? e.GetProperty(name).GetDouble().ToString("0.0%", CultureInfo.InvariantCulture) : "unknown";
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<int> Fail(string message, int code)
     {

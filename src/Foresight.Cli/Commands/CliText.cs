@@ -5,6 +5,9 @@ namespace Foresight.Cli.Commands;
 /// <summary>How the commands print values, and the checks on the files they write them to.</summary>
 internal static class CliText
 {
+    /// <summary>Formats <paramref name="text"/> with the invariant culture (points, not commas, whatever the machine's locale).</summary>
+    public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>A Unix-ms timestamp as <c>yyyy-MM-dd HH:mm:ss</c> (UTC), the NAB format the commands also read.</summary>
     public static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 

@@ -63,18 +63,18 @@ internal static class RecommendCommand
             table.AddRow(
                 Markup.Escape(r.GetProperty("workload").GetString()!),
                 cls.ValueKind == JsonValueKind.Object ? cls.GetProperty("name").GetString()! : "-",
-                Invariant($"{Opt(cpu, "request", 1)} → {cpu.GetProperty("target").GetDouble():0.###}"),
-                Invariant($"{Opt(memory, "request", 1.0 / 1048576)} → {memory.GetProperty("target").GetDouble() / 1048576:0}"),
-                Invariant($"{cost.GetProperty("monthlyNow").GetDouble():0.00}"),
-                Invariant($"{cost.GetProperty("monthlySavings").GetDouble():0.00}"),
+                CliText.Invariant($"{Opt(cpu, "request", 1)} → {cpu.GetProperty("target").GetDouble():0.###}"),
+                CliText.Invariant($"{Opt(memory, "request", 1.0 / 1048576)} → {memory.GetProperty("target").GetDouble() / 1048576:0}"),
+                CliText.Invariant($"{cost.GetProperty("monthlyNow").GetDouble():0.00}"),
+                CliText.Invariant($"{cost.GetProperty("monthlySavings").GetDouble():0.00}"),
                 r.GetProperty("priority").GetString()!,
-                Invariant($"{replay.GetProperty("cpuAboveTarget").GetDouble():0.0%}/{replay.GetProperty("memoryAboveTarget").GetDouble():0.0%}{(replay.GetProperty("within").GetBoolean() ? "" : " !")}"),
+                CliText.Invariant($"{replay.GetProperty("cpuAboveTarget").GetDouble():0.0%}/{replay.GetProperty("memoryAboveTarget").GetDouble():0.0%}{(replay.GetProperty("within").GetBoolean() ? "" : " !")}"),
                 r.GetProperty("spot").GetProperty("suitable").GetBoolean() ? "yes" : "no");
         }
         AnsiConsole.Write(table);
-        Console.WriteLine(Invariant($"cpu and memory: request now → target per replica; above target: share of CPU/memory samples over the target (allowed {100 * (1 - s.GetProperty("targetPercentile").GetDouble()) + 2:0} %; ! = more)."));
+        Console.WriteLine(CliText.Invariant($"cpu and memory: request now → target per replica; above target: share of CPU/memory samples over the target (allowed {100 * (1 - s.GetProperty("targetPercentile").GetDouble()) + 2:0} %; ! = more)."));
         var totals = body.GetProperty("totals");
-        Console.WriteLine(Invariant($"Fleet: {totals.GetProperty("monthlyCostNow").GetDouble():0.00} → {totals.GetProperty("monthlyCostRecommended").GetDouble():0.00} {currency}/month; saves {totals.GetProperty("monthlySavings").GetDouble():0.00}/month, {totals.GetProperty("yearlySavings").GetDouble():0.00}/year."));
+        Console.WriteLine(CliText.Invariant($"Fleet: {totals.GetProperty("monthlyCostNow").GetDouble():0.00} → {totals.GetProperty("monthlyCostRecommended").GetDouble():0.00} {currency}/month; saves {totals.GetProperty("monthlySavings").GetDouble():0.00}/month, {totals.GetProperty("yearlySavings").GetDouble():0.00}/year."));
         var instances = body.GetProperty("instances");
         foreach (var (label, plan) in new[] { ("today's requests", instances.GetProperty("current")), ("recommended", instances.GetProperty("recommended")) })
         {
@@ -84,7 +84,7 @@ internal static class RecommendCommand
                 continue;
             }
             var nodes = string.Join(", ", plan.GetProperty("nodes").EnumerateObject().Select(n => $"{n.Value.GetInt32()} × {n.Name}"));
-            Console.WriteLine(Invariant($"Instances for {label} ({plan.GetProperty("provider").GetString()}): {nodes}: {plan.GetProperty("costPerMonth").GetDouble():0.00} {currency}/month (lower bound {plan.GetProperty("lowerBoundPerMonth").GetDouble():0.00})."));
+            Console.WriteLine(CliText.Invariant($"Instances for {label} ({plan.GetProperty("provider").GetString()}): {nodes}: {plan.GetProperty("costPerMonth").GetDouble():0.00} {currency}/month (lower bound {plan.GetProperty("lowerBoundPerMonth").GetDouble():0.00})."));
         }
         foreach (var w in body.GetProperty("waiting").EnumerateArray())
             Console.WriteLine($"No recommendation for {w.GetProperty("workload").GetString()}: {w.GetProperty("reason").GetString()}");
@@ -92,8 +92,6 @@ internal static class RecommendCommand
 
     private static string Opt(JsonElement e, string name, double scale) =>
         e.GetProperty(name).ValueKind == JsonValueKind.Number ? (e.GetProperty(name).GetDouble() * scale).ToString("0.###", CultureInfo.InvariantCulture) : "?";
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<int> Fail(string message, int code)
     {

@@ -68,9 +68,9 @@ internal static class ScalingCommand
     {
         var desired = d.GetProperty("desiredReplicas").GetInt32();
         var current = d.GetProperty("currentReplicas").GetInt32();
-        Console.WriteLine(Invariant($"{d.GetProperty("workload").GetString()}: {Replicas(current, desired)} replicas, {d.GetProperty("action").GetString()}, confidence {Number(d, "confidence", "0.###")}"));
+        Console.WriteLine(CliText.Invariant($"{d.GetProperty("workload").GetString()}: {Replicas(current, desired)} replicas, {d.GetProperty("action").GetString()}, confidence {Number(d, "confidence", "0.###")}"));
         Console.WriteLine($"  why: {d.GetProperty("reason").GetString()}");
-        Console.WriteLine(Invariant(
+        Console.WriteLine(CliText.Invariant(
             $"  demand {Number(d, "demand", "0.##")}, forecast peak {Number(d, "forecastPeak", "0.##")} over the next {d.GetProperty("lookAheadSeconds").GetDouble():0} s, {d.GetProperty("costPerHour").GetDouble():0.####} per hour, decided {When(d)}{(d.GetProperty("anomalous").GetBoolean() ? ", during an anomaly" : "")}"));
         if (d.GetProperty("vertical") is { ValueKind: JsonValueKind.Object } vertical)
             Console.WriteLine($"  requests: {vertical.GetProperty("reason").GetString()}");
@@ -100,20 +100,17 @@ internal static class ScalingCommand
             Number(d, "confidence", "0.###"),
             Number(d, "demand", "0.##"),
             Number(d, "forecastPeak", "0.##"),
-            Invariant($"{d.GetProperty("costPerHour").GetDouble():0.####}"));
+            CliText.Invariant($"{d.GetProperty("costPerHour").GetDouble():0.####}"));
 
     /// <summary><c>5</c> when the count holds, <c>3 → 5</c> when it changes.</summary>
     private static string Replicas(int current, int desired) =>
-        current == desired ? desired.ToString(CultureInfo.InvariantCulture) : Invariant($"{current} → {desired}");
+        current == desired ? desired.ToString(CultureInfo.InvariantCulture) : CliText.Invariant($"{current} → {desired}");
 
     /// <summary>A number field, or <c>-</c> when it is null (no forecast yet, no demand).</summary>
     private static string Number(JsonElement d, string name, string format) =>
         d.GetProperty(name) is { ValueKind: JsonValueKind.Number } n ? n.GetDouble().ToString(format, CultureInfo.InvariantCulture) : "-";
 
-    private static string When(JsonElement d) =>
-        d.GetProperty("decidedAt").GetDateTimeOffset().ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    private static string When(JsonElement d) => CliText.Iso(d.GetProperty("decidedAt").GetDateTimeOffset().ToUnixTimeMilliseconds()) + "Z";
 
     private static async Task<int> Fail(string message, int code)
     {

@@ -125,7 +125,8 @@ public sealed partial class Scraper
     private static List<SeriesWrite> WithTargetLabels(TargetState state, long scrapeMs, out int duplicates, out string? firstDuplicate)
     {
         var writes = new List<SeriesWrite>(state.Samples.Count);
-        var seen = new HashSet<(string Metric, Labels Labels, long Timestamp)>(state.Samples.Count);
+        var seen = state.Seen;
+        seen.Clear();
         duplicates = 0;
         firstDuplicate = null;
         var generation = ++state.Generation;
@@ -263,6 +264,7 @@ public sealed partial class Scraper
         public PrometheusTextParser Parser { get; } = new();
         public List<ScrapedSample> Samples { get; } = [];
         public Dictionary<Labels, MergedLabels> MergedLabels { get; } = new(ReferenceEqualityComparer.Instance);
+        public HashSet<(string Metric, Labels Labels, long Timestamp)> Seen { get; } = [];   // series seen in the scrape, for duplicates
         public int Generation { get; set; }
         public byte[] Buffer = new byte[64 * 1024];
 

@@ -112,28 +112,26 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         {
             store.Recover(onRecovery ?? (_ => { }));
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (Exception ex)
         {
             // Not Dispose: its checkpoint would record the half-replayed state as complete and
             // delete the log segments recovery had not reached yet.
             store.CloseWithoutCheckpoint();
-            throw Unreadable(dataDirectory, ex);
-        }
-        catch
-        {
-            store.CloseWithoutCheckpoint();
+            if (ex is Microsoft.Data.Sqlite.SqliteException sqlite) throw Unreadable(dataDirectory, sqlite);
             throw;
         }
         return store;
     }
 
-    private static Exception Unreadable(string dataDirectory, Microsoft.Data.Sqlite.SqliteException ex) =>
-        ex.SqliteErrorCode is not (SqliteCorrupt or SqliteNotADatabase)
-            // A full disk, a read-only file system, an I/O error: the file may be sound, so not "move it aside".
-            ? new IOException($"{Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFile)} cannot be opened or written ({ex.Message.TrimEnd('.')}); " +
-                "nothing was lost: free space or fix the permissions, then start again", ex)
-            : new InvalidDataException($"{Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFile)} cannot be read as a Foresight store ({ex.Message.TrimEnd('.')}); " +
-            "move it aside to start afresh, or use another --data-dir", ex);
+    private static Exception Unreadable(string dataDirectory, Microsoft.Data.Sqlite.SqliteException ex)
+    {
+        var file = Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFile);
+        var reason = ex.Message.TrimEnd('.');
+        // A full disk, a read-only file system, an I/O error: the file may be sound, so not "move it aside".
+        return ex.SqliteErrorCode is not (SqliteCorrupt or SqliteNotADatabase)
+            ? new IOException($"{file} cannot be opened or written ({reason}); nothing was lost: free space or fix the permissions, then start again", ex)
+            : new InvalidDataException($"{file} cannot be read as a Foresight store ({reason}); move it aside to start afresh, or use another --data-dir", ex);
+    }
 
     /// <inheritdoc />
     public IReadOnlyList<SeriesInfo> Find(string tenant, SeriesSelector selector)
