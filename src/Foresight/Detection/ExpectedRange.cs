@@ -33,4 +33,16 @@ public sealed class ExpectedRange(double alpha = 0.02, double width = 3)
         _mean += alpha * delta;
         _variance = (1 - alpha) * (_variance + alpha * delta * delta);
     }
+
+    internal void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_mean);
+        writer.Write(_variance);
+    }
+
+    internal void ReadState(BinaryReader reader)
+    {
+        _mean = reader.ReadDouble();
+        _variance = reader.ReadDouble();
+    }
 }

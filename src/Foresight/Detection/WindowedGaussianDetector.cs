@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection;
 
 /// <summary>Settings of <see cref="WindowedGaussianDetector"/>.</summary>
@@ -25,7 +27,7 @@ public sealed class WindowedGaussianOptions
 /// incremental while growing and a two-pass refit per step, so the cost per point is O(1) amortized
 /// (O(W/step) per point at the worst).</para>
 /// </remarks>
-public sealed class WindowedGaussianDetector : IStreamingDetector
+public sealed class WindowedGaussianDetector : IStreamingDetector, IRestorableState
 {
     private readonly int _windowSize;
     private readonly int _stepSize;
@@ -95,4 +97,38 @@ public sealed class WindowedGaussianDetector : IStreamingDetector
     }
 
     private void SetStd(double std) => _std = std == 0.0 ? 0.000001 : std;
+
+    /// <inheritdoc />
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.WriteTag(Name);
+        writer.Write(_windowSize);
+        writer.Write(_stepSize);
+        // The window as stored, not oldest first: the refit sums it in array order.
+        writer.WriteDoubles(_window.AsSpan(0, _count));
+        writer.Write(_head);
+        writer.WriteDoubles(_step.AsSpan(0, _pending));
+        writer.Write(_mean);
+        writer.Write(_m2);
+        writer.Write(_std);
+    }
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag(Name);
+        reader.ExpectSetting(_windowSize, "window size");
+        reader.ExpectSetting(_stepSize, "step size");
+        var window = reader.ReadDoubles(_windowSize, "window values");
+        window.CopyTo(_window, 0);
+        _count = window.Length;
+        _head = reader.ReadInt32();
+        if (_head < 0 || _head >= _windowSize) throw new InvalidDataException($"a window head at {_head} of {_windowSize}.");
+        var step = reader.ReadDoubles(_stepSize - 1, "buffered values");
+        step.CopyTo(_step, 0);
+        _pending = step.Length;
+        _mean = reader.ReadDouble();
+        _m2 = reader.ReadDouble();
+        _std = reader.ReadDouble();
+    }
 }

@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection;
 
 /// <summary>
@@ -47,7 +49,7 @@ public sealed record AnomalyLikelihoodOptions
 /// ln(Q + 10⁻¹⁰)/ln(10⁻¹⁰) it does not saturate, so the strongest alarms stay distinguishable.
 /// Cost per point is O(1) amortised (a sum over W every re-estimation period).
 /// </summary>
-public sealed class AnomalyLikelihood : IStreamingDetector
+public sealed class AnomalyLikelihood : IStreamingDetector, IRestorableState
 {
     private static readonly double LogRed = Math.Log(1e-5);
     private static readonly double LogYellow = Math.Log(1e-3);
@@ -154,5 +156,38 @@ public sealed class AnomalyLikelihood : IStreamingDetector
         var t = 1 / (1 + 0.5 * z);
         return Math.Log(t) - z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
             + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    }
+
+    /// <summary>Writes this likelihood's state and the wrapped detector's.</summary>
+    /// <exception cref="NotSupportedException">The wrapped detector's state cannot be saved.</exception>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.WriteTag("likelihood");
+        StateIo.Restorable(_inner).WriteState(writer);
+        _short.WriteState(writer);
+        _historic.WriteState(writer);
+        writer.Write(_shortSum);
+        writer.Write(_seen);
+        writer.Write(_sinceEstimate);
+        writer.Write(_mean);
+        writer.Write(_stdev);
+        writer.Write(_previousRed);
+        writer.Write(LogTailProbability);
+    }
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("likelihood");
+        StateIo.Restorable(_inner).ReadState(reader);
+        _short.ReadState(reader, "averaging window");
+        _historic.ReadState(reader, "historic window");
+        _shortSum = reader.ReadDouble();
+        _seen = reader.ReadInt64();
+        _sinceEstimate = reader.ReadInt64();
+        _mean = reader.ReadDouble();
+        _stdev = reader.ReadDouble();
+        _previousRed = reader.ReadBoolean();
+        LogTailProbability = reader.ReadDouble();
     }
 }

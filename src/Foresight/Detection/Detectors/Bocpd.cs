@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection;
 
 /// <summary>Parameters of <see cref="Bocpd"/>.</summary>
@@ -37,7 +39,7 @@ public sealed record BocpdOptions
 /// Memory is bounded by keeping at most R hypotheses (the least probable is dropped and the rest
 /// renormalised), so each step costs O(R). Score = posterior mass of run lengths ≤ ShortRun.
 /// </summary>
-public sealed class Bocpd : IStreamingDetector
+public sealed class Bocpd : IStreamingDetector, IRestorableState
 {
     private readonly BocpdOptions _options;
     private readonly double _hazard;
@@ -174,5 +176,43 @@ public sealed class Bocpd : IStreamingDetector
         }
         var inv = 1 / a;
         return shift + 0.5 * Math.Log(a) - inv / 8 + inv * inv * inv / 192;
+    }
+
+    /// <inheritdoc />
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.WriteTag("bocpd");
+        writer.Write(_count);
+        for (var i = 0; i < _count; i++)
+        {
+            writer.Write(_run[i]);
+            writer.Write(_mu[i]);
+            writer.Write(_kappa[i]);
+            writer.Write(_alpha[i]);
+            writer.Write(_beta[i]);
+            writer.Write(_mass[i]);
+        }
+        writer.Write(_seen);
+        writer.Write(_mean);
+        writer.Write(_variance);
+    }
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("bocpd");
+        _count = reader.ReadCount(_options.MaxHypotheses, "run-length hypotheses");
+        for (var i = 0; i < _count; i++)
+        {
+            _run[i] = reader.ReadInt32();
+            _mu[i] = reader.ReadDouble();
+            _kappa[i] = reader.ReadDouble();
+            _alpha[i] = reader.ReadDouble();
+            _beta[i] = reader.ReadDouble();
+            _mass[i] = reader.ReadDouble();
+        }
+        _seen = reader.ReadInt32();
+        _mean = reader.ReadDouble();
+        _variance = reader.ReadDouble();
     }
 }

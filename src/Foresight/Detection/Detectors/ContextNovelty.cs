@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection;
 
 /// <summary>Parameters of <see cref="ContextNovelty"/>. The defaults are the ones used on NAB (same for every series).</summary>
@@ -55,7 +57,7 @@ public sealed record ContextNoveltyOptions
 /// The range is learnt online (CAD reads the file's min and max in advance); a value outside it
 /// widens it, which changes the quantization for the points that follow.
 /// </summary>
-public sealed class ContextNovelty : IStreamingDetector
+public sealed class ContextNovelty : IStreamingDetector, IRestorableState
 {
     private readonly ContextNoveltyOptions _options;
     private readonly HashSet<long> _contexts = [];
@@ -147,5 +149,38 @@ public sealed class ContextNovelty : IStreamingDetector
         if (!(range > 0)) return 0;
         var level = (int)((value - _min) / range * _options.Levels);
         return Math.Clamp(level, 0, _options.Levels - 1);
+    }
+
+    /// <inheritdoc />
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.WriteTag(_options.Differences ? "context" : "context-values");
+        writer.Write(_options.Levels);
+        writer.WriteKeySet(_contexts);
+        writer.WriteKeySet(_transitions);
+        writer.Write(_min);
+        writer.Write(_max);
+        writer.Write(_history);
+        writer.Write(_length);
+        writer.Write(_seen);
+        writer.Write(_rest);
+        writer.Write(_previous);
+    }
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag(_options.Differences ? "context" : "context-values");
+        reader.ExpectSetting(_options.Levels, "number of quantization levels");
+        reader.ReadKeySet(_contexts, _options.MaxEntries, "contexts");
+        reader.ReadKeySet(_transitions, _options.MaxEntries, "transitions");
+        _min = reader.ReadDouble();
+        _max = reader.ReadDouble();
+        _history = reader.ReadInt64();
+        _length = reader.ReadInt32();
+        if (_length < 0 || _length > 12) throw new InvalidDataException($"a history of {_length} symbols, where at most 12 are kept.");
+        _seen = reader.ReadInt64();
+        _rest = reader.ReadInt32();
+        _previous = reader.ReadDouble();
     }
 }

@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection;
 
 /// <summary>
@@ -47,5 +49,27 @@ internal sealed class CycleClock
     {
         var ms = ((timestamp % DayMs) + DayMs) % DayMs;
         return (int)(ms / StepMs) % Period;
+    }
+
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_previous);
+        writer.Write(_seen);
+        foreach (var d in _deltas) writer.Write(d);
+        writer.Write(Ready);
+        writer.Write(StepMs);
+        writer.Write(Period);
+    }
+
+    public void ReadState(BinaryReader reader)
+    {
+        _previous = reader.ReadInt64();
+        _seen = reader.ReadInt32();
+        if (_seen < 0 || _seen > ProbeDeltas) throw new InvalidDataException($"{_seen} spacings probed, where at most {ProbeDeltas} are.");
+        for (var i = 0; i < _deltas.Length; i++) _deltas[i] = reader.ReadInt64();
+        Ready = reader.ReadBoolean();
+        StepMs = reader.ReadInt64();
+        Period = reader.ReadInt32();
+        if (Period < 0 || Period > _maxPeriod) throw new InvalidDataException($"a daily period of {Period} steps, where this detector keeps at most {_maxPeriod}.");
     }
 }

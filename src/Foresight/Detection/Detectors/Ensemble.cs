@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection;
 
 /// <summary>How <see cref="Ensemble"/> combines its members' likelihoods.</summary>
@@ -112,7 +114,7 @@ public sealed record EnsembleOptions
 /// stage: BOCPD back in (no change), without forecast residual (71.96), without spectral residual
 /// (70.69), rest 20 / 45 (73.15 / 70.36), range fraction 0.03 (72.47).</para>
 /// </summary>
-public sealed class Ensemble : IStreamingDetector, IExplainingDetector
+public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestorableState
 {
     private readonly AnomalyLikelihood[] _members;
     private readonly string[] _names;
@@ -242,5 +244,49 @@ public sealed class Ensemble : IStreamingDetector, IExplainingDetector
         _min = Math.Min(_min, value);
         _max = Math.Max(_max, value);
         return result;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="NotSupportedException">A member's state cannot be saved.</exception>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.WriteTag("ensemble");
+        writer.Write(_members.Length);
+        for (var i = 0; i < _members.Length; i++)
+        {
+            writer.Write(_names[i]);
+            _members[i].WriteState(writer);
+        }
+        writer.WriteDoubles(_lastScores);
+        writer.Write(_lastRange);
+        writer.Write(_min);
+        writer.Write(_max);
+        writer.Write(_recent is not null);
+        _recent?.WriteState(writer);
+        writer.Write(_seen);
+        writer.Write(_rest);
+        writer.Write(_rangeRest);
+    }
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("ensemble");
+        reader.ExpectCount(_members.Length, "members");
+        for (var i = 0; i < _members.Length; i++)
+        {
+            var name = reader.ReadString();
+            if (name != _names[i]) throw new InvalidDataException($"member {i + 1} is '{name}' where this ensemble has '{_names[i]}'.");
+            _members[i].ReadState(reader);
+        }
+        reader.ReadDoubles(_lastScores, "member scores");
+        _lastRange = reader.ReadBoolean();
+        _min = reader.ReadDouble();
+        _max = reader.ReadDouble();
+        if (reader.ReadBoolean() != _recent is not null) throw new InvalidDataException("the refractory setting differs from this ensemble's.");
+        _recent?.ReadState(reader, "refractory window");
+        _seen = reader.ReadInt64();
+        _rest = reader.ReadInt32();
+        _rangeRest = reader.ReadInt32();
     }
 }

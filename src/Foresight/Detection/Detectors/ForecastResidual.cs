@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection;
 
 /// <summary>Parameters of <see cref="ForecastResidual"/>.</summary>
@@ -31,7 +33,7 @@ public sealed record ForecastResidualOptions
 /// √(π/2), the ratio of σ to the mean absolute deviation of a Gaussian), and the state is then
 /// updated: ℓ ← ℓ + α(y − s − ℓ), s[phase] ← s + γ(y − ℓ − s). O(1) per point.
 /// </summary>
-public sealed class ForecastResidual : IStreamingDetector
+public sealed class ForecastResidual : IStreamingDetector, IRestorableState
 {
     private readonly ForecastResidualOptions _options;
     private readonly CycleClock _clock;
@@ -73,5 +75,28 @@ public sealed class ForecastResidual : IStreamingDetector
         _level += _options.LevelRate * (value - s - _level);
         if (phase >= 0) _season[phase] += _options.SeasonRate * (value - _level - s);
         return score;
+    }
+
+    /// <inheritdoc />
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.WriteTag("forecast");
+        _clock.WriteState(writer);
+        writer.WriteDoubles(_season);
+        writer.Write(_level);
+        writer.Write(_scale);
+        writer.Write(_seen);
+    }
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("forecast");
+        _clock.ReadState(reader);
+        _season = reader.ReadDoubles(_options.MaxPeriod, "seasonal states");
+        if (_season.Length != 0 && _season.Length != _clock.Period) throw new InvalidDataException($"{_season.Length} seasonal states for a period of {_clock.Period}.");
+        _level = reader.ReadDouble();
+        _scale = reader.ReadDouble();
+        _seen = reader.ReadInt32();
     }
 }

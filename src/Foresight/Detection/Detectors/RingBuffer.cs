@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection;
 
 /// <summary>A fixed-capacity FIFO of doubles: pushing onto a full buffer drops the oldest value. Index 0 is the oldest.</summary>
@@ -44,5 +46,24 @@ internal sealed class RingBuffer
         _data.AsSpan(_head, first).CopyTo(destination);
         _data.AsSpan(0, Count - first).CopyTo(destination[first..]);
         return Count;
+    }
+
+    /// <summary>Writes the contents, oldest first (the capacity is checked on reading).</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(Capacity);
+        Span<double> values = Count <= 1024 ? stackalloc double[Count] : new double[Count];
+        CopyTo(values);
+        writer.WriteDoubles(values);
+    }
+
+    /// <summary>Replaces the contents with what <see cref="WriteState"/> wrote for a buffer of the same capacity.</summary>
+    public void ReadState(BinaryReader reader, string what)
+    {
+        reader.ExpectSetting(Capacity, $"{what} length");
+        var values = reader.ReadDoubles(Capacity, $"values in the {what}");
+        values.CopyTo(_data, 0);
+        _head = 0;
+        Count = values.Length;
     }
 }

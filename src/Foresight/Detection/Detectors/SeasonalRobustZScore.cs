@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection;
 
 /// <summary>Parameters of <see cref="SeasonalRobustZScore"/>. The defaults are the ones used on NAB (same for every series).</summary>
@@ -37,7 +39,7 @@ public sealed record SeasonalRobustZScoreOptions
 /// have their score halved. Score = |z| / (|z| + ZHalf) ∈ [0, 1). Cost per point is constant:
 /// two sorts of at most Cycles·(2·PhaseNeighbours+1) and RecentWindow values; no allocation.
 /// </summary>
-public sealed class SeasonalRobustZScore : IStreamingDetector
+public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
 {
     private readonly SeasonalRobustZScoreOptions _options;
     private readonly CycleClock _clock;
@@ -141,5 +143,36 @@ public sealed class SeasonalRobustZScore : IStreamingDetector
         }
         _phaseValues[phase * cycles + _phaseHead[phase]] = value;
         _phaseHead[phase] = (_phaseHead[phase] + 1) % cycles;
+    }
+
+    /// <inheritdoc />
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.WriteTag("zscore");
+        _clock.WriteState(writer);
+        _recent.WriteState(writer);
+        writer.WriteDoubles(_phaseValues);
+        writer.WriteInts(_phaseCount);
+        writer.WriteInts(_phaseHead);
+        writer.Write(_meanAbsDiff);
+        writer.Write(_previous);
+    }
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("zscore");
+        _clock.ReadState(reader);
+        _recent.ReadState(reader, "recent window");
+        var phases = _clock.Ready ? _clock.Period : 0;
+        _phaseValues = reader.ReadDoubles(phases * _options.Cycles, "seasonal values");
+        _phaseCount = new int[_phaseValues.Length == 0 ? 0 : phases];
+        _phaseHead = new int[_phaseCount.Length];
+        reader.ReadInts(_phaseCount, "phase counts");
+        reader.ReadInts(_phaseHead, "phase heads");
+        foreach (var n in _phaseCount) if (n < 0 || n > _options.Cycles) throw new InvalidDataException($"{n} cycles in a phase, where this detector keeps {_options.Cycles}.");
+        foreach (var h in _phaseHead) if (h < 0 || h >= _options.Cycles) throw new InvalidDataException($"a phase head at {h}, where this detector keeps {_options.Cycles} cycles.");
+        _meanAbsDiff = reader.ReadDouble();
+        _previous = reader.ReadDouble();
     }
 }

@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection;
 
 /// <summary>Parameters of <see cref="SpectralResidual"/>; the defaults follow the paper and ML.NET's SrCnn detector.</summary>
@@ -36,7 +38,7 @@ public sealed record SpectralResidualOptions
 /// values is mapped to max(r, 0)/(max(r, 0) + τ). A radix-2 FFT of fixed length makes the cost per
 /// point constant (two 64-point transforms by default); no allocation after construction.
 /// </summary>
-public sealed class SpectralResidual : IStreamingDetector
+public sealed class SpectralResidual : IStreamingDetector, IRestorableState
 {
     private readonly SpectralResidualOptions _options;
     private readonly RingBuffer _window;
@@ -120,5 +122,19 @@ public sealed class SpectralResidual : IStreamingDetector
         _fft.Transform(_re, _im, inverse: true);
         for (var k = 0; k < len; k++) _re[k] = Math.Sqrt(_re[k] * _re[k] + _im[k] * _im[k]);
         return _re;
+    }
+
+    /// <inheritdoc />
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.WriteTag("sr");
+        _window.WriteState(writer);
+    }
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("sr");
+        _window.ReadState(reader, "window");
     }
 }

@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection.Incidents;
 
 /// <summary>Settings of <see cref="IncidentTracker"/>.</summary>
@@ -30,7 +32,8 @@ public enum IncidentChange
 /// negative log tail probability of the anomaly likelihood (<c>AnomalyLikelihood.ScoreFromLogTail</c>):
 /// critical when s ≥ 0.8 (tail ≤ 10⁻²⁰) and the value is more than 3 widths out, high when s ≥ 2/3
 /// (tail ≤ 10⁻¹⁰) and more than 1.5 widths out, medium when s ≥ 7/12 (tail ≤ 10⁻⁷), low below.
-/// Thread-safe.
+/// Its open and recent resolved incidents can be exported and imported (<see cref="Export"/>), so
+/// they survive a restart with the same ids. Thread-safe.
 /// </summary>
 public sealed class IncidentTracker(IncidentOptions? options = null)
 {
@@ -110,6 +113,56 @@ public sealed class IncidentTracker(IncidentOptions? options = null)
             return _open.Values.Where(i => i.Tenant == tenant).Concat(_resolved.Where(i => i.Tenant == tenant))
                 .OrderByDescending(i => i.Start).ToList();
         }
+    }
+
+    /// <summary>The framing of <see cref="Export"/>: magic <c>FSIN</c>, format version 1.</summary>
+    public static SnapshotFormat SnapshotFormat { get; } = new("FSIN", 1, "incident snapshot");
+
+    /// <summary>Every open and kept resolved incident, of every tenant, and the id sequence, as one snapshot.</summary>
+    public byte[] Export()
+    {
+        lock (_lock)
+        {
+            return SnapshotFormat.Write(writer =>
+            {
+                writer.Write(_sequence);
+                writer.Write(_open.Count);
+                foreach (var incident in _open.Values) IncidentCodec.Write(writer, incident);
+                writer.Write(_resolved.Count);
+                foreach (var incident in _resolved) IncidentCodec.Write(writer, incident);
+            });
+        }
+    }
+
+    /// <summary>
+    /// Replaces every incident with those of an <see cref="Export"/>: open ones keep growing and
+    /// resolve as if there had been no restart, and new ids continue the sequence. False, with a
+    /// message for the log and nothing changed, when the snapshot is of another format version,
+    /// truncated or corrupt. Raises no <see cref="Changed"/> event.
+    /// </summary>
+    public bool TryImport(ReadOnlySpan<byte> snapshot, out string? error)
+    {
+        long sequence = 0;
+        var open = new List<Incident>();
+        var resolved = new List<Incident>();
+        var ok = SnapshotFormat.TryRead(snapshot, reader =>
+        {
+            sequence = reader.ReadInt64();
+            var openCount = reader.ReadCount(int.MaxValue, "open incidents");
+            for (var i = 0; i < openCount; i++) open.Add(IncidentCodec.Read(reader));
+            var resolvedCount = reader.ReadCount(int.MaxValue, "resolved incidents");
+            for (var i = 0; i < resolvedCount; i++) resolved.Add(IncidentCodec.Read(reader));
+        }, out error);
+        if (!ok) return false;
+        lock (_lock)
+        {
+            _sequence = sequence;
+            _open.Clear();
+            foreach (var incident in open) _open[(incident.Tenant, incident.Service)] = incident;
+            _resolved.Clear();
+            foreach (var incident in resolved.Take(_options.KeepResolved)) _resolved.AddLast(incident);
+        }
+        return true;
     }
 
     private List<(Incident, IncidentChange)> ResolveQuiet(string tenant, string service, long dataTime)

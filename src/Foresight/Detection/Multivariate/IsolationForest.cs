@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection.Multivariate;
 
 /// <summary>
@@ -16,10 +18,10 @@ public sealed class IsolationForest
     private readonly Node[][] _trees;
     private readonly double _normalizer;
 
-    private IsolationForest(Node[][] trees, int sampleSize)
+    private IsolationForest(Node[][] trees, double normalizer)
     {
         _trees = trees;
-        _normalizer = AveragePathLength(sampleSize);
+        _normalizer = normalizer;
     }
 
     /// <summary>Features per point.</summary>
@@ -45,7 +47,7 @@ public sealed class IsolationForest
             Grow(points, sample.AsSpan(), dims, 0, heightLimit, random, nodes);
             forest[t] = [.. nodes];
         }
-        return new IsolationForest(forest, psi) { Dimensions = dims };
+        return new IsolationForest(forest, AveragePathLength(psi)) { Dimensions = dims };
     }
 
     /// <summary>The anomaly score s(x) in (0, 1].</summary>
@@ -119,6 +121,63 @@ public sealed class IsolationForest
         nodes[index] = new Node(-1, 0, 0, 0, rows.Length, 0, 0);
         return index;
     }
+
+    /// <summary>Writes the grown forest, node by node (leaves carry only their size).</summary>
+    internal void WriteState(BinaryWriter writer)
+    {
+        writer.Write(Dimensions);
+        writer.Write(_normalizer);
+        writer.Write(_trees.Length);
+        foreach (var tree in _trees)
+        {
+            writer.Write(tree.Length);
+            foreach (var node in tree)
+            {
+                writer.Write7BitEncodedInt(node.Feature + 1);
+                writer.Write7BitEncodedInt(node.Size);
+                if (node.Feature < 0) continue;
+                writer.Write(node.Split);
+                writer.Write(node.Min);
+                writer.Write(node.Max);
+                writer.Write7BitEncodedInt(node.Left);
+                writer.Write7BitEncodedInt(node.Right);
+            }
+        }
+    }
+
+    /// <summary>Reads a forest written by <see cref="WriteState"/> over points of <paramref name="dimensions"/> features.</summary>
+    internal static IsolationForest ReadState(BinaryReader reader, int dimensions)
+    {
+        reader.ExpectSetting(dimensions, "number of features");
+        var normalizer = reader.ReadDouble();
+        var trees = new Node[reader.ReadCount(MaxTrees, "trees")][];
+        for (var t = 0; t < trees.Length; t++)
+        {
+            var nodes = trees[t] = new Node[reader.ReadCount(MaxNodes, "nodes in a tree")];
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                var feature = reader.Read7BitEncodedInt() - 1;
+                var size = reader.Read7BitEncodedInt();
+                if (feature < 0)
+                {
+                    nodes[i] = new Node(-1, 0, 0, 0, size, 0, 0);
+                    continue;
+                }
+                if (feature >= dimensions) throw new InvalidDataException($"a split on feature {feature} of {dimensions}.");
+                var (split, min, max) = (reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+                var (left, right) = (reader.Read7BitEncodedInt(), reader.Read7BitEncodedInt());
+                // Children follow their parent (the tree is stored in pre-order), so a path always ends.
+                if (left <= i || right <= i || left >= nodes.Length || right >= nodes.Length) throw new InvalidDataException($"node {i} points outside its tree.");
+                nodes[i] = new Node(feature, split, left, right, size, min, max);
+            }
+            if (nodes.Length == 0) throw new InvalidDataException("an empty tree.");
+        }
+        if (trees.Length == 0) throw new InvalidDataException("a forest without trees.");
+        return new IsolationForest(trees, normalizer) { Dimensions = dimensions };
+    }
+
+    private const int MaxTrees = 10_000;
+    private const int MaxNodes = 1 << 20;
 
     private readonly record struct Node(int Feature, double Split, int Left, int Right, int Size, double Min, double Max);
 }

@@ -1,3 +1,5 @@
+using Foresight.Detection.State;
+
 namespace Foresight.Detection.Multivariate;
 
 /// <summary>Settings of <see cref="MultiMetricDetector"/>.</summary>
@@ -25,7 +27,7 @@ public sealed class MultiMetricOptions
 /// <see cref="IsolationForest"/> grown on the recent history (regrown periodically, so the cost is
 /// amortised O(1) per observation with bounded memory) scores the newest point. Returns 0 during warm-up.
 /// </summary>
-public sealed class MultiMetricDetector(int metrics, MultiMetricOptions? options = null)
+public sealed class MultiMetricDetector(int metrics, MultiMetricOptions? options = null) : IRestorableState
 {
     private readonly MultiMetricOptions _options = options ?? new MultiMetricOptions();
     private readonly double[] _mean = new double[metrics];
@@ -81,5 +83,59 @@ public sealed class MultiMetricDetector(int metrics, MultiMetricOptions? options
             _sinceTraining = 0;
         }
         return score;
+    }
+
+    private int Features => Metrics + Metrics * (Metrics - 1) / 2;
+
+    /// <inheritdoc />
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.WriteTag("multimetric");
+        writer.Write(Metrics);
+        writer.Write(_options.Window);
+        writer.Write(_options.History);
+        writer.WriteDoubles(_mean);
+        writer.WriteDoubles(_m2);
+        writer.Write(_recent.Count);
+        foreach (var r in _recent) writer.WriteDoubles(r);
+        writer.Write(_history.Count);
+        foreach (var h in _history) writer.WriteDoubles(h);
+        writer.Write(_next);
+        writer.Write(_forest is not null);
+        _forest?.WriteState(writer);
+        writer.Write(_seen);
+        writer.Write(_sinceTraining);
+    }
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader reader)
+    {
+        reader.ExpectTag("multimetric");
+        reader.ExpectSetting(Metrics, "number of metrics");
+        reader.ExpectSetting(_options.Window, "window");
+        reader.ExpectSetting(_options.History, "history length");
+        reader.ReadDoubles(_mean, "means");
+        reader.ReadDoubles(_m2, "sums of squares");
+        _recent.Clear();
+        var recent = reader.ReadCount(_options.Window, "recent observations");
+        for (var i = 0; i < recent; i++)
+        {
+            var features = new double[Features];
+            reader.ReadDoubles(features, "features of an observation");
+            _recent.Enqueue(features);
+        }
+        _history.Clear();
+        var history = reader.ReadCount(_options.History, "past windows");
+        for (var i = 0; i < history; i++)
+        {
+            var point = new double[Features * _options.Window];
+            reader.ReadDoubles(point, "features of a window");
+            _history.Add(point);
+        }
+        _next = reader.ReadInt32();
+        if (_next < 0 || _next >= _options.History) throw new InvalidDataException($"the next history slot is {_next} of {_options.History}.");
+        _forest = reader.ReadBoolean() ? IsolationForest.ReadState(reader, Features * _options.Window) : null;
+        _seen = reader.ReadInt64();
+        _sinceTraining = reader.ReadInt32();
     }
 }

@@ -1,0 +1,27 @@
+namespace Foresight.Detection.State;
+
+/// <summary>Snapshots of streaming detectors and the other restorable state of live detection.</summary>
+public static class DetectorSnapshot
+{
+    /// <summary>The framing of a detector snapshot: magic <c>FSDT</c>, format version 1.</summary>
+    public static SnapshotFormat Format { get; } = new("FSDT", 1, "detector snapshot");
+
+    /// <summary>A snapshot of <paramref name="state"/>.</summary>
+    /// <exception cref="NotSupportedException">Part of the state (a wrapped detector) cannot be saved.</exception>
+    public static byte[] Save(IRestorableState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return Format.Write(state.WriteState);
+    }
+
+    /// <summary>
+    /// Restores <paramref name="fresh"/> from <paramref name="snapshot"/>. False, with a message for
+    /// the log, when the snapshot is of another version, truncated, corrupt or of another kind of
+    /// detector: <paramref name="fresh"/> must then be discarded and the state started cold.
+    /// </summary>
+    public static bool TryRestore(ReadOnlySpan<byte> snapshot, IRestorableState fresh, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(fresh);
+        return Format.TryRead(snapshot, fresh.ReadState, out error);
+    }
+}
