@@ -5,7 +5,7 @@ using Foresight.Benchmarks;
 // remote-write throughput against a running server. Otherwise BenchmarkDotNet: run all with
 // `dotnet run -c Release --project bench/Foresight.Benchmarks -- --filter '*'`, or one class with
 // e.g. `--filter '*StoreRead*'`.
-if (args is ["--storage-report"]) return StorageReport.Run();
+if (args is ["--storage-report"]) return await StorageReport.RunAsync();
 if (args is ["--remote-write-load", var url, ..])
 {
     return await RemoteWriteLoad.Run(url, args.Length > 2 ? int.Parse(args[2]) : 10, args.Length > 3 ? int.Parse(args[3]) : 4);

@@ -11,26 +11,26 @@ namespace Foresight.Benchmarks;
 /// </summary>
 internal static class StorageReport
 {
-    public static int Run()
+    public static async Task<int> RunAsync()
     {
         var dir = Path.Combine(Path.GetTempPath(), "foresight-storage-" + Guid.NewGuid().ToString("N"));
         try
         {
             var sw = Stopwatch.StartNew();
-            using (var store = SqliteTimeSeriesStore.Open(dir, new StoreOptions { SyncWrites = false }))
+            await using (var store = SqliteTimeSeriesStore.Open(dir, new StoreOptions { SyncWrites = false }))
             {
                 var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
                 var origin = DemoFleet.BackfillStart(now);
-                foreach (var (_, batch) in new DemoFleet(origin).Batches(origin, now)) store.Append("default", batch);
-                store.Checkpoint();
-                var s = store.GetStats();
+                foreach (var (_, batch) in new DemoFleet(origin).Batches(origin, now)) await store.AppendAsync("default", batch);
+                await store.CheckpointAsync();
+                var s = await store.GetStatsAsync();
                 var totalPoints = s.StoredPoints + s.HeadPoints;
                 Console.WriteLine($"demo fleet: {s.SeriesCount} series, {totalPoints:N0} points ({s.StoredPoints:N0} in {s.StoredChunks:N0} sealed chunks, {s.HeadPoints:N0} in heads), stored in {sw.Elapsed.TotalSeconds:0.0} s");
                 Console.WriteLine($"sealed chunk bytes per point:  {(double)s.StoredChunkBytes / s.StoredPoints:0.000}");
             }
             var dbBytes = Directory.GetFiles(dir, "foresight.db*").Sum(f => new FileInfo(f).Length);
-            using var reopened = SqliteTimeSeriesStore.Open(dir, new StoreOptions { SyncWrites = false });
-            var st = reopened.GetStats();
+            await using var reopened = SqliteTimeSeriesStore.Open(dir, new StoreOptions { SyncWrites = false });
+            var st = await reopened.GetStatsAsync();
             Console.WriteLine($"database file bytes per point: {(double)dbBytes / (st.StoredPoints + st.HeadPoints):0.000} (SQLite pages, indexes and head snapshots included)");
             return 0;
         }

@@ -48,25 +48,25 @@ public class StoreAppendBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = SeriesCount * PointsPerSeries, Description = "append one point (in batches of 50,000)")]
-    public int Append()
+    public async ValueTask<int> Append()
     {
         if (_next == _batches.Length)
         {
             // Out of fresh batches: restart on an empty store (outside the measured steady state only once in a while).
-            _store.Dispose();
+            await _store.DisposeAsync();
             Directory.Delete(_dir, true);
             _store = SqliteTimeSeriesStore.Open(_dir, new StoreOptions { SyncWrites = Fsync, Retention = TimeSpan.Zero });
             _next = 0;
         }
-        var accepted = _store.Append("bench", _batches[_next++]).PointsAccepted;
-        if (_next % 20 == 0) _store.Checkpoint();
+        var accepted = (await _store.AppendAsync("bench", _batches[_next++])).PointsAccepted;
+        if (_next % 20 == 0) await _store.CheckpointAsync();
         return accepted;
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public async Task Cleanup()
     {
-        _store.Dispose();
+        await _store.DisposeAsync();
         Directory.Delete(_dir, true);
     }
 }

@@ -25,32 +25,32 @@ public class StoreReadBenchmarks
     private long _to;
 
     [GlobalSetup]
-    public void Setup()
+    public async Task Setup()
     {
         _dir = Path.Combine(Path.GetTempPath(), "foresight-bench-" + Guid.NewGuid().ToString("N"));
         _store = SqliteTimeSeriesStore.Open(_dir, new StoreOptions { SyncWrites = false });
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         var origin = now - (long)TimeSpan.FromDays(8).TotalMilliseconds;
-        foreach (var (_, batch) in new DemoFleet(origin).Batches(origin, now)) _store.Append("default", batch);
-        _store.Checkpoint();
+        foreach (var (_, batch) in new DemoFleet(origin).Batches(origin, now)) await _store.AppendAsync("default", batch);
+        await _store.CheckpointAsync();
         SeriesSelector.TryParse("cpu_usage_cores{service=\"search\"}", out var selector, out _);
-        _id = _store.Find("default", selector!).Single().Id;
+        _id = (await _store.FindAsync("default", selector!)).Single().Id;
         _to = now - now % 60_000;
         _from = _to - (long)TimeSpan.FromDays(7).TotalMilliseconds;
     }
 
     [Benchmark(Description = "read a week of one series at 1-minute avg")]
-    public int ReadWeekAtOneMinute()
+    public async ValueTask<int> ReadWeekAtOneMinute()
     {
         var points = new List<Point>(45_000);
-        _store.Read("default", _id, _from, _to, points);
+        await _store.ReadAsync("default", _id, _from, _to, points);
         return Downsampler.Downsample(points, _from, 60_000, Aggregation.Avg).Count;
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public async Task Cleanup()
     {
-        _store.Dispose();
+        await _store.DisposeAsync();
         Directory.Delete(_dir, true);
     }
 

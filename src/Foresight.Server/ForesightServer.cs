@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Foresight.Detection.Incidents;
+using Foresight.Ingestion;
+using Foresight.Security;
 using Foresight.Scraping;
 using Foresight.Server.Alerts;
 using Foresight.Server.Detection;
@@ -43,6 +45,12 @@ public sealed class ForesightServer : IAsyncDisposable
     /// <summary>The store behind the server.</summary>
     public ITimeSeriesStore Store => _store;
 
+    /// <summary>The API keys the server accepts.</summary>
+    public IApiKeyStore ApiKeys => _store.ApiKeys;
+
+    /// <summary>The write path of ingested data (store, then the consumers: detection, scaling), as the ingest endpoints use it.</summary>
+    public IngestWriter Ingest => _app.Services.GetRequiredService<IngestWriter>();
+
     /// <summary>True once the store is open and the server listens.</summary>
     public bool Ready { get; private set; }
 
@@ -68,7 +76,7 @@ public sealed class ForesightServer : IAsyncDisposable
         var store = SqliteTimeSeriesStore.Open(options.DataDirectory, options.Store, recovery.Add);
         try
         {
-            CheckBinding(options, store);
+            await CheckBindingAsync(options, store.ApiKeys, cancellationToken);
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024);
@@ -84,8 +92,10 @@ public sealed class ForesightServer : IAsyncDisposable
             });
             builder.Services.AddSingleton(options);
             builder.Services.AddSingleton(options.Time);
-            builder.Services.AddSingleton(store);
             builder.Services.AddSingleton<ITimeSeriesStore>(store);
+            builder.Services.AddSingleton<IStoreMaintenance>(store);
+            builder.Services.AddSingleton<IApiKeyStore>(store.ApiKeys);
+            builder.Services.AddSingleton(new IngestWriter(store));
             builder.Services.AddSingleton<ServerMetrics>();
             builder.Services.AddHostedService<StoreMaintenance>();
             builder.Services.AddSingleton<ForecastCache>();
@@ -104,7 +114,7 @@ public sealed class ForesightServer : IAsyncDisposable
             var workloads = LoadWorkloads(options);
             var workloadFile = new WorkloadFile(store.DataDirectory);
             var stored = workloadFile.Load();
-            builder.Services.AddSingleton(sp => new ScalingService(store, sp.GetRequiredService<IncidentTracker>(), options.Time, options.Scaling,
+            builder.Services.AddSingleton(sp => new ScalingService(sp.GetRequiredService<IngestWriter>(), sp.GetRequiredService<IncidentTracker>(), options.Time, options.Scaling,
                 sp.GetRequiredService<ServerMetrics>(), workloadFile, workloads, stored, sp.GetRequiredService<ILogger<ScalingService>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<ScalingService>());
             builder.Services.AddSingleton(sp => new RecommendationService(store, sp.GetRequiredService<ScalingService>(), options.Time, options.Recommendations));
@@ -144,7 +154,7 @@ public sealed class ForesightServer : IAsyncDisposable
         }
         catch
         {
-            store.Dispose();
+            await store.DisposeAsync();
             throw;
         }
     }
@@ -158,7 +168,7 @@ public sealed class ForesightServer : IAsyncDisposable
         Ready = false;
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _store.Dispose();
+        await _store.DisposeAsync();
     }
 
     /// <summary>Reads the config file's scrape section; errors name the file and line.</summary>
@@ -197,9 +207,9 @@ public sealed class ForesightServer : IAsyncDisposable
         return result;
     }
 
-    private static void CheckBinding(ForesightServerOptions options, ITimeSeriesStore store)
+    private static async ValueTask CheckBindingAsync(ForesightServerOptions options, IApiKeyStore keys, CancellationToken cancellationToken)
     {
-        if (options.Insecure || store.ListApiKeys().Count > 0) return;
+        if (options.Insecure || (await keys.ListAsync(cancellationToken)).Count > 0) return;
         foreach (var url in options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri))

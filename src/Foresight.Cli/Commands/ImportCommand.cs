@@ -66,7 +66,7 @@ internal static class ImportCommand
                 if (!ServerClient.TryCreate(parse, url, apiKey, out var client, out var urlError)) return await Fail(urlError, 2);
                 sink = new HttpSink(client);
             }
-            using (sink)
+            await using (sink)
             {
                 return await Run(path, import, parsedLabels, sink, ct);
             }
@@ -214,22 +214,22 @@ internal static class ImportCommand
     /// <summary>What a sink did with a batch: points stored, or an error and, when the sink says, the first rejected point.</summary>
     private sealed record SendResult(int Stored, string? Error = null, int SeriesIndex = -1, int PointIndex = -1, string? Reason = null);
 
-    private interface ISink : IDisposable
+    private interface ISink : IAsyncDisposable
     {
         Task<SendResult> SendAsync(List<SeriesWrite> batch, CancellationToken ct);
     }
 
-    private sealed class StoreSink(SqliteTimeSeriesStore store) : ISink
+    private sealed class StoreSink(ITimeSeriesStore store) : ISink
     {
-        public Task<SendResult> SendAsync(List<SeriesWrite> batch, CancellationToken ct)
+        public async Task<SendResult> SendAsync(List<SeriesWrite> batch, CancellationToken ct)
         {
-            var result = store.Append("default", batch);
-            if (result.Accepted) return Task.FromResult(new SendResult(result.PointsAccepted));
+            var result = await store.AppendAsync("default", batch, ct);
+            if (result.Accepted) return new SendResult(result.PointsAccepted);
             var first = result.Rejections[0];
-            return Task.FromResult(new SendResult(0, $"{first.Series} point {first.PointIndex}: {first.Reason}", first.SeriesIndex, first.PointIndex, first.Reason));
+            return new SendResult(0, $"{first.Series} point {first.PointIndex}: {first.Reason}", first.SeriesIndex, first.PointIndex, first.Reason);
         }
 
-        public void Dispose() => store.Dispose();
+        public ValueTask DisposeAsync() => store.DisposeAsync();
     }
 
     private sealed class HttpSink(ServerClient client) : ISink
@@ -265,7 +265,11 @@ internal static class ImportCommand
             return new SendResult(doc.RootElement.GetProperty("accepted").GetInt32());
         }
 
-        public void Dispose() => client.Dispose();
+        public ValueTask DisposeAsync()
+        {
+            client.Dispose();
+            return ValueTask.CompletedTask;
+        }
 
         /// <summary>A value as the ingest API reads it: a number, or "NaN", "+Inf", "-Inf", which JSON numbers cannot hold.</summary>
         private static object JsonValue(double value) =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Foresight.Security;
+using Foresight.Series;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;
@@ -15,13 +16,13 @@ internal static class KeysCommand
         var id = new Argument<string>("id") { Description = "Key id, as `keys list` shows it" };
 
         var create = new Command("create", "Create an API key for a tenant (the secret is printed once)") { tenant, name };
-        create.SetAction(parse =>
+        create.SetAction(async (parse, ct) =>
         {
-            if (!SqliteKeyAdmin.TryOpen(parse.GetValue(dataDir)!, create: true, out var opened, out var openError)) return Fail("create", openError);
-            using var admin = opened;
+            if (!SqliteApiKeyStore.TryOpen(parse.GetValue(dataDir)!, create: true, out var opened, out var openError)) return Fail("create", openError);
+            using var keys = opened;
             try
             {
-                var (secret, record) = admin.Create(parse.GetValue(tenant)!, parse.GetValue(name)!, TimeProvider.System);
+                var (secret, record) = await ApiKeys.CreateAsync(keys, parse.GetValue(tenant)!, parse.GetValue(name)!, TimeProvider.System, ct);
                 Console.WriteLine(secret);
                 Console.Error.WriteLine($"Created key {record.Id} for tenant '{record.Tenant}'. Keep the secret above: only its hash is stored.");
                 return 0;
@@ -34,12 +35,12 @@ internal static class KeysCommand
         });
 
         var list = new Command("list", "List API keys (ids and tenants; secrets are not stored)");
-        list.SetAction(parse =>
+        list.SetAction(async (parse, ct) =>
         {
-            if (!SqliteKeyAdmin.TryOpen(parse.GetValue(dataDir)!, create: false, out var opened, out var openError)) return Fail("list", openError);
-            using var admin = opened;
+            if (!SqliteApiKeyStore.TryOpen(parse.GetValue(dataDir)!, create: false, out var opened, out var openError)) return Fail("list", openError);
+            using var keys = opened;
             var table = new Table().AddColumns("id", "tenant", "name", "created (UTC)");
-            foreach (var k in admin.List())
+            foreach (var k in await keys.ListAsync(ct))
             {
                 table.AddRow(k.Id, Markup.Escape(k.Tenant), Markup.Escape(k.Name), DateTimeOffset.FromUnixTimeMilliseconds(k.CreatedUnixMs).ToString("u"));
             }
@@ -48,12 +49,12 @@ internal static class KeysCommand
         });
 
         var revoke = new Command("revoke", "Revoke an API key") { id };
-        revoke.SetAction(parse =>
+        revoke.SetAction(async (parse, ct) =>
         {
-            if (!SqliteKeyAdmin.TryOpen(parse.GetValue(dataDir)!, create: false, out var opened, out var openError)) return Fail("revoke", openError);
-            using var admin = opened;
+            if (!SqliteApiKeyStore.TryOpen(parse.GetValue(dataDir)!, create: false, out var opened, out var openError)) return Fail("revoke", openError);
+            using var keys = opened;
             var keyId = parse.GetValue(id)!;
-            if (admin.Revoke(keyId))
+            if (await keys.RevokeAsync(keyId, ct))
             {
                 Console.Error.WriteLine($"Revoked key {keyId}.");
                 return 0;

@@ -34,7 +34,7 @@ public static class CapacityApi
             asked = value;
         }
         var tenant = TenantResolution.TenantOf(context);
-        var report = await Task.Run(() => service.Capacity(tenant, name, asked), context.RequestAborted);
+        var report = await Task.Run(() => service.CapacityAsync(tenant, name, asked), context.RequestAborted);
         return report is null
             ? Problems.NotFound($"There is no workload '{name}'. Create it with PUT /api/v1/workloads/{name} or in the config file's workloads section.")
             : TypedResults.Ok(CapacityResponse.From(report));

@@ -21,10 +21,10 @@ public static class ForecastApi
         return app;
     }
 
-    private static IResult GetForecast(HttpContext context, ITimeSeriesStore store, ForecastCache cache, long id, string? horizon, string? quantiles)
+    private static async Task<IResult> GetForecast(HttpContext context, ITimeSeriesStore store, ForecastCache cache, long id, string? horizon, string? quantiles)
     {
         var tenant = TenantResolution.TenantOf(context);
-        var series = store.Get(tenant, id);
+        var series = await store.GetAsync(tenant, id, context.RequestAborted);
         if (series is null) return Problems.NotFound($"There is no series {id} for this tenant.");
         var h = ForecastCache.DefaultHorizon;
         if (horizon is not null && (!int.TryParse(horizon, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out h) || h < 1 || h > MaxHorizon))
@@ -38,7 +38,7 @@ public static class ForecastApi
             }
             if (!levels.Contains(q)) levels.Add(q);   // a level asked for twice is answered once
         }
-        var cached = cache.Get(tenant, id, h);
+        var cached = await cache.GetAsync(tenant, id, h, context.RequestAborted);
         if (cached is null) return Problems.NotFound($"Series {id} has no data in the last {ForecastCache.HistoryWindow.TotalDays:0} days to forecast from.");
         var f = cached.Forecast;
         var mean = f.Outcome.Mean[..h];

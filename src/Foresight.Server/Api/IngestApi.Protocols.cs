@@ -23,7 +23,7 @@ public static partial class IngestApi
     /// Prometheus remote-write 1.0: a snappy block-compressed protobuf <c>WriteRequest</c>.
     /// 204 on success; 400 (which Prometheus does not retry) when the batch is refused.
     /// </summary>
-    private static async Task<IResult> RemoteWrite(HttpContext context, ITimeSeriesStore store, ServerMetrics metrics,
+    private static async Task<IResult> RemoteWrite(HttpContext context, IngestWriter writer, ServerMetrics metrics,
         ForesightServerOptions options, ILogger<ForesightServer> logger)
     {
         var (body, error) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted, opaqueEncoding: "snappy");
@@ -34,7 +34,7 @@ public static partial class IngestApi
             {
                 return Reject("remote_write", TenantResolution.TenantOf(context), Problems.BadRequest("Invalid remote-write request", decodeError), metrics, logger, decodeError, 0);
             }
-            return Store(context, store, metrics, logger, "remote_write", series, samples, _ => TypedResults.NoContent());
+            return await StoreAsync(context, writer, metrics, logger, "remote_write", series, samples, _ => TypedResults.NoContent());
         }
     }
 
@@ -46,7 +46,7 @@ public static partial class IngestApi
     /// store cannot write gets 503 with <c>Retry-After</c>, since OTLP/HTTP clients retry only 429, 502,
     /// 503 and 504 (https://opentelemetry.io/docs/specs/otlp/#retryable-response-codes).
     /// </summary>
-    private static async Task<IResult> Otlp(HttpContext context, ITimeSeriesStore store, ServerMetrics metrics,
+    private static async Task<IResult> Otlp(HttpContext context, IngestWriter writer, ServerMetrics metrics,
         ForesightServerOptions options, ILogger<ForesightServer> logger)
     {
         var contentType = context.Request.ContentType ?? "";
@@ -71,7 +71,7 @@ public static partial class IngestApi
             {
                 metrics.PointsRejected.Add(result.RejectedDataPoints, new KeyValuePair<string, object?>("protocol", "otlp"));
             }
-            return Store(context, store, metrics, logger, "otlp", result.Series, result.Samples, _ => json
+            return await StoreAsync(context, writer, metrics, logger, "otlp", result.Series, result.Samples, _ => json
                 ? TypedResults.Text(OtlpExportResponse.ToJson(result), "application/json")
                 : TypedResults.Bytes(OtlpExportResponse.ToProtobuf(result), Protobuf), retryableAs503: true);
         }

@@ -25,7 +25,7 @@ public static partial class IngestApi
 
     static partial void MapProtocols(IEndpointRouteBuilder app);
 
-    private static async Task<IResult> IngestJson(HttpContext context, ITimeSeriesStore store, ServerMetrics metrics,
+    private static async Task<IResult> IngestJson(HttpContext context, IngestWriter writer, ServerMetrics metrics,
         ForesightServerOptions options, ILogger<ForesightServer> logger)
     {
         var (body, error) = await RequestBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, context.RequestAborted);
@@ -36,18 +36,18 @@ public static partial class IngestApi
             {
                 return Reject("json", TenantResolution.TenantOf(context), Problems.BadRequest("Invalid ingest batch", parseError), metrics, logger, parseError, 0);
             }
-            return Store(context, store, metrics, logger, "json", series, count, r => TypedResults.Ok(new IngestResponse(r.PointsAccepted, r.PointsDropped)));
+            return await StoreAsync(context, writer, metrics, logger, "json", series, count, r => TypedResults.Ok(new IngestResponse(r.PointsAccepted, r.PointsDropped)));
         }
     }
 
-    private static IResult Store(HttpContext context, ITimeSeriesStore store, ServerMetrics metrics, ILogger logger, string protocol,
+    private static async Task<IResult> StoreAsync(HttpContext context, IngestWriter writer, ServerMetrics metrics, ILogger logger, string protocol,
         IReadOnlyList<SeriesWrite> series, int points, Func<AppendResult, IResult> onSuccess, bool retryableAs503 = false)
     {
         var tenant = TenantResolution.TenantOf(context);
         AppendResult result;
         try
         {
-            result = store.Append(tenant, series);
+            result = await writer.WriteAsync(tenant, series, context.RequestAborted);
         }
         catch (StoreWriteException ex)
         {

@@ -12,8 +12,8 @@ public static class OpsApi
     /// <summary>Maps the operational endpoints (no API key needed).</summary>
     public static IEndpointRouteBuilder MapOpsApi(this IEndpointRouteBuilder app, Func<bool> ready)
     {
-        app.MapGet("/metrics", (ServerMetrics metrics, ITimeSeriesStore store) =>
-            TypedResults.Text(metrics.Render(store.GetStats()), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", async (ServerMetrics metrics, ITimeSeriesStore store, CancellationToken cancellationToken) =>
+            TypedResults.Text(metrics.Render(await store.GetStatsAsync(cancellationToken)), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" }));
         app.MapGet("/readyz", () => ready()
             ? Results.Ok(new { status = "ready" })

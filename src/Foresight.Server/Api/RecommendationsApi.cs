@@ -34,7 +34,7 @@ public static class RecommendationsApi
                 $"strategy: '{name}' is not a strategy (known: {string.Join(", ", RightSizingStrategies.All.Select(s => s.Name))})");
         }
         var tenant = TenantResolution.TenantOf(context);
-        var report = await Task.Run(() => recommendations.Recommend(tenant, chosen), context.RequestAborted);
+        var report = await Task.Run(() => recommendations.RecommendAsync(tenant, chosen), context.RequestAborted);
         return TypedResults.Ok(RecommendationsResponse.From(report));
     }
 

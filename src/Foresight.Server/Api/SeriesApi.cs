@@ -21,7 +21,7 @@ public static class SeriesApi
         return app;
     }
 
-    private static IResult ListSeries(HttpContext context, ITimeSeriesStore store, string? match)
+    private static async Task<IResult> ListSeries(HttpContext context, ITimeSeriesStore store, string? match)
     {
         SeriesSelector? selector;
         if (string.IsNullOrWhiteSpace(match)) selector = SeriesSelector.All;
@@ -29,15 +29,15 @@ public static class SeriesApi
         {
             return Problems.BadRequest("Invalid series selector", $"match: {error}");
         }
-        var series = store.Find(TenantResolution.TenantOf(context), selector);
+        var series = await store.FindAsync(TenantResolution.TenantOf(context), selector, context.RequestAborted);
         return TypedResults.Ok(new SeriesListResponse(series.Select(s => new SeriesDto(s.Id, s.Metric, s.Labels.ToDictionary())).ToList()));
     }
 
-    private static IResult ReadPoints(HttpContext context, ITimeSeriesStore store, ForesightServerOptions options, long id,
+    private static async Task<IResult> ReadPoints(HttpContext context, ITimeSeriesStore store, ForesightServerOptions options, long id,
         string? from, string? to, string? step, string? agg)
     {
         var tenant = TenantResolution.TenantOf(context);
-        var series = store.Get(tenant, id);
+        var series = await store.GetAsync(tenant, id, context.RequestAborted);
         if (series is null) return Problems.NotFound($"There is no series {id} for this tenant.");
         var now = options.Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (!QueryValues.TryLong(to, now + 1, out var toMs)) return Problems.BadRequest("Invalid query", $"to: '{to}' is not an integer Unix time in milliseconds");
@@ -55,7 +55,7 @@ public static class SeriesApi
         }
 
         var points = new List<Point>();
-        store.Read(tenant, id, fromMs, toMs, points);
+        await store.ReadAsync(tenant, id, fromMs, toMs, points, context.RequestAborted);
         if (stepMs > 0) points = Downsampler.Downsample(points, fromMs, stepMs, aggregation);
         else if (points.Count > MaxPoints)
         {

@@ -72,28 +72,29 @@ public sealed class RecommendationService(ITimeSeriesStore store, ScalingService
     public RecommendationOptions Options { get; } = options;
 
     /// <summary>The tenant's report for <paramref name="strategy"/>, from the cache when fresh.</summary>
-    public RecommendationReport Recommend(string tenant, RightSizingStrategy strategy)
+    public Task<RecommendationReport> RecommendAsync(string tenant, RightSizingStrategy strategy)
     {
         var now = time.GetUtcNow();
-        return _recommendations.Get((tenant, strategy.Name), now, Options.CacheFor, null, () => Compute(tenant, strategy, now));
+        // Computed for whoever asks first and shared by everyone asking meanwhile, so not cancelled by one of them.
+        return _recommendations.GetAsync((tenant, strategy.Name), now, Options.CacheFor, null, () => ComputeAsync(tenant, strategy, now, CancellationToken.None));
     }
 
     /// <summary>The capacity report of a workload (latency against load, objective answers), or null when there is no such workload.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="name">The workload.</param>
     /// <param name="load">The load to size replicas for, or null for the recent peak.</param>
-    public CapacityReport? Capacity(string tenant, string name, double? load)
+    public async Task<CapacityReport?> CapacityAsync(string tenant, string name, double? load)
     {
         if (scaling.Get(tenant, name) is not { } status) return null;
         var now = time.GetUtcNow();
         var ms = now.ToUnixTimeMilliseconds();
-        return _capacity.Get((tenant, name, load), now, Options.CacheFor, status.Spec,
-            () => CapacityAnalysis.Analyze(History(tenant, status.Spec, ms), load, ms));
+        return await _capacity.GetAsync((tenant, name, load), now, Options.CacheFor, status.Spec,
+            async () => CapacityAnalysis.Analyze(await HistoryAsync(tenant, status.Spec, ms, CancellationToken.None), load, ms));
     }
 
     /// <summary>Reads a workload's history for an analysis.</summary>
-    internal WorkloadHistory History(string tenant, WorkloadSpec spec, long now) =>
-        WorkloadHistory.Read(store, tenant, spec, now - (long)Options.History.TotalMilliseconds, now + 1);
+    internal Task<WorkloadHistory> HistoryAsync(string tenant, WorkloadSpec spec, long now, CancellationToken cancellationToken) =>
+        WorkloadHistory.ReadAsync(store, tenant, spec, now - (long)Options.History.TotalMilliseconds, now + 1, cancellationToken);
 
     /// <summary>What the classifier makes of a workload's history, or null and why.</summary>
     internal static (WorkloadClassification? Class, string? Waiting) Classify(WorkloadHistory history)
@@ -102,7 +103,7 @@ public sealed class RecommendationService(ITimeSeriesStore store, ScalingService
         return WorkloadClassifier.Default.TryClassify(metrics, out var result, out error) ? (result, null) : (null, error);
     }
 
-    private RecommendationReport Compute(string tenant, RightSizingStrategy strategy, DateTimeOffset at)
+    private async Task<RecommendationReport> ComputeAsync(string tenant, RightSizingStrategy strategy, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var now = at.ToUnixTimeMilliseconds();
         var results = new List<WorkloadRecommendation>();
@@ -115,7 +116,7 @@ public sealed class RecommendationService(ITimeSeriesStore store, ScalingService
                 waiting.Add((spec.Name, "set cpu_usage and memory_usage (series selectors) to right-size it"));
                 continue;
             }
-            var history = History(tenant, spec, now);
+            var history = await HistoryAsync(tenant, spec, now, cancellationToken);
             var samples = history.RightSizingSamples();
             var recommender = new RightSizingRecommender();
             foreach (var sample in samples) recommender.AddSample(sample, spec.CpuRequest);

@@ -48,14 +48,15 @@ internal sealed class WorkloadHistory
     public List<List<Point>> Latency { get; }
 
     /// <summary>Reads every series the workload names over [<paramref name="from"/>, <paramref name="to"/>).</summary>
-    public static WorkloadHistory Read(ITimeSeriesStore store, string tenant, WorkloadSpec spec, long from, long to)
+    public static async Task<WorkloadHistory> ReadAsync(ITimeSeriesStore store, string tenant, WorkloadSpec spec, long from, long to,
+        CancellationToken cancellationToken)
     {
-        List<List<Point>> ReadSelector(string? text) =>
+        async ValueTask<List<List<Point>>> ReadSelector(string? text) =>
             text is not null && SeriesSelector.TryParse(text, out var selector, out _)
-                ? DemandReader.ReadAll(store, tenant, store.Find(tenant, selector), from, to)
+                ? await DemandReader.ReadAllAsync(store, tenant, await store.FindAsync(tenant, selector, cancellationToken), from, to, cancellationToken)
                 : [];
-        return new WorkloadHistory(spec, from, to, ReadSelector(spec.Series), ReadSelector(spec.CpuUsage), ReadSelector(spec.MemoryUsage),
-            ReadSelector(spec.Latency));
+        return new WorkloadHistory(spec, from, to, await ReadSelector(spec.Series), await ReadSelector(spec.CpuUsage), await ReadSelector(spec.MemoryUsage),
+            await ReadSelector(spec.Latency));
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Foresight.Detection;
 using Foresight.Detection.Incidents;
 using Foresight.Detection.Multivariate;
+using Foresight.Ingestion;
 using Foresight.Series;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,9 +43,10 @@ public sealed class DetectionOptions
 public sealed record TenantAnomaly(string Tenant, AnomalyPoint Point, Severity Severity);
 
 /// <summary>
-/// Live detection: every accepted batch is queued (the store's <see cref="ITimeSeriesStore.Appended"/>
-/// event), and a background worker feeds each series' points, in order, to that series' own
-/// streaming detector. Each score is stored as a queryable series; points at or above the threshold
+/// Live detection: every accepted batch is queued (the <see cref="IngestWriter.Accepted"/> event),
+/// and a background worker feeds each series' points, in order, to that series' own
+/// streaming detector. Each score is stored as a queryable series (straight to the store, so scores
+/// are never scored themselves); points at or above the threshold
 /// go to the <see cref="IncidentTracker"/>, which groups them per service and drives the alerts.
 /// A service's series are also scored together (<see cref="ServiceCorrelationDetector"/>) for
 /// anomalies that show only across metrics.
@@ -53,6 +55,7 @@ public sealed record TenantAnomaly(string Tenant, AnomalyPoint Point, Severity S
 public sealed class DetectionPipeline : BackgroundService
 {
     private readonly ITimeSeriesStore _store;
+    private readonly IngestWriter _writer;
     private readonly DetectionOptions _options;
     private readonly IncidentTracker _tracker;
     private readonly TimeProvider _time;
@@ -63,15 +66,16 @@ public sealed class DetectionPipeline : BackgroundService
     private readonly Dictionary<(string Tenant, string Service), ServiceCorrelationDetector> _services = [];
     private readonly ConcurrentQueue<TenantAnomaly> _anomalies = new();
 
-    /// <summary>Creates the pipeline and subscribes it to the store.</summary>
-    public DetectionPipeline(ITimeSeriesStore store, DetectionOptions options, IncidentTracker tracker, TimeProvider time, ILogger<DetectionPipeline> logger)
+    /// <summary>Creates the pipeline and subscribes it to the ingest writer's accepted batches.</summary>
+    public DetectionPipeline(IngestWriter writer, DetectionOptions options, IncidentTracker tracker, TimeProvider time, ILogger<DetectionPipeline> logger)
     {
-        _store = store;
+        _writer = writer;
+        _store = writer.Store;
         _options = options;
         _tracker = tracker;
         _time = time;
         _logger = logger;
-        if (options.Enabled) store.Appended += OnAppended;
+        if (options.Enabled) writer.Accepted += OnAppended;
     }
 
     /// <summary>Batches waiting to be scored.</summary>
@@ -85,11 +89,7 @@ public sealed class DetectionPipeline : BackgroundService
         _anomalies.Where(a => a.Tenant == tenant && a.Point.Timestamp >= from && a.Point.Timestamp < to && a.Severity >= minimum)
             .OrderByDescending(a => a.Point.Timestamp).ToList();
 
-    private void OnAppended(string tenant, IReadOnlyList<AppendedSeries> batch)
-    {
-        var relevant = batch.Where(s => s.Series.Metric != _options.ScoreMetric).ToList();
-        if (relevant.Count > 0) _queue.Writer.TryWrite((tenant, relevant));
-    }
+    private void OnAppended(string tenant, IReadOnlyList<AppendedSeries> batch) => _queue.Writer.TryWrite((tenant, batch));
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -102,9 +102,9 @@ public sealed class DetectionPipeline : BackgroundService
                 {
                     try
                     {
-                        Process(item.Tenant, item.Batch);
+                        await ProcessAsync(item.Tenant, item.Batch, stoppingToken);
                     }
-                    catch (Exception ex)
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                     {
                         Log.DetectionFailed(_logger, ex);
                     }
@@ -116,12 +116,12 @@ public sealed class DetectionPipeline : BackgroundService
         }
         finally
         {
-            _store.Appended -= OnAppended;
+            _writer.Accepted -= OnAppended;
         }
     }
 
-    /// <summary>Scores one batch synchronously (the worker's step; public for tests).</summary>
-    public void Process(string tenant, IReadOnlyList<AppendedSeries> batch)
+    /// <summary>Scores one batch and stores its scores (the worker's step; public for tests).</summary>
+    public async Task ProcessAsync(string tenant, IReadOnlyList<AppendedSeries> batch, CancellationToken cancellationToken = default)
     {
         var scores = new List<SeriesWrite>(batch.Count);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -161,7 +161,7 @@ public sealed class DetectionPipeline : BackgroundService
         if (observed.Count > 0) ScoreServices(tenant, observed, now);
         if (scores.Count > 0)
         {
-            var result = _store.Append(tenant, scores);
+            var result = await _store.AppendAsync(tenant, scores, cancellationToken);
             if (!result.Accepted) Log.ScoreRejected(_logger, result.Rejections[0].Reason);
         }
     }

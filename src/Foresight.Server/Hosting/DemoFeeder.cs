@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Foresight.Demo;
+using Foresight.Ingestion;
 using Foresight.Series;
 using Foresight.Server.Observability;
 using Foresight.Server.Scaling;
@@ -13,7 +14,7 @@ namespace Foresight.Server.Hosting;
 /// of history (continuing from the newest stored point after a restart), then appends a sample
 /// per series every 15 seconds.
 /// </summary>
-internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions options, ServerMetrics metrics, ILogger<DemoFeeder> logger) : BackgroundService
+internal sealed class DemoFeeder(IngestWriter writer, ForesightServerOptions options, ServerMetrics metrics, ILogger<DemoFeeder> logger) : BackgroundService
 {
     private static readonly long StepMs = (long)DemoFleet.Interval.TotalMilliseconds;
 
@@ -48,7 +49,7 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var origin = DemoFleet.BackfillStart(now);
         var fleet = new DemoFleet(origin);
-        var next = Math.Max(origin, NewestStored(now) + 1);
+        var next = Math.Max(origin, await NewestStoredAsync(now, CancellationToken.None) + 1);
 
         var sw = Stopwatch.StartNew();
         long points = 0;
@@ -57,7 +58,7 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
             foreach (var (end, batch) in fleet.Batches(next, now))
             {
                 if (stoppingToken.IsCancellationRequested) break;
-                points += Write(batch);
+                points += await WriteAsync(batch, CancellationToken.None);   // the loop checks for stopping between batches
                 next = end;
             }
         }
@@ -74,7 +75,7 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
                 var end = time.GetUtcNow().ToUnixTimeMilliseconds() + 1;
                 if (end > next)
                 {
-                    Write(fleet.Generate(next, end));
+                    await WriteAsync(fleet.Generate(next, end), stoppingToken);
                     next = end;
                 }
             }
@@ -84,28 +85,27 @@ internal sealed class DemoFeeder(ITimeSeriesStore store, ForesightServerOptions 
         }
     }
 
-    private long Write(List<SeriesWrite> batch)
+    private async ValueTask<long> WriteAsync(List<SeriesWrite> batch, CancellationToken cancellationToken)
     {
-        var result = store.Append(TenantResolution.DefaultTenant, batch);
+        var result = await writer.WriteAsync(TenantResolution.DefaultTenant, batch, cancellationToken);
         metrics.CountAppend("demo", batch, result);
         if (!result.Accepted) Log.DemoRejected(logger, result.Rejections[0].Reason);
         return result.PointsAccepted;
     }
 
-    private long NewestStored(long now)
+    private async ValueTask<long> NewestStoredAsync(long now, CancellationToken cancellationToken)
     {
+        var store = writer.Store;
         if (!SeriesSelector.TryParse("http_requests_per_second{env=\"demo\"}", out var selector, out _)) return long.MinValue;
-        var series = store.Find(TenantResolution.DefaultTenant, selector);
+        var series = await store.FindAsync(TenantResolution.DefaultTenant, selector, cancellationToken);
         if (series.Count == 0) return long.MinValue;
         var newest = long.MinValue;
         var points = new List<Point>();
         foreach (var window in new[] { 3_600_000L, 86_400_000L, (long)DemoFleet.Backfill.TotalMilliseconds + 86_400_000L })
         {
-            foreach (var s in series)
+            foreach (var s in await store.ReadManyAsync(TenantResolution.DefaultTenant, [.. series.Select(s => s.Id)], now - window, now + 1, cancellationToken))
             {
-                points.Clear();
-                store.Read(TenantResolution.DefaultTenant, s.Id, now - window, now + 1, points);
-                if (points.Count > 0) newest = Math.Max(newest, points[^1].Timestamp);
+                if (s.Points.Count > 0) newest = Math.Max(newest, s.Points[^1].Timestamp);
             }
             if (newest != long.MinValue) return newest;
         }

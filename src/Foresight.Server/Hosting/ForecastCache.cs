@@ -28,18 +28,18 @@ public sealed class ForecastCache(ITimeSeriesStore store, ForesightServerOptions
     private readonly ConcurrentDictionary<(string Tenant, long Id), CachedForecast> _cache = new();
 
     /// <summary>The cached forecast covering <paramref name="horizon"/> steps, fitting it now when missing.</summary>
-    public CachedForecast? Get(string tenant, long id, int horizon)
+    public async ValueTask<CachedForecast?> GetAsync(string tenant, long id, int horizon, CancellationToken cancellationToken = default)
     {
         if (_cache.TryGetValue((tenant, id), out var cached) && cached.Forecast.Timestamps.Length >= horizon) return cached;
-        return Refit(tenant, id, Math.Max(horizon, DefaultHorizon));
+        return await RefitAsync(tenant, id, Math.Max(horizon, DefaultHorizon), cancellationToken);
     }
 
     /// <summary>Fits and caches one series' forecast; null when the series has no data in the window.</summary>
-    public CachedForecast? Refit(string tenant, long id, int horizon)
+    public async ValueTask<CachedForecast?> RefitAsync(string tenant, long id, int horizon, CancellationToken cancellationToken = default)
     {
         var now = options.Time.GetUtcNow().ToUnixTimeMilliseconds();
         var points = new List<Point>();
-        if (!store.Read(tenant, id, now - (long)HistoryWindow.TotalMilliseconds, long.MaxValue, points) || points.Count == 0) return null;
+        if (!await store.ReadAsync(tenant, id, now - (long)HistoryWindow.TotalMilliseconds, long.MaxValue, points, cancellationToken) || points.Count == 0) return null;
         var forecast = SeriesForecasting.Forecast(points, horizon, []);
         if (forecast is null) return null;
         var entry = new CachedForecast(forecast, now, points[^1].Timestamp);
@@ -55,7 +55,7 @@ public sealed class ForecastCache(ITimeSeriesStore store, ForesightServerOptions
         {
             try
             {
-                await Task.Run(() => RefreshRound(stoppingToken), stoppingToken);
+                await Task.Run(() => RefreshRoundAsync(stoppingToken), stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -81,12 +81,12 @@ public sealed class ForecastCache(ITimeSeriesStore store, ForesightServerOptions
         }
     }
 
-    private void RefreshRound(CancellationToken ct)
+    private async Task RefreshRoundAsync(CancellationToken ct)
     {
         var due = new List<(string Tenant, SeriesInfo Series, long FittedAt)>();
-        foreach (var tenant in store.Tenants())
+        foreach (var tenant in await store.TenantsAsync(ct))
         {
-            foreach (var s in store.Find(tenant, SeriesSelector.All))
+            foreach (var s in await store.FindAsync(tenant, SeriesSelector.All, ct))
             {
                 due.Add((tenant, s, _cache.TryGetValue((tenant, s.Id), out var c) ? c.FittedAt : long.MinValue));
             }
@@ -100,10 +100,10 @@ public sealed class ForecastCache(ITimeSeriesStore store, ForesightServerOptions
             {
                 last.Clear();
                 var now = options.Time.GetUtcNow().ToUnixTimeMilliseconds();
-                store.Read(tenant, series.Id, cached.LastDataTimestamp + 1, now + 1, last);
+                await store.ReadAsync(tenant, series.Id, cached.LastDataTimestamp + 1, now + 1, last, ct);
                 if (last.Count == 0) continue;   // no new data since the last fit
             }
-            if (Refit(tenant, series.Id, Math.Max(DefaultHorizon, cached?.Forecast.Timestamps.Length ?? 0)) is not null) refreshed++;
+            if (await RefitAsync(tenant, series.Id, Math.Max(DefaultHorizon, cached?.Forecast.Timestamps.Length ?? 0), ct) is not null) refreshed++;
         }
         if (refreshed > 0) Log.ForecastsRefreshed(logger, refreshed);
     }

@@ -1,3 +1,4 @@
+using Foresight.Ingestion;
 using Foresight.Scraping;
 using Foresight.Series;
 using Foresight.Server.Observability;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Foresight.Server.Hosting;
 
 /// <summary>Runs the scrape jobs of the config file's <c>scrape:</c> section for the server's lifetime.</summary>
-internal sealed class ScrapeService(ScrapeConfig config, ITimeSeriesStore store, ForesightServerOptions options, ServerMetrics metrics, ILogger<Scraper> logger)
+internal sealed class ScrapeService(ScrapeConfig config, IngestWriter writer, ForesightServerOptions options, ServerMetrics metrics, ILogger<Scraper> logger)
     : IHostedService, IAsyncDisposable
 {
     private readonly HttpClient _http = Scraper.CreateHttpClient();
@@ -17,9 +18,9 @@ internal sealed class ScrapeService(ScrapeConfig config, ITimeSeriesStore store,
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _scraper = new Scraper(config, _http, (tenant, batch) =>
+        _scraper = new Scraper(config, _http, async (tenant, batch, ct) =>
         {
-            var result = store.Append(tenant, batch);
+            var result = await writer.WriteAsync(tenant, batch, ct);
             metrics.CountAppend("scrape", batch, result);
             return result;
         }, options.Time, logger);

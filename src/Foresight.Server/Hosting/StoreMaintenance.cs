@@ -9,7 +9,7 @@ namespace Foresight.Server.Hosting;
 /// (sooner when the write-ahead log grows past its threshold) and retention every
 /// <see cref="ForesightServerOptions.RetentionInterval"/>.
 /// </summary>
-internal sealed class StoreMaintenance(SqliteTimeSeriesStore store, ForesightServerOptions options, ILogger<StoreMaintenance> logger)
+internal sealed class StoreMaintenance(IStoreMaintenance store, ForesightServerOptions options, ILogger<StoreMaintenance> logger)
     : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0);
@@ -28,10 +28,10 @@ internal sealed class StoreMaintenance(SqliteTimeSeriesStore store, ForesightSer
                     nextRetention = time.GetUtcNow() + options.RetentionInterval;
                     try
                     {
-                        var removed = store.EnforceRetention();
+                        var removed = await store.EnforceRetentionAsync(stoppingToken);
                         if (removed > 0) Log.RetentionRemoved(logger, removed);
                     }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                     {
                         Log.RetentionFailed(logger, ex);
                     }
@@ -46,7 +46,7 @@ internal sealed class StoreMaintenance(SqliteTimeSeriesStore store, ForesightSer
                 }
                 try
                 {
-                    await Task.Run(store.Checkpoint, CancellationToken.None);
+                    await Task.Run(() => store.CheckpointAsync(CancellationToken.None).AsTask(), CancellationToken.None);
                 }
                 catch (Exception ex)
                 {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Foresight.Security;
 using Foresight.Server.Api;
-using Foresight.Series;
 using Microsoft.AspNetCore.Http;
 
 namespace Foresight.Server.Hosting;
@@ -16,7 +15,7 @@ namespace Foresight.Server.Hosting;
 /// the server listens on a public address (allowed at start because keys existed), requests from other
 /// hosts are refused rather than served as <c>default</c> without a key, unless <c>--insecure</c>.
 /// </summary>
-internal sealed class TenantResolution(RequestDelegate next, ITimeSeriesStore store, ForesightServerOptions options)
+internal sealed class TenantResolution(RequestDelegate next, IApiKeyStore keys, ForesightServerOptions options)
 {
     public const string DefaultTenant = "default";
     private const string ItemKey = "foresight.tenant";
@@ -31,7 +30,7 @@ internal sealed class TenantResolution(RequestDelegate next, ITimeSeriesStore st
             await next(context);
             return;
         }
-        if (store.ListApiKeys().Count == 0)
+        if ((await keys.ListAsync(context.RequestAborted)).Count == 0)
         {
             if (!options.Insecure && context.Connection.RemoteIpAddress is { } remote
                 && !IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
@@ -52,7 +51,7 @@ internal sealed class TenantResolution(RequestDelegate next, ITimeSeriesStore st
                 "This server has API keys configured: send one as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.");
             return;
         }
-        var record = store.FindApiKey(ApiKeys.Hash(key));
+        var record = await keys.FindAsync(ApiKeys.Hash(key), context.RequestAborted);
         if (record is null)
         {
             await Unauthorized(context, "Unknown API key",

@@ -18,19 +18,21 @@ internal static class DemandReader
     public static readonly TimeSpan UsageWindow = TimeSpan.FromHours(1);
 
     /// <summary>Sum over <paramref name="series"/> of each one's latest finite point in (now - lookback, now]; NaN when none has one.</summary>
-    public static double Instant(ITimeSeriesStore store, string tenant, IReadOnlyList<SeriesInfo> series, long now) =>
-        Current(store, tenant, series, now, out var count) is var sum && count > 0 ? sum : double.NaN;
+    public static async ValueTask<double> InstantAsync(ITimeSeriesStore store, string tenant, IReadOnlyList<SeriesInfo> series, long now,
+        CancellationToken cancellationToken)
+    {
+        var (sum, count) = await CurrentAsync(store, tenant, series, now, cancellationToken);
+        return count > 0 ? sum : double.NaN;
+    }
 
     /// <summary>Sum of the series' current values (latest finite point within the lookback) and how many have one.</summary>
-    private static double Current(ITimeSeriesStore store, string tenant, IReadOnlyList<SeriesInfo> series, long now, out int count)
+    private static async ValueTask<(double Sum, int Count)> CurrentAsync(ITimeSeriesStore store, string tenant, IReadOnlyList<SeriesInfo> series, long now,
+        CancellationToken cancellationToken)
     {
-        var points = new List<Point>();
         double sum = 0;
-        count = 0;
-        foreach (var s in series)
+        var count = 0;
+        foreach (var (_, points) in await store.ReadManyAsync(tenant, Ids(series), now - (long)Lookback.TotalMilliseconds + 1, now + 1, cancellationToken))
         {
-            points.Clear();
-            store.Read(tenant, s.Id, now - (long)Lookback.TotalMilliseconds + 1, now + 1, points);
             for (var i = points.Count - 1; i >= 0; i--)
             {
                 if (!double.IsFinite(points[i].Value)) continue;
@@ -39,21 +41,18 @@ internal static class DemandReader
                 break;
             }
         }
-        return sum;
+        return (sum, count);
     }
 
-    /// <summary>Every series' points in [<paramref name="from"/>, <paramref name="to"/>).</summary>
-    public static List<List<Point>> ReadAll(ITimeSeriesStore store, string tenant, IReadOnlyList<SeriesInfo> series, long from, long to)
+    /// <summary>Every series' points in [<paramref name="from"/>, <paramref name="to"/>), series without any left out.</summary>
+    public static async ValueTask<List<List<Point>>> ReadAllAsync(ITimeSeriesStore store, string tenant, IReadOnlyList<SeriesInfo> series, long from, long to,
+        CancellationToken cancellationToken)
     {
-        var result = new List<List<Point>>(series.Count);
-        foreach (var s in series)
-        {
-            var points = new List<Point>();
-            store.Read(tenant, s.Id, from, to, points);
-            if (points.Count > 0) result.Add(points);
-        }
-        return result;
+        var read = await store.ReadManyAsync(tenant, Ids(series), from, to, cancellationToken);
+        return [.. read.Where(s => s.Points.Count > 0).Select(s => s.Points)];
     }
+
+    private static long[] Ids(IReadOnlyList<SeriesInfo> series) => [.. series.Select(s => s.Id)];
 
     /// <summary>
     /// The demand per grid step in [<paramref name="from"/>, <paramref name="to"/>) (both multiples of
@@ -123,16 +122,14 @@ internal static class DemandReader
     /// current values and the 95th percentile of all usage points in the last <see cref="UsageWindow"/>.
     /// Null when either is unknown.
     /// </summary>
-    public static ReplicaUsage? Usage(ITimeSeriesStore store, string tenant, IReadOnlyList<SeriesInfo> request, IReadOnlyList<SeriesInfo> usage, long now)
+    public static async ValueTask<ReplicaUsage?> UsageAsync(ITimeSeriesStore store, string tenant, IReadOnlyList<SeriesInfo> request, IReadOnlyList<SeriesInfo> usage,
+        long now, CancellationToken cancellationToken)
     {
         if (request.Count == 0 || usage.Count == 0) return null;
-        var total = Current(store, tenant, request, now, out var current);
-        var points = new List<Point>();
+        var (total, current) = await CurrentAsync(store, tenant, request, now, cancellationToken);
         var values = new List<double>();
-        foreach (var s in usage)
+        foreach (var (_, points) in await store.ReadManyAsync(tenant, Ids(usage), now - (long)UsageWindow.TotalMilliseconds, now + 1, cancellationToken))
         {
-            points.Clear();
-            store.Read(tenant, s.Id, now - (long)UsageWindow.TotalMilliseconds, now + 1, points);
             foreach (var p in points) if (double.IsFinite(p.Value)) values.Add(p.Value);
         }
         if (current == 0 || values.Count == 0) return null;

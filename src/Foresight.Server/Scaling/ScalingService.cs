@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Foresight.Detection.Incidents;
+using Foresight.Ingestion;
 using Foresight.Series;
 using Foresight.Server.Observability;
 using Microsoft.Extensions.Hosting;
@@ -48,7 +49,7 @@ public enum DeleteOutcome
 /// </summary>
 public sealed class ScalingService : BackgroundService
 {
-    private readonly ITimeSeriesStore _store;
+    private readonly IngestWriter _writer;
     private readonly ScalingContext _context;
     private readonly WorkloadFile _file;
     private readonly ILogger<ScalingService> _logger;
@@ -61,14 +62,14 @@ public sealed class ScalingService : BackgroundService
     /// <summary>Raised after every decision, on the deciding workload's thread.</summary>
     public event Action<WorkloadDecision>? Decided;
 
-    internal ScalingService(ITimeSeriesStore store, IncidentTracker incidents, TimeProvider time, ScalingOptions options, ServerMetrics metrics,
+    internal ScalingService(IngestWriter writer, IncidentTracker incidents, TimeProvider time, ScalingOptions options, ServerMetrics metrics,
         WorkloadFile file, IReadOnlyList<(string Tenant, WorkloadSource Source, WorkloadSpec Spec)> configured,
         IReadOnlyList<(string Tenant, WorkloadSpec Spec)> stored, ILogger<ScalingService> logger)
     {
-        _store = store;
+        _writer = writer;
         _file = file;
         _logger = logger;
-        _context = new ScalingContext(store, incidents, time, options, logger, d => Decided?.Invoke(d));
+        _context = new ScalingContext(writer.Store, incidents, time, options, logger, d => Decided?.Invoke(d));
         foreach (var (tenant, source, spec) in configured)
         {
             if (!_runners.ContainsKey((tenant, spec.Name))) _runners[(tenant, spec.Name)] = new WorkloadRunner(tenant, source, spec, _context);
@@ -87,7 +88,7 @@ public sealed class ScalingService : BackgroundService
         metrics.ObserveGauge("foresight_desired_replicas", "Replicas the latest scaling decision asks for, per workload.", () => Gauge(d => d.Decision.Desired));
         metrics.ObserveGauge("foresight_scaling_demand", "Demand the latest scaling decision saw, per workload.", () => Gauge(d => d.Decision.Demand));
         metrics.ObserveGauge("foresight_scaling_forecast_peak", "Upper forecast of the demand over the decision's look-ahead, per workload.", () => Gauge(d => d.Decision.ForecastPeak));
-        store.Appended += OnAppended;
+        writer.Accepted += OnAppended;
     }
 
     /// <summary>The decision interval of workloads that do not set their own.</summary>
@@ -169,7 +170,7 @@ public sealed class ScalingService : BackgroundService
         }
         finally
         {
-            _store.Appended -= OnAppended;
+            _writer.Accepted -= OnAppended;
             WorkloadRunner[] all;
             lock (_lock)
             {

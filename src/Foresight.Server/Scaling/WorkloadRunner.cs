@@ -146,7 +146,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
         {
             try
             {
-                Pass(ct);
+                await PassAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -173,7 +173,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
     }
 
     /// <summary>One pass: take a finished backfill, feed new steps, decide when due.</summary>
-    private void Pass(CancellationToken ct)
+    private async Task PassAsync(CancellationToken ct)
     {
         var store = _ctx.Store;
         var now = _ctx.Time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -196,9 +196,9 @@ internal sealed class WorkloadRunner : IAsyncDisposable
             }
         }
 
-        var series = store.Find(Tenant, _demand);
-        var demand = series.Count == 0 ? double.NaN : DemandReader.Instant(store, Tenant, series, now);
-        if (_forecaster is not null) Feed(now, series);
+        var series = await store.FindAsync(Tenant, _demand, ct);
+        var demand = series.Count == 0 ? double.NaN : await DemandReader.InstantAsync(store, Tenant, series, now, ct);
+        if (_forecaster is not null) await FeedAsync(now, series, ct);
         if (double.IsFinite(demand) && _forecaster is null && _backfill is null && now >= _buildRetryAt)
         {
             _backfill = BuildAsync(ct);
@@ -208,21 +208,22 @@ internal sealed class WorkloadRunner : IAsyncDisposable
         string? waiting = null;
         if (series.Count == 0) waiting = $"no series matches {Spec.Series} yet";
         else if (!double.IsFinite(demand)) waiting = $"no point of {Spec.Series} in the last {DemandReader.Lookback.TotalMinutes:0} minutes";
-        else if (_latest is null || now >= _nextDue || _forecastArrived) Decide(now, series, demand);
+        else if (_latest is null || now >= _nextDue || _forecastArrived) await DecideAsync(now, series, demand, ct);
 
         var f = _forecaster;
         _state = new State(series.Count, f?.Step, f?.Leads, f?.ModelDescription, f?.Outlook is not null, waiting);
     }
 
-    private void Decide(long now, IReadOnlyList<SeriesInfo> series, double demand)
+    private async Task DecideAsync(long now, IReadOnlyList<SeriesInfo> series, double demand, CancellationToken ct)
     {
-        var current = Running(now) ?? _latest?.Decision.Desired ?? _initialReplicas;
+        var current = await RunningAsync(now, ct) ?? _latest?.Decision.Desired ?? _initialReplicas;
         var ids = series.Select(s => s.Id).ToHashSet();
         var anomalous = _ctx.Incidents.List(Tenant).Any(i => !i.Resolved && i.Series.Any(s => ids.Contains(s.SeriesId)));
         ReplicaUsage? usage = null;
         if (_request is not null && _usage is not null)
         {
-            usage = DemandReader.Usage(_ctx.Store, Tenant, _ctx.Store.Find(Tenant, _request), _ctx.Store.Find(Tenant, _usage), now);
+            var store = _ctx.Store;
+            usage = await DemandReader.UsageAsync(store, Tenant, await store.FindAsync(Tenant, _request, ct), await store.FindAsync(Tenant, _usage, ct), now, ct);
         }
         var decision = _scaler.Decide(new ScalingInput(now, current, demand, _forecaster?.Outlook, anomalous, usage));
         var record = new WorkloadDecision(Tenant, Spec.Name, DateTimeOffset.FromUnixTimeMilliseconds(now), decision, anomalous);
@@ -245,15 +246,15 @@ internal sealed class WorkloadRunner : IAsyncDisposable
     /// The replicas running now by the workload's <c>replicas</c> series (the sum of its matched series' latest points
     /// within <see cref="DemandReader.Lookback"/>, rounded), or null without the setting or a recent point.
     /// </summary>
-    private int? Running(long now)
+    private async ValueTask<int?> RunningAsync(long now, CancellationToken ct)
     {
         if (_replicas is null) return null;
-        var running = DemandReader.Instant(_ctx.Store, Tenant, _ctx.Store.Find(Tenant, _replicas), now);
+        var running = await DemandReader.InstantAsync(_ctx.Store, Tenant, await _ctx.Store.FindAsync(Tenant, _replicas, ct), now, ct);
         return double.IsFinite(running) ? (int)Math.Clamp(Math.Round(running), 0, 1_000_000) : null;
     }
 
     /// <summary>Feeds the grid steps completed since the last pass; after a gap of more than a day, starts over from the store.</summary>
-    private void Feed(long now, IReadOnlyList<SeriesInfo> series)
+    private async ValueTask FeedAsync(long now, IReadOnlyList<SeriesInfo> series, CancellationToken ct)
     {
         var forecaster = _forecaster!;
         var step = forecaster.Step;
@@ -264,7 +265,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
             _forecaster = null;
             return;
         }
-        var lists = DemandReader.ReadAll(_ctx.Store, Tenant, series, _nextStep, end);
+        var lists = await DemandReader.ReadAllAsync(_ctx.Store, Tenant, series, _nextStep, end, ct);
         foreach (var (start, value) in DemandReader.Grid(lists, _nextStep, end, step)) forecaster.Observe(start, value);
         _nextStep = end;
     }
@@ -280,7 +281,7 @@ internal sealed class WorkloadRunner : IAsyncDisposable
         await _ctx.Builds.WaitAsync(ct);
         try
         {
-            return await Task.Run(() => Build(ct), ct);
+            return await Task.Run(() => BuildForecasterAsync(ct), ct);
         }
         finally
         {
@@ -288,13 +289,13 @@ internal sealed class WorkloadRunner : IAsyncDisposable
         }
     }
 
-    private Built? Build(CancellationToken ct)
+    private async Task<Built?> BuildForecasterAsync(CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var now = _ctx.Time.GetUtcNow().ToUnixTimeMilliseconds();
         var store = _ctx.Store;
-        var series = store.Find(Tenant, _demand);
-        var lists = DemandReader.ReadAll(store, Tenant, series, now - (long)HistoryWindow.TotalMilliseconds, now + 1);
+        var series = await store.FindAsync(Tenant, _demand, ct);
+        var lists = await DemandReader.ReadAllAsync(store, Tenant, series, now - (long)HistoryWindow.TotalMilliseconds, now + 1, ct);
         if (lists.Count == 0) return null;
         var options = new DemandForecasterOptions();
         if (Spec.ScalingLevel is { } level) options.Level = level;

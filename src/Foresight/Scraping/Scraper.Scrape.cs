@@ -58,8 +58,8 @@ public sealed partial class Scraper
             Synthetic("scrape_duration_seconds", target, startMs, duration.TotalSeconds),
             Synthetic("scrape_samples_scraped", target, startMs, scraped),
         };
-        var appendError = WriteSamples(target, samples);
-        appendError = Write(target, report) ?? appendError;
+        var appendError = await WriteSamplesAsync(target, samples, cancellationToken).ConfigureAwait(false);
+        appendError = await WriteAsync(target, report, cancellationToken).ConfigureAwait(false) ?? appendError;
         if (duplicates > 0)
         {
             // Prometheus refuses a second sample of a series at the same time in one scrape and keeps the first.
@@ -195,7 +195,7 @@ public sealed partial class Scraper
     /// of order) and keeps the rest, the samples the sink names are left out and the others sent again
     /// (a few rounds at most: the store lists up to 20 refusals at a time). Returns what was not stored, or null.
     /// </summary>
-    private string? WriteSamples(ScrapeTarget target, List<SeriesWrite> samples)
+    private async ValueTask<string?> WriteSamplesAsync(ScrapeTarget target, List<SeriesWrite> samples, CancellationToken cancellationToken)
     {
         const int MaxRounds = 5;
         var batch = samples;
@@ -205,9 +205,9 @@ public sealed partial class Scraper
             AppendResult result;
             try
             {
-                result = _sink(_config.Tenant, batch);
+                result = await _sink(_config.Tenant, batch, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 ScrapingLog.SinkFailed(_logger, e, target.Url);
                 return $"storing failed: {e.Message}";
@@ -236,18 +236,18 @@ public sealed partial class Scraper
           + (result.Rejections.Count > 1 ? $" (and {result.Rejections.Count - 1} more)" : "");
 
     /// <summary>Hands a batch to the sink; returns why it was not stored, or null.</summary>
-    private string? Write(ScrapeTarget target, List<SeriesWrite> batch)
+    private async ValueTask<string?> WriteAsync(ScrapeTarget target, List<SeriesWrite> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return null;
         try
         {
-            var result = _sink(_config.Tenant, batch);
+            var result = await _sink(_config.Tenant, batch, cancellationToken).ConfigureAwait(false);
             if (result.Accepted) return null;
             var reason = Refusal(result);
             ScrapingLog.AppendRejected(_logger, target.Url, reason);
             return reason;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             ScrapingLog.SinkFailed(_logger, e, target.Url);
             return $"storing failed: {e.Message}";

@@ -36,7 +36,7 @@ public sealed partial class Scraper : IAsyncDisposable
 {
     private readonly ScrapeConfig _config;
     private readonly HttpClient _http;
-    private readonly Func<string, IReadOnlyList<SeriesWrite>, AppendResult> _sink;
+    private readonly Func<string, IReadOnlyList<SeriesWrite>, CancellationToken, ValueTask<AppendResult>> _sink;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<ScrapeTarget, TargetState> _states = [];
@@ -48,10 +48,10 @@ public sealed partial class Scraper : IAsyncDisposable
     /// <summary>Creates a scraper that hands each scrape's batches to <paramref name="sink"/> (called from the scrape loops, possibly concurrently for different targets).</summary>
     /// <param name="config">Targets, intervals, timeouts and the tenant.</param>
     /// <param name="http">The client used for every scrape; its own timeout should not be shorter than the scrape timeouts.</param>
-    /// <param name="sink">Receives (tenant, batch); usually <see cref="ITimeSeriesStore.Append"/>.</param>
+    /// <param name="sink">Receives (tenant, batch, cancellation); usually the server's ingest writer or <see cref="ITimeSeriesStore.AppendAsync"/>.</param>
     /// <param name="time">The clock for timestamps, intervals and timeouts.</param>
     /// <param name="logger">Receives scrape health changes and write failures.</param>
-    public Scraper(ScrapeConfig config, HttpClient http, Func<string, IReadOnlyList<SeriesWrite>, AppendResult> sink,
+    public Scraper(ScrapeConfig config, HttpClient http, Func<string, IReadOnlyList<SeriesWrite>, CancellationToken, ValueTask<AppendResult>> sink,
         TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -73,7 +73,7 @@ public sealed partial class Scraper : IAsyncDisposable
 
     /// <summary>Creates a scraper that writes into a store.</summary>
     public Scraper(ScrapeConfig config, HttpClient http, ITimeSeriesStore store, TimeProvider time, ILogger logger)
-        : this(config, http, (store ?? throw new ArgumentNullException(nameof(store))).Append, time, logger)
+        : this(config, http, (store ?? throw new ArgumentNullException(nameof(store))).AppendAsync, time, logger)
     {
     }
 

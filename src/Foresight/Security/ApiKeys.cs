@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Foresight.Series;
 
 namespace Foresight.Security;
 
@@ -11,16 +10,16 @@ namespace Foresight.Security;
 public static class ApiKeys
 {
     /// <summary>Creates a key for a tenant, stores its hash, and returns the secret (shown once).</summary>
-    public static (string Secret, ApiKeyRecord Record) Create(ITimeSeriesStore store, string tenant, string name, TimeProvider time) =>
-        Create(store.AddApiKey, tenant, name, time);
-
-    internal static (string Secret, ApiKeyRecord Record) Create(Action<ApiKeyRecord> save, string tenant, string name, TimeProvider time)
+    /// <exception cref="ArgumentException">The tenant name is not valid (see <see cref="IsValidTenant"/>).</exception>
+    public static async ValueTask<(string Secret, ApiKeyRecord Record)> CreateAsync(IApiKeyStore keys, string tenant, string name, TimeProvider time,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         if (!IsValidTenant(tenant)) throw new ArgumentException($"tenant '{tenant}' is not valid: use 1-64 characters of [a-zA-Z0-9_.-]", nameof(tenant));
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = $"fs_{id}_{Base64Url(RandomNumberGenerator.GetBytes(24))}";
         var record = new ApiKeyRecord(id, tenant, Hash(secret), name, time.GetUtcNow().ToUnixTimeMilliseconds());
-        save(record);
+        await keys.AddAsync(record, cancellationToken);
         return (secret, record);
     }
 

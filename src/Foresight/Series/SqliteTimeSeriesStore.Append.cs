@@ -16,7 +16,13 @@ public sealed partial class SqliteTimeSeriesStore
     private byte[] _walScratch = new byte[64 * 1024 + 8];
 
     /// <inheritdoc />
-    public AppendResult Append(string tenant, IReadOnlyList<SeriesWrite> batch)
+    public ValueTask<AppendResult> AppendAsync(string tenant, IReadOnlyList<SeriesWrite> batch, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Append(tenant, batch));
+    }
+
+    private AppendResult Append(string tenant, IReadOnlyList<SeriesWrite> batch)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(batch);
@@ -160,8 +166,7 @@ public sealed partial class SqliteTimeSeriesStore
         }
         if (mark > 0 && _options.SyncWrites) _wal.SyncTo(mark);
         if (_wal.CurrentSegmentBytes > CheckpointWalBytes) CheckpointRequested?.Invoke();
-        if (accepted > 0 && Appended is { } handler) handler(tenant, Describe(batch, appendedTargets!));
-        return AppendResult.Ok(accepted, dropped);
+        return AppendResult.Ok(accepted, dropped, accepted > 0 ? Describe(batch, appendedTargets!) : []);
 
         void Reject(PointRejection r)
         {
@@ -169,9 +174,6 @@ public sealed partial class SqliteTimeSeriesStore
             if (rejections.Count < MaxListedRejections) rejections.Add(r);
         }
     }
-
-    /// <inheritdoc />
-    public event Action<string, IReadOnlyList<AppendedSeries>>? Appended;
 
     private static List<AppendedSeries> Describe(IReadOnlyList<SeriesWrite> batch, SeriesState?[] targets)
     {
@@ -188,7 +190,7 @@ public sealed partial class SqliteTimeSeriesStore
         return result;
     }
 
-    /// <summary>Raised (on the appending thread) when the log has grown enough to want a checkpoint.</summary>
+    /// <inheritdoc />
     public event Action? CheckpointRequested;
 
     /// <summary>Log size after which a checkpoint is requested.</summary>

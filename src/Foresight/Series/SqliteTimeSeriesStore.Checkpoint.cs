@@ -7,7 +7,15 @@ namespace Foresight.Series;
 public sealed partial class SqliteTimeSeriesStore
 {
     /// <inheritdoc />
-    public void Checkpoint()
+    public ValueTask CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Checkpoint();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes the sealed chunks and changed heads to SQLite in one transaction, then deletes the log segments it covers.</summary>
+    internal void Checkpoint()
     {
         lock (_checkpointLock)
         {
@@ -76,7 +84,13 @@ public sealed partial class SqliteTimeSeriesStore
     }
 
     /// <inheritdoc />
-    public int EnforceRetention()
+    public ValueTask<int> EnforceRetentionAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(EnforceRetention());
+    }
+
+    private int EnforceRetention()
     {
         var retentionMs = (long)_options.Retention.TotalMilliseconds;
         if (retentionMs <= 0) return 0;

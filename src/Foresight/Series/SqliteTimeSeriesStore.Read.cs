@@ -6,7 +6,28 @@ namespace Foresight.Series;
 public sealed partial class SqliteTimeSeriesStore
 {
     /// <inheritdoc />
-    public bool Read(string tenant, long seriesId, long from, long to, List<Point> into)
+    public ValueTask<bool> ReadAsync(string tenant, long seriesId, long from, long to, List<Point> into, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Read(tenant, seriesId, from, to, into));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<SeriesPoints>> ReadManyAsync(string tenant, IReadOnlyList<long> seriesIds, long from, long to,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seriesIds);
+        var result = new List<SeriesPoints>(seriesIds.Count);
+        foreach (var id in seriesIds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var points = new List<Point>();
+            if (Read(tenant, id, from, to, points)) result.Add(new SeriesPoints(id, points));
+        }
+        return ValueTask.FromResult<IReadOnlyList<SeriesPoints>>(result);
+    }
+
+    private bool Read(string tenant, long seriesId, long from, long to, List<Point> into)
     {
         ArgumentNullException.ThrowIfNull(into);
         if (to <= from) return Get(tenant, seriesId) is not null;

@@ -20,7 +20,7 @@ namespace Foresight.Series;
 /// <para>Reads merge stored chunks, chunks awaiting a checkpoint and the head; where out-of-order
 /// writes made chunks overlap, the newest write of a timestamp wins.</para>
 /// </remarks>
-public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
+public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMaintenance
 {
     /// <summary>The SQLite database's file name in a data directory.</summary>
     internal const string DatabaseFile = "foresight.db";
@@ -39,8 +39,6 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     private readonly Dictionary<(string Tenant, string Metric), List<SeriesState>> _byMetric = [];
     private readonly HashSet<SeriesState> _dirty = [];
     private readonly FileStream _lockFile;
-    private List<ApiKeyRecord> _apiKeys;
-    private long _apiKeysLoadedAt;
     private long _nextSeriesId;
     private long _nextChunkSeq;
     private long _maxChunkSpan;
@@ -75,7 +73,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
         {
             _db = new SqliteDatabase(Path.Combine(DataDirectory, DatabaseFile), options.SyncWrites);
             _wal = new WriteAheadLog(Path.Combine(DataDirectory, "wal"));
-            _apiKeys = _db.LoadApiKeys();
+            ApiKeys = new SqliteApiKeyStore(_db, ownsDatabase: false);
         }
         catch
         {
@@ -90,6 +88,9 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
 
     /// <summary>The acceptance and housekeeping settings in force.</summary>
     public StoreOptions Options => _options;
+
+    /// <summary>The API keys kept in this store's database.</summary>
+    public SqliteApiKeyStore ApiKeys { get; }
 
     /// <summary>
     /// Opens (creating when absent) the store in <paramref name="dataDirectory"/>, replaying the
@@ -134,8 +135,15 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<SeriesInfo> Find(string tenant, SeriesSelector selector)
+    public ValueTask<IReadOnlyList<SeriesInfo>> FindAsync(string tenant, SeriesSelector selector, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<IReadOnlyList<SeriesInfo>>(Find(tenant, selector));
+    }
+
+    private List<SeriesInfo> Find(string tenant, SeriesSelector selector)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
         var result = new List<SeriesInfo>();
         lock (_writeLock)
         {
@@ -153,13 +161,24 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Tenants()
+    public ValueTask<IReadOnlyList<string>> TenantsAsync(CancellationToken cancellationToken = default)
     {
-        lock (_writeLock) return _byTenant.Where(kv => kv.Value.Count > 0).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_writeLock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<string>>(
+                _byTenant.Where(kv => kv.Value.Count > 0).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList());
+        }
     }
 
     /// <inheritdoc />
-    public SeriesInfo? Get(string tenant, long seriesId)
+    public ValueTask<SeriesInfo?> GetAsync(string tenant, long seriesId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Get(tenant, seriesId));
+    }
+
+    private SeriesInfo? Get(string tenant, long seriesId)
     {
         lock (_writeLock)
         {
@@ -168,55 +187,24 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore
     }
 
     /// <inheritdoc />
-    public StoreStats GetStats()
+    public ValueTask<StoreStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_writeLock)
         {
-            return new StoreStats(_byId.Count, _storedChunks, _storedPoints, _storedBytes, _headPoints,
-                _wal.TotalBytes(), _db.FileBytes());
+            return ValueTask.FromResult(new StoreStats(_byId.Count, _storedChunks, _storedPoints, _storedBytes, _headPoints,
+                _wal.TotalBytes(), _db.FileBytes()));
         }
-    }
-
-    /// <inheritdoc />
-    public void AddApiKey(ApiKeyRecord key)
-    {
-        _db.InsertApiKey(key);
-        RefreshApiKeys(force: true);
-    }
-
-    /// <inheritdoc />
-    public ApiKeyRecord? FindApiKey(string keyHash)
-    {
-        var found = Volatile.Read(ref _apiKeys).FirstOrDefault(k => k.KeyHash == keyHash);
-        if (found is not null) return found;
-        // A key created by `foresight keys create` while the server runs: reload, at most once a second.
-        return RefreshApiKeys(force: false).FirstOrDefault(k => k.KeyHash == keyHash);
-    }
-
-    /// <inheritdoc />
-    public IReadOnlyList<ApiKeyRecord> ListApiKeys() => RefreshApiKeys(force: false);
-
-    /// <inheritdoc />
-    public bool RevokeApiKey(string keyId)
-    {
-        var removed = _db.DeleteApiKey(keyId);
-        RefreshApiKeys(force: true);
-        return removed;
-    }
-
-    private List<ApiKeyRecord> RefreshApiKeys(bool force)
-    {
-        var now = Environment.TickCount64;
-        if (force || now - Volatile.Read(ref _apiKeysLoadedAt) > 1000)
-        {
-            Volatile.Write(ref _apiKeys, _db.LoadApiKeys());
-            Volatile.Write(ref _apiKeysLoadedAt, now);
-        }
-        return Volatile.Read(ref _apiKeys);
     }
 
     /// <summary>Writes a final checkpoint and closes the files.</summary>
-    public void Dispose()
+    public ValueTask DisposeAsync()
+    {
+        Close();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Close()
     {
         if (_disposed) return;
         _disposed = true;

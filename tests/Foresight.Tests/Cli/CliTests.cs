@@ -23,9 +23,9 @@ public sealed class CliTests
         var exit = await ForesightCommand.Build().Parse(["import", csv, "--metric", "taxi_passengers", "--label", "city=nyc", "--url", server.BaseAddress.ToString()]).InvokeAsync();
 
         exit.Should().Be(0);
-        var series = server.Server.Store.Find("default", Sel("taxi_passengers{city=\"nyc\"}")).Single();
+        var series = (await server.Server.Store.FindAsync("default", Sel("taxi_passengers{city=\"nyc\"}"))).Single();
         var points = new List<Point>();
-        server.Server.Store.Read("default", series.Id, long.MinValue, long.MaxValue, points);
+        await server.Server.Store.ReadAsync("default", series.Id, long.MinValue, long.MaxValue, points);
         points.Should().HaveCount(30_000);
         points[0].Should().Be(new Point(new DateTimeOffset(start).ToUnixTimeMilliseconds(), 1000));
     }
@@ -42,7 +42,7 @@ public sealed class CliTests
 
         exit.Should().Be(0);
         var points = new List<Point>();
-        server.Server.Store.Read("default", server.Server.Store.Find("default", Sel("m")).Single().Id, long.MinValue, long.MaxValue, points);
+        await server.Server.Store.ReadAsync("default", (await server.Server.Store.FindAsync("default", Sel("m"))).Single().Id, long.MinValue, long.MaxValue, points);
         points.Select(p => p.Value).Should().Equal(1, double.NaN, double.PositiveInfinity, double.NegativeInfinity);
     }
 
@@ -119,10 +119,10 @@ public sealed class CliTests
         while (waited.Elapsed < TimeSpan.FromSeconds(20) && up.Count == 0)
         {
             await Task.Delay(200);
-            up = server.Server.Store.Find("default", Sel("up{job=\"self\"}"));
+            up = await server.Server.Store.FindAsync("default", Sel("up{job=\"self\"}"));
         }
         up.Should().ContainSingle();
-        server.Server.Store.Find("default", Sel("foresight_store_series{job=\"self\"}")).Should().ContainSingle();
+        (await server.Server.Store.FindAsync("default", Sel("foresight_store_series{job=\"self\"}"))).Should().ContainSingle();
         using var http = server.Client();
         (await http.GetStringAsync("/metrics")).Should().MatchRegex(@"foresight_points_ingested_total\{protocol=""scrape""\} [1-9]",
             "scraped points count among the points ingested, by protocol");

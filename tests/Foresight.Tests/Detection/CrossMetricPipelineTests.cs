@@ -31,7 +31,7 @@ public sealed class CrossMetricPipelineTests
         var labels = Labels.Of(("service", "checkout"));
         for (var b = 0; b < 2000; b += 50)
         {
-            server.Server.Store.Append("default", [new SeriesWrite("rps", labels, rps[b..(b + 50)]), new SeriesWrite("cpu", labels, cpu[b..(b + 50)])])
+            (await server.Server.Ingest.WriteAsync("default", [new SeriesWrite("rps", labels, rps[b..(b + 50)]), new SeriesWrite("cpu", labels, cpu[b..(b + 50)])]))
                 .Accepted.Should().BeTrue();
         }
         var pipeline = server.Server.Services<DetectionPipeline>();

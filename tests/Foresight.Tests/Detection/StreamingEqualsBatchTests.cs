@@ -32,9 +32,9 @@ public sealed class StreamingEqualsBatchTests
         pipeline.Scored.Should().Be(points.Length);
         while (pipeline.Pending > 0) await Task.Delay(50);
 
-        var scoreSeries = server.Server.Store.Find("default", Selector("anomaly_score{metric=\"latency_ms\",service=\"api\"}")).Single();
+        var scoreSeries = (await server.Server.Store.FindAsync("default", Selector("anomaly_score{metric=\"latency_ms\",service=\"api\"}"))).Single();
         var stored = new List<Point>();
-        server.Server.Store.Read("default", scoreSeries.Id, long.MinValue, long.MaxValue, stored);
+        await server.Server.Store.ReadAsync("default", scoreSeries.Id, long.MinValue, long.MaxValue, stored);
         var batch = Detectors.ScoreAll(Detectors.Create("ensemble"), points.Select(p => p.Timestamp).ToArray(), points.Select(p => p.Value).ToArray());
         stored.Select(p => p.Value).Should().Equal(batch);
         stored.Select(p => p.Timestamp).Should().Equal(points.Select(p => p.Timestamp));

@@ -29,7 +29,7 @@ public class NodeExporterScrapeTests
             """);
         var sink = new RecordingSink();
         using var http = Scraper.CreateHttpClient();
-        await using var scraper = new Scraper(config, http, sink.Append, TimeProvider.System, NullLogger.Instance);
+        await using var scraper = new Scraper(config, http, sink.AppendAsync, TimeProvider.System, NullLogger.Instance);
 
         scraper.Start();
         await sink.WaitUntilAsync(s => s.Series("up").Count >= 2, TimeSpan.FromSeconds(30));

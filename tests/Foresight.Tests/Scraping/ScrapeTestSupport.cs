@@ -59,13 +59,13 @@ internal sealed class RecordingSink
 
     public Func<AppendResult>? Answer { get; set; }
 
-    public AppendResult Append(string tenant, IReadOnlyList<SeriesWrite> batch)
+    public ValueTask<AppendResult> AppendAsync(string tenant, IReadOnlyList<SeriesWrite> batch, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             foreach (var write in batch) _writes.Add((tenant, write));
         }
-        return Answer?.Invoke() ?? AppendResult.Ok(batch.Sum(w => w.Points.Count), 0);
+        return ValueTask.FromResult(Answer?.Invoke() ?? AppendResult.Ok(batch.Sum(w => w.Points.Count), 0, []));
     }
 
     public IReadOnlyList<(string Tenant, SeriesWrite Write)> Writes

@@ -35,7 +35,7 @@ public sealed class ScraperTests : IAsyncLifetime
         """);
 
     private Scraper NewScraper(ScrapeConfig config, TimeProvider? time = null) =>
-        new(config, _http, _sink.Append, time ?? new FixedTimeProvider(Now), NullLogger.Instance);
+        new(config, _http, _sink.AppendAsync, time ?? new FixedTimeProvider(Now), NullLogger.Instance);
 
     [Fact]
     public async Task One_scrape_stores_samples_with_job_instance_and_static_labels_and_up_1()
@@ -161,7 +161,7 @@ public sealed class ScraperTests : IAsyncLifetime
         // One exported sample carries a timestamp beyond the retention period (an exporter re-exposing an old event's time).
         _server.Body = $"fresh_a 1\nstale 2 {NowMs - 40L * 86_400_000}\nfresh_b 3\n";
         using var dir = new TempDirectory();
-        using var store = SqliteTimeSeriesStore.Open(dir.Path, new StoreOptions { SyncWrites = false, Time = new FixedTimeProvider(Now) });
+        await using var store = SqliteTimeSeriesStore.Open(dir.Path, new StoreOptions { SyncWrites = false, Time = new FixedTimeProvider(Now) });
         await using var scraper = new Scraper(Config(_server.Address), _http, store, new FixedTimeProvider(Now), NullLogger.Instance);
 
         var result = await scraper.ScrapeOnceAsync(scraper.Targets[0], CancellationToken.None);
@@ -169,7 +169,7 @@ public sealed class ScraperTests : IAsyncLifetime
         result.Up.Should().BeTrue();
         result.AppendError.Should().StartWith("1 of 3 samples were not stored: stale{").And.Contain("retention");
         SeriesSelector.TryParse("{job=\"app\"}", out var selector, out _).Should().BeTrue();
-        store.Find("team-a", selector!).Select(s => s.Metric).Should()
+        (await store.FindAsync("team-a", selector!)).Select(s => s.Metric).Should()
             .BeEquivalentTo(["fresh_a", "fresh_b", "up", "scrape_duration_seconds", "scrape_samples_scraped"]);
     }
 

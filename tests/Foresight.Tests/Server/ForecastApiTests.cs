@@ -15,8 +15,8 @@ public sealed class ForecastApiTests
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         var start = now - now % 3_600_000 - 20L * 86_400_000;
         var points = Enumerable.Range(0, 20 * 24).Select(i => new Point(start + i * 3_600_000L, 100 + 30 * Math.Sin(2 * Math.PI * i / 24) + (i % 7))).ToArray();
-        server.Server.Store.Append("default", [new SeriesWrite("rps", Labels.Of(("svc", "a")), points)]).Accepted.Should().BeTrue();
-        var id = server.Server.Store.Find("default", SeriesSelector.All).Single().Id;
+        (await server.Server.Store.AppendAsync("default", [new SeriesWrite("rps", Labels.Of(("svc", "a")), points)])).Accepted.Should().BeTrue();
+        var id = (await server.Server.Store.FindAsync("default", SeriesSelector.All)).Single().Id;
         using var http = server.Client();
 
         var body = await http.GetFromJsonAsync<JsonElement>($"/api/v1/series/{id}/forecast?horizon=24&quantiles=0.1,0.5,0.9");
@@ -45,7 +45,7 @@ public sealed class ForecastApiTests
         using var http = server.Client();
         (await http.GetAsync("/api/v1/series/99/forecast")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-        server.Server.Store.Append("default", [new SeriesWrite("m", Labels.Empty, [new Point(now - 1000, 1), new Point(now, 2)])]);
+        await server.Server.Store.AppendAsync("default", [new SeriesWrite("m", Labels.Empty, [new Point(now - 1000, 1), new Point(now, 2)])]);
         (await http.GetAsync("/api/v1/series/0/forecast?quantiles=1.5")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await http.GetAsync("/api/v1/series/0/forecast?horizon=0")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await http.GetAsync("/api/v1/series/0/forecast?horizon=3")).StatusCode.Should().Be(HttpStatusCode.OK, "a two-point series still gets a (naive) forecast");

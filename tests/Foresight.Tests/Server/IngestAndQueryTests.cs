@@ -172,8 +172,8 @@ public sealed class IngestAndQueryTests
     public async Task Tenants_are_isolated_by_api_key()
     {
         await using var server = await TestServer.StartAsync();
-        var (keyA, _) = ApiKeys.Create(server.Server.Store, "team-a", "test", TimeProvider.System);
-        var (keyB, _) = ApiKeys.Create(server.Server.Store, "team-b", "test", TimeProvider.System);
+        var (keyA, _) = await ApiKeys.CreateAsync(server.Server.ApiKeys, "team-a", "test", TimeProvider.System);
+        var (keyB, _) = await ApiKeys.CreateAsync(server.Server.ApiKeys, "team-b", "test", TimeProvider.System);
         using var a = server.Client(keyA);
         using var b = server.Client(keyB);
         using var anonymous = server.Client();

@@ -26,7 +26,7 @@ public sealed class RealClientIntegrationTests
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < timeout)
         {
-            var found = store.Find("default", Sel(selector));
+            var found = await store.FindAsync("default", Sel(selector));
             if (found.Count > 0) return found;
             await Task.Delay(250);
         }
@@ -83,7 +83,7 @@ public sealed class RealClientIntegrationTests
             {
                 await Task.Delay(250);
                 points.Clear();
-                server.Server.Store.Read("default", up.Single().Id, 0, long.MaxValue, points);
+                await server.Server.Store.ReadAsync("default", up.Single().Id, 0, long.MaxValue, points);
             }
             points.Should().Contain(p => p.Value == 1).And.OnlyContain(p => p.Value == 0 || p.Value == 1);
 
@@ -126,19 +126,19 @@ public sealed class RealClientIntegrationTests
         }
 
         var store = server.Server.Store;
-        var cart = store.Find("default", Sel("http_server_requests_total{http_route=\"/cart\"}"));
+        var cart = await store.FindAsync("default", Sel("http_server_requests_total{http_route=\"/cart\"}"));
         cart.Should().ContainSingle();
         cart[0].Labels.Get("job").Should().Be("shop/checkout");
         cart[0].Labels.Get("instance").Should().Be("pod-1");
-        Last(store, cart[0]).Should().Be(3);
-        Last(store, store.Find("default", Sel("http_server_requests_total{http_route=\"/pay\"}")).Single()).Should().Be(2);
+        (await LastAsync(store, cart[0])).Should().Be(3);
+        (await LastAsync(store, (await store.FindAsync("default", Sel("http_server_requests_total{http_route=\"/pay\"}"))).Single())).Should().Be(2);
 
-        Last(store, store.Find("default", Sel("http_server_request_duration_seconds_count")).Single()).Should().Be(3);
-        Last(store, store.Find("default", Sel("http_server_request_duration_seconds_sum")).Single()).Should().BeApproximately(0.324, 1e-9);
-        var buckets = store.Find("default", Sel("http_server_request_duration_seconds_bucket"));
+        (await LastAsync(store, (await store.FindAsync("default", Sel("http_server_request_duration_seconds_count"))).Single())).Should().Be(3);
+        (await LastAsync(store, (await store.FindAsync("default", Sel("http_server_request_duration_seconds_sum"))).Single())).Should().BeApproximately(0.324, 1e-9);
+        var buckets = await store.FindAsync("default", Sel("http_server_request_duration_seconds_bucket"));
         buckets.Should().Contain(b => b.Labels.Get("le") == "+Inf");
-        Last(store, buckets.Single(b => b.Labels.Get("le") == "+Inf")).Should().Be(3);
-        Last(store, store.Find("default", Sel("process_memory_usage_bytes")).Single()).Should().Be(123456789);
+        (await LastAsync(store, buckets.Single(b => b.Labels.Get("le") == "+Inf"))).Should().Be(3);
+        (await LastAsync(store, (await store.FindAsync("default", Sel("process_memory_usage_bytes"))).Single())).Should().Be(123456789);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class RealClientIntegrationTests
         content.Headers.ContentType = new("application/x-protobuf");
         content.Headers.ContentEncoding.Add("snappy");
         (await http.PostAsync("/api/v1/write", content)).StatusCode.Should().Be(HttpStatusCode.NoContent);
-        Last(server.Server.Store, server.Server.Store.Find("default", Sel("node_load1{job=\"node\"}")).Single()).Should().Be(0.75);
+        (await LastAsync(server.Server.Store, (await server.Server.Store.FindAsync("default", Sel("node_load1{job=\"node\"}"))).Single())).Should().Be(0.75);
 
         var junk = new ByteArrayContent([1, 2, 3, 4, 5]);
         junk.Headers.ContentEncoding.Add("snappy");
@@ -161,10 +161,10 @@ public sealed class RealClientIntegrationTests
         (await bad.Content.ReadAsStringAsync()).Should().Contain("remote-write");
     }
 
-    private static double Last(ITimeSeriesStore store, SeriesInfo series)
+    private static async Task<double> LastAsync(ITimeSeriesStore store, SeriesInfo series)
     {
         var points = new List<Point>();
-        store.Read("default", series.Id, 0, long.MaxValue, points);
+        await store.ReadAsync("default", series.Id, 0, long.MaxValue, points);
         return points[^1].Value;
     }
 }

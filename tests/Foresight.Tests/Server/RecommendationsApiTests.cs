@@ -39,8 +39,8 @@ public sealed class RecommendationsApiTests
             var name = row.GetProperty("workload").GetString()!;
             var service = DemoFleet.Services.Single(s => s.Name == name);
             // The engine on the same stored points, independently of the server's reading and pooling.
-            var cpu = Read(server, $"cpu_usage_cores{{service=\"{name}\"}}");
-            var memory = Read(server, $"memory_usage_bytes{{service=\"{name}\"}}");
+            var cpu = await ReadAsync(server, $"cpu_usage_cores{{service=\"{name}\"}}");
+            var memory = await ReadAsync(server, $"memory_usage_bytes{{service=\"{name}\"}}");
             var recommender = new RightSizingRecommender();
             for (var i = 0; i < cpu.Count; i++) recommender.AddSample(new Foresight.RightSizing.UsageSample(cpu[i].Timestamp, cpu[i].Value, memory[i].Value), service.CpuRequestCores);
             recommender.TryRecommend(name, RightSizingStrategies.Balanced, out var expected, out _).Should().BeTrue();
@@ -126,12 +126,12 @@ public sealed class RecommendationsApiTests
         body.GetProperty("recommendations").EnumerateArray().Single(r => r.GetProperty("workload").GetString() == workload)
             .GetProperty("cpu").GetProperty("target").GetDouble();
 
-    private static List<Point> Read(TestServer server, string selector)
+    private static async Task<List<Point>> ReadAsync(TestServer server, string selector)
     {
         SeriesSelector.TryParse(selector, out var parsed, out _).Should().BeTrue();
-        var series = server.Server.Store.Find("default", parsed!).Should().ContainSingle().Subject;
+        var series = (await server.Server.Store.FindAsync("default", parsed!)).Should().ContainSingle().Subject;
         var points = new List<Point>();
-        server.Server.Store.Read("default", series.Id, long.MinValue, long.MaxValue, points);
+        await server.Server.Store.ReadAsync("default", series.Id, long.MinValue, long.MaxValue, points);
         return points;
     }
 
@@ -159,7 +159,7 @@ public sealed class RecommendationsApiTests
             }
             for (var m = 0; m < columns.Length; m++) writes.Add(new SeriesWrite(DemoFleet.Metrics[m], Labels.Of(("service", name)), columns[m]));
         }
-        server.Server.Store.Append("default", writes).Accepted.Should().BeTrue();
+        (await server.Server.Store.AppendAsync("default", writes)).Accepted.Should().BeTrue();
 
         using var http = server.Client();
         foreach (var name in new[] { "checkout", "search" })

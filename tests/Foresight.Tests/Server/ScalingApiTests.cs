@@ -129,8 +129,8 @@ public sealed class ScalingApiTests
     public async Task Workloads_belong_to_the_tenant_of_the_api_key()
     {
         await using var server = await TestServer.StartAsync();
-        var (keyA, _) = ApiKeys.Create(server.Server.Store, "team-a", "test", TimeProvider.System);
-        var (keyB, _) = ApiKeys.Create(server.Server.Store, "team-b", "test", TimeProvider.System);
+        var (keyA, _) = await ApiKeys.CreateAsync(server.Server.ApiKeys, "team-a", "test", TimeProvider.System);
+        var (keyB, _) = await ApiKeys.CreateAsync(server.Server.ApiKeys, "team-b", "test", TimeProvider.System);
         using var a = server.Client(keyA);
         using var b = new HttpClient { BaseAddress = server.BaseAddress };
         b.DefaultRequestHeaders.Add("X-API-Key", keyB);   // KEDA's apiKey mode sends a header like this one

@@ -14,16 +14,16 @@ public sealed class TenantResolutionTests
     public async Task Revoking_the_last_key_does_not_open_a_public_server_to_other_hosts()
     {
         await using var server = await TestServer.StartAsync();
-        var store = server.Server.Store;
-        var (_, record) = ApiKeys.Create(store, "team-a", "test", TimeProvider.System);
-        store.RevokeApiKey(record.Id).Should().BeTrue();
-        store.ListApiKeys().Should().BeEmpty();
+        var keys = server.Server.ApiKeys;
+        var (_, record) = await ApiKeys.CreateAsync(keys, "team-a", "test", TimeProvider.System);
+        (await keys.RevokeAsync(record.Id)).Should().BeTrue();
+        (await keys.ListAsync()).Should().BeEmpty();
         var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
 
         async Task<(int Status, bool Served)> Request(string remote, bool insecure)
         {
             var served = false;
-            var middleware = new TenantResolution(_ => { served = true; return Task.CompletedTask; }, store,
+            var middleware = new TenantResolution(_ => { served = true; return Task.CompletedTask; }, keys,
                 new ForesightServerOptions { Insecure = insecure });
             var context = new DefaultHttpContext { RequestServices = services };
             context.Request.Path = "/api/v1/series";

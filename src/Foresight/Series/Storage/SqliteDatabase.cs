@@ -1,3 +1,4 @@
+using Foresight.Security;
 using Microsoft.Data.Sqlite;
 
 namespace Foresight.Series.Storage;

@@ -1,0 +1,141 @@
+using System.Diagnostics.CodeAnalysis;
+using Foresight.Security;
+using Foresight.Series.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Foresight.Series;
+
+/// <summary>
+/// API keys in the <c>api_keys</c> table of an embedded data directory's database. The store's own
+/// instance (<see cref="SqliteTimeSeriesStore.ApiKeys"/>) serves lookups from memory and reloads the
+/// table at most once a second, so a key created by <c>foresight keys create</c> while the server
+/// runs works within a second; <see cref="TryOpen"/> opens the table alone for that command.
+/// </summary>
+public sealed class SqliteApiKeyStore : IApiKeyStore, IDisposable
+{
+    private readonly SqliteDatabase _db;
+    private readonly bool _ownsDatabase;
+    private List<ApiKeyRecord> _keys;
+    private long _loadedAt;
+
+    internal SqliteApiKeyStore(SqliteDatabase db, bool ownsDatabase)
+    {
+        _db = db;
+        _ownsDatabase = ownsDatabase;
+        _keys = db.LoadApiKeys();
+        _loadedAt = Environment.TickCount64;
+    }
+
+    /// <summary>
+    /// Opens the key table of a data directory without opening the whole store (so it works while a server
+    /// runs on the directory), or says why it cannot: the path is a file, cannot be created or opened, or
+    /// (unless <paramref name="create"/>) holds no Foresight database. Only with <paramref name="create"/>
+    /// are the directory and its database made when absent, so listing or revoking keys at a mistyped path
+    /// changes nothing on disk.
+    /// </summary>
+    public static bool TryOpen(string dataDirectory, bool create, [NotNullWhen(true)] out SqliteApiKeyStore? keys, [NotNullWhen(false)] out string? error)
+    {
+        keys = null;
+        var full = Path.GetFullPath(dataDirectory);
+        var database = Path.Combine(full, SqliteTimeSeriesStore.DatabaseFile);
+        if (File.Exists(full))
+        {
+            error = $"{full} is a file, not a data directory";
+            return false;
+        }
+        for (var parent = Path.GetDirectoryName(full); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+            {
+                error = $"{parent} is a file, so {full} cannot be a data directory";
+                return false;
+            }
+        }
+        if (!create && !Directory.Exists(full))
+        {
+            error = $"there is no data directory at {full}";
+            return false;
+        }
+        if (!create && !File.Exists(database))
+        {
+            error = $"{full} is not a Foresight data directory (it holds no {SqliteTimeSeriesStore.DatabaseFile})";
+            return false;
+        }
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = $"cannot create the data directory {full}: {ex.Message}";
+            return false;
+        }
+        SqliteDatabase? db = null;
+        try
+        {
+            db = new SqliteDatabase(database, fullSync: true);
+            keys = new SqliteApiKeyStore(db, ownsDatabase: true);
+        }
+        catch (SqliteException ex)
+        {
+            db?.Dispose();
+            error = $"cannot open {database}: {ex.Message}";
+            return false;
+        }
+        error = null;
+        return true;
+    }
+
+    /// <inheritdoc />
+    public ValueTask AddAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        _db.InsertApiKey(key);
+        Refresh(force: true);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ApiKeyRecord?> FindAsync(string keyHash, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        // A key created by `foresight keys create` while the server runs: reload, at most once a second.
+        var found = Volatile.Read(ref _keys).FirstOrDefault(k => k.KeyHash == keyHash)
+                    ?? Refresh(force: false).FirstOrDefault(k => k.KeyHash == keyHash);
+        return ValueTask.FromResult(found);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult<IReadOnlyList<ApiKeyRecord>>(Refresh(force: false));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RevokeAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var removed = _db.DeleteApiKey(keyId);
+        Refresh(force: true);
+        return ValueTask.FromResult(removed);
+    }
+
+    /// <summary>Closes the database when this instance opened it (<see cref="TryOpen"/>); the store's own instance closes with the store.</summary>
+    public void Dispose()
+    {
+        if (_ownsDatabase) _db.Dispose();
+    }
+
+    private List<ApiKeyRecord> Refresh(bool force)
+    {
+        var now = Environment.TickCount64;
+        if (force || now - Volatile.Read(ref _loadedAt) > 1000)
+        {
+            Volatile.Write(ref _keys, _db.LoadApiKeys());
+            Volatile.Write(ref _loadedAt, now);
+        }
+        return Volatile.Read(ref _keys);
+    }
+}
