@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Foresight.Demo;
+using Foresight.Evaluation.Demo;
 using Foresight.Series;
 
 namespace Foresight.Benchmarks;

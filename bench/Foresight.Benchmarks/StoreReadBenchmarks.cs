@@ -3,7 +3,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using Foresight.Demo;
+using Foresight.Evaluation.Demo;
 using Foresight.Query;
 using Foresight.Series;
 

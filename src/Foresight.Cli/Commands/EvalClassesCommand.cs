@@ -3,7 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Foresight.Classification;
-using Foresight.Demo;
+using Foresight.Evaluation.Classification;
+using Foresight.Evaluation.Demo;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
+using Foresight.Evaluation.Forecasting;
 using Foresight.Forecasting;
-using Foresight.Forecasting.Evaluation;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;

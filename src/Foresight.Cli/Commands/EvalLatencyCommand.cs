@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Foresight.Capacity.Evaluation;
+using Foresight.Evaluation.Capacity;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;

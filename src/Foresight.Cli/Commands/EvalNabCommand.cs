@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Foresight.Detection;
-using Foresight.Detection.Evaluation;
+using Foresight.Evaluation.Detection;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;

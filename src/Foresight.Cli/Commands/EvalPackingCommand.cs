@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Foresight.Cost;
-using Foresight.Cost.Evaluation;
+using Foresight.Evaluation.Cost;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;

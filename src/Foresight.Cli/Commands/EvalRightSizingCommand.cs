@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Foresight.Evaluation.RightSizing;
 using Foresight.RightSizing;
-using Foresight.RightSizing.Evaluation;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;

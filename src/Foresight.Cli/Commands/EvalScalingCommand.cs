@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Foresight.Evaluation.Scaling;
 using Foresight.Ingestion;
-using Foresight.Scaling.Evaluation;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Foresight.Evaluation.Scaling;
 using Foresight.Ingestion;
-using Foresight.Scaling.Evaluation;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Foresight.Demo;
+using Foresight.Evaluation.Demo;
 using Foresight.Ingestion;
 using Foresight.Series;
 using Foresight.Server.Observability;

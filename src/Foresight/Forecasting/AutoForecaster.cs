@@ -97,7 +97,7 @@ public sealed class AutoForecaster : IForecastModel
             var origin = n - (k + 1) * horizon;
             var actual = history.Slice(origin, horizon);
             var refForecast = reference.Forecast(history[..origin], horizon, seasons).Mean;
-            refSmape[k] = Math.Max(Evaluation.ForecastAccuracy.SMape(actual, refForecast), 1e-9);
+            refSmape[k] = Math.Max(ForecastAccuracy.SMape(actual, refForecast), 1e-9);
             refMae[k] = Math.Max(MeanAbsoluteError(actual, refForecast), 1e-12);
         }
         for (var c = 0; c < _candidates.Count; c++)
@@ -111,7 +111,7 @@ public sealed class AutoForecaster : IForecastModel
                 var f = Safe(_candidates[c].Forecast(history[..origin], horizon, seasons).Mean, history[..origin]);
                 forecasts[c][k] = f;
                 var actual = history.Slice(origin, horizon);
-                foldScores[c][k] = 0.5 * (Evaluation.ForecastAccuracy.SMape(actual, f) / refSmape[k] + MeanAbsoluteError(actual, f) / refMae[k]);
+                foldScores[c][k] = 0.5 * (ForecastAccuracy.SMape(actual, f) / refSmape[k] + MeanAbsoluteError(actual, f) / refMae[k]);
                 total += foldScores[c][k];
             }
             scores[c] = folds > 0 ? total / folds : double.NaN;

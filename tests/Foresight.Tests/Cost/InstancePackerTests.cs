@@ -1,5 +1,4 @@
 using Foresight.Cost;
-using Foresight.Cost.Evaluation;
 using Xunit.Abstractions;
 
 namespace Foresight.Tests.Cost;
@@ -201,17 +200,6 @@ public class InstancePackerTests(ITestOutputHelper output)
     {
         InstancePacker.TryPack([new WorkloadDemand("a", 1, GiB), new WorkloadDemand("a", 1, GiB)], Catalog(Type("n", 4, 16, 1)), Plain, out _, out var error).Should().BeFalse();
         error.Should().Be("a: the workload is listed twice");
-    }
-
-    [Fact]
-    public void Evaluation_compares_the_packer_with_single_type_ffd_above_the_bound_on_every_provider()
-    {
-        var report = PackingEvaluation.Run(InstanceCatalog.Default, new PackingEvaluationOptions { Seed = 3, Fleets = 2, Workloads = (10, 25) });
-        report.Cases.Should().HaveCount(6);
-        report.Cases.Select(c => c.Provider).Distinct().Should().BeEquivalentTo("aws", "gcp", "azure");
-        report.Cases.Should().OnlyContain(c => c.PackerPerHour <= c.FfdPerHour + 1e-9 && c.LowerBoundPerHour <= c.PackerPerHour + 1e-9 && c.LpBoundPerHour <= c.LowerBoundPerHour + 1e-9);
-        report.PackerNoWorse.Should().Be(6);
-        PackingEvaluation.Fleet(new Random(5), 30).Should().BeEquivalentTo(PackingEvaluation.Fleet(new Random(5), 30), "the generator is deterministic in its seed");
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Foresight.Detection.Evaluation;
+using Foresight.Evaluation.Detection;
 
 namespace Foresight.Tests.Detection;
 

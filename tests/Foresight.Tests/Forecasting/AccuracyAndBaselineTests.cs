@@ -1,5 +1,4 @@
 using Foresight.Forecasting;
-using Foresight.Forecasting.Evaluation;
 
 namespace Foresight.Tests.Forecasting;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Foresight.Cost;
-using Foresight.Demo;
+using Foresight.Evaluation.Demo;
 using Foresight.RightSizing;
 using Foresight.Series;
 using Foresight.Tests.Support;

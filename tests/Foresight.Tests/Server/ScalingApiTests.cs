@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Foresight.Demo;
+using Foresight.Evaluation.Demo;
 using Foresight.Security;
 using Foresight.Series;
 using Foresight.Server.Hosting;
