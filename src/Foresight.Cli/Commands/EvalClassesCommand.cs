@@ -44,11 +44,19 @@ internal static class EvalClassesCommand
             if (options.Validate() is { } problem) return Fail(problem);
 
             var clock = Stopwatch.StartNew();
-            var classifier = WorkloadClassifier.Default;
-            var trainSeconds = clock.Elapsed.TotalSeconds;
-            Console.Error.WriteLine($"trained on {training.Count * WorkloadClasses.All.Count} workloads (seeds {training}) in {trainSeconds:0.0} s; classifying {range.Count * WorkloadClasses.All.Count} ...");
-            var report = ClassesEvaluation.Run(classifier, options);
-            var demoResults = parse.GetValue(demo) ? ClassifyDemo(classifier) : [];
+            WorkloadClassifier classifier;
+            ClassesEvaluationReport report;
+            List<(string Service, string Label, WorkloadClassification Result)> demoResults;
+            using (var heartbeat = EvalProgress.Heartbeat($"eval classes: training on {training.Count * WorkloadClasses.All.Count} workloads (seeds {training})"))
+            {
+                classifier = WorkloadClassifier.Default;
+                var trainSeconds = clock.Elapsed.TotalSeconds;
+                Console.Error.WriteLine($"trained on {training.Count * WorkloadClasses.All.Count} workloads (seeds {training}) in {trainSeconds:0.0} s; classifying {range.Count * WorkloadClasses.All.Count} ...");
+                heartbeat.Stage = $"eval classes: classifying {range.Count * WorkloadClasses.All.Count} workloads (seeds {range})";
+                report = ClassesEvaluation.Run(classifier, options);
+                heartbeat.Stage = "eval classes: classifying the demo fleet";
+                demoResults = parse.GetValue(demo) ? ClassifyDemo(classifier) : [];
+            }
 
             if (parse.GetValue(json))
             {

@@ -82,17 +82,12 @@ internal static class EvalCommand
             var tooShort = data.FirstOrDefault(s => s.Test.Length < options.Horizon);
             if (tooShort is not null) return Fail($"series {tooShort.Id} has {tooShort.Test.Length} test values, fewer than --horizon {options.Horizon}");
 
-            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
             var scores = new List<ModelScore>();
-            stderr.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
-                {
-                    foreach (var model in instances)
-                    {
-                        var task = ctx.AddTask(model.Name, maxValue: data.Count);
-                        scores.Add(ForecastEvaluation.Evaluate(data, model, options, () => task.Increment(1)));
-                    }
-                });
+            foreach (var model in instances)
+            {
+                scores.Add(EvalProgress.Count($"eval forecast, {model.Name}", data.Count, "series",
+                    advance => ForecastEvaluation.Evaluate(data, model, options, () => advance(1))));
+            }
             var reference = scores.First(s => s.Name == "naive2");
             scores = scores.Select(s => s with { Owa = ForecastAccuracy.Owa(s.SMape, s.Mase, reference.SMape, reference.Mase) }).ToList();
 

@@ -36,18 +36,25 @@ internal static class EvalLatencyCommand
 
             var clock = Stopwatch.StartNew();
             var outcomes = new List<LatencySeedOutcome>();
-            for (long next = first; next <= last; next++)   // a long, so a range ending at int.MaxValue ends
+            void RunSeeds(Action? done)
             {
-                var seed = (int)next;
-                var outcome = LatencyEvaluation.RunSeed(seed, options);
-                outcomes.Add(outcome);
-                if (parse.GetValue(verbose))
+                for (long next = first; next <= last; next++)   // a long, so a range ending at int.MaxValue ends
                 {
-                    var s = outcome.System;
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"seed {seed}: c={s.Servers} service={1000 * s.MeanServiceTime:0.#} ms {s.Distribution} cs²={s.ServiceScv:0.##} overhead={1000 * s.Overhead:0.#} ms knee={s.Knee:G4}/s | {outcome.Model ?? outcome.Error} | p99 MAPE {LatencyEvaluation.Mape(outcome.Checks, c => c.Predicted.P99, c => c.Truth.P99):0.0}%"));
+                    var seed = (int)next;
+                    var outcome = LatencyEvaluation.RunSeed(seed, options);
+                    outcomes.Add(outcome);
+                    done?.Invoke();
+                    if (parse.GetValue(verbose))
+                    {
+                        var s = outcome.System;
+                        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"seed {seed}: c={s.Servers} service={1000 * s.MeanServiceTime:0.#} ms {s.Distribution} cs²={s.ServiceScv:0.##} overhead={1000 * s.Overhead:0.#} ms knee={s.Knee:G4}/s | {outcome.Model ?? outcome.Error} | p99 MAPE {LatencyEvaluation.Mape(outcome.Checks, c => c.Predicted.P99, c => c.Truth.P99):0.0}%"));
+                    }
                 }
             }
+            // --verbose's line per seed is its progress; otherwise a bar, or a line per tenth of the seeds when stderr is not a terminal.
+            if (parse.GetValue(verbose)) RunSeeds(null);
+            else EvalProgress.Count("eval latency", last - first + 1, "seeds", advance => RunSeeds(() => advance(1)));
             var seconds = clock.Elapsed.TotalSeconds;
             var failed = outcomes.Count(o => o.Error is not null);
             var groups = new List<(string Name, List<LatencyCheck> Checks)> { ("all", outcomes.SelectMany(o => o.Checks).ToList()) };

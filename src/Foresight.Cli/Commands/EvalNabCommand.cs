@@ -68,14 +68,8 @@ internal static class EvalNabCommand
             }
 
             var sw = Stopwatch.StartNew();
-            Dictionary<string, double[]> scores = [];
-            var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            stderr.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask(name, maxValue: corpus.RowCount);
-                    scores = NabEvaluation.Detect(corpus, factory, progress: f => task.Increment(f.Length));
-                });
+            var scores = EvalProgress.Count($"eval nab, {name}", corpus.RowCount, "rows",
+                advance => NabEvaluation.Detect(corpus, factory, progress: f => advance(f.Length)));
             var detectSeconds = sw.Elapsed.TotalSeconds;
             var full = parse.GetValue(fullPrecision);
             if (!full) scores = NabResults.RoundAsStored(scores);   // score exactly what the results files hold

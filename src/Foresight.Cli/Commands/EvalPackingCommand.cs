@@ -36,7 +36,11 @@ internal static class EvalPackingCommand
                 Packing = new PackingOptions { Headroom = parse.GetValue(headroom) },
             };
             if (options.Validate() is { } problem) return Fail(problem);
-            var report = PackingEvaluation.Run(catalog, options);
+            PackingReport report;
+            using (EvalProgress.Heartbeat($"eval packing: packing {options.Fleets} fleets on each provider's types (seed {options.Seed})"))
+            {
+                report = PackingEvaluation.Run(catalog, options);
+            }
             if (report.Cases.Count == 0) return Fail("no fleet could be packed on the catalog's types");
 
             if (parse.GetValue(json))

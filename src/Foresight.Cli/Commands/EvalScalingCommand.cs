@@ -67,17 +67,24 @@ internal static class EvalScalingCommand
             var clock = Stopwatch.StartNew();
             ScalingReport report = null!;
             var atLevel = new PolicyOutcome[sweep.Count];
-            Parallel.For(0, sweep.Count + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            using (var heartbeat = EvalProgress.Heartbeat($"replaying {path.Name}"))
             {
-                if (i == 0)
+                Parallel.For(0, sweep.Count + 1, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
                 {
-                    report = ScalingEvaluation.Run(points, options, stage => Console.Error.WriteLine($"replaying {path.Name}: {stage} ({clock.Elapsed.TotalSeconds:0.0} s)"));
-                    return;
-                }
-                var l = sweep[i - 1];
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replaying {path.Name}: predictive at level {l} ({clock.Elapsed.TotalSeconds:0.0} s)"));
-                atLevel[i - 1] = ScalingEvaluation.Run(points, Options(l)).Policies[1];
-            });
+                    if (i == 0)
+                    {
+                        report = ScalingEvaluation.Run(points, options, stage =>
+                        {
+                            heartbeat.Stage = $"replaying {path.Name}: {stage}";
+                            Console.Error.WriteLine($"replaying {path.Name}: {stage} ({clock.Elapsed.TotalSeconds:0.0} s)");
+                        });
+                        return;
+                    }
+                    var l = sweep[i - 1];
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replaying {path.Name}: predictive at level {l} ({clock.Elapsed.TotalSeconds:0.0} s)"));
+                    atLevel[i - 1] = ScalingEvaluation.Run(points, Options(l)).Policies[1];
+                });
+            }
             if (report.InterpolatedSteps > 0)
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{path.Name}: {report.InterpolatedSteps} of {report.Demand.Length} steps ({(double)report.InterpolatedSteps / report.Demand.Length:0.#%}) have no value and were interpolated between their neighbours"));

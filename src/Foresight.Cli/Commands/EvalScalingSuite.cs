@@ -37,6 +37,7 @@ internal static class EvalScalingSuite
         var outcomes = new (Row? Row, string? Skipped)[files.Count];
         var clock = Stopwatch.StartNew();
         var done = 0;
+        using var heartbeat = EvalProgress.Heartbeat($"replaying {files.Count} traces: 0 done");
         Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var file = files[i];
@@ -49,8 +50,11 @@ internal static class EvalScalingSuite
                 var report = ScalingEvaluation.Run(points, options());
                 outcomes[i] = (new Row(name, report.Demand.Length, report.Policies[0], report.Policies[1], report.Policies[3]), null);
             }
-            Console.Error.WriteLine($"replayed {name} ({Interlocked.Increment(ref done)} of {files.Count} done, {clock.Elapsed.TotalSeconds:0} s)");
+            var finished = Interlocked.Increment(ref done);
+            heartbeat.Stage = $"replaying {files.Count} traces: {finished} done";
+            Console.Error.WriteLine($"replayed {name} ({finished} of {files.Count} done, {clock.Elapsed.TotalSeconds:0} s)");
         });
+        heartbeat.Dispose();
         var rows = outcomes.Where(o => o.Row is not null).Select(o => o.Row!).ToList();
         var skipped = outcomes.Where(o => o.Skipped is not null).Select(o => o.Skipped!).ToList();
         foreach (var s in skipped) Console.Error.WriteLine($"skipped {s}");

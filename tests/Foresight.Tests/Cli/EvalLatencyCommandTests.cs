@@ -19,6 +19,20 @@ public sealed class EvalLatencyCommandTests
     }
 
     [Fact]
+    public async Task Progress_goes_to_stderr_a_line_per_tenth_and_the_json_object_is_stdouts_only_line()
+    {
+        // Under the test host stderr is not a terminal, so progress is plain lines rather than a bar.
+        var (exit, output, error) = await CliRun.Run("eval", "latency", "--seeds", "1-4", "--requests", "100", "--truth-requests", "100", "--json");
+
+        exit.Should().Be(0, error);
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle()
+            .Which.Should().StartWith("{").And.Contain("\"seeds\":\"1-4\"");
+        error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[..l.IndexOf(" (", StringComparison.Ordinal)])
+            .Should().Equal("eval latency: 1 of 4 seeds", "eval latency: 2 of 4 seeds", "eval latency: 3 of 4 seeds", "eval latency: 4 of 4 seeds");
+        error.Should().NotContain("\u001b");
+    }
+
+    [Fact]
     public async Task A_seed_range_too_large_to_run_is_refused_with_its_size()
     {
         var (exit, _, error) = await CliRun.Run("eval", "latency", "--seeds", "0-2147483647");
