@@ -47,10 +47,9 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
         }
     }
 
-    [Fact]
+    [FullDiskFact]
     public async Task A_batch_the_disk_refuses_is_not_stored_and_later_batches_are()
     {
-        if (!FullDisk.Available) return;   // /dev/full is Linux's
         var t0 = _clock.NowMs - 3_600_000;
         var points = Regular(30, t0, 10_000, i => i);
         long id;

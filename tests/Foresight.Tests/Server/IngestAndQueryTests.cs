@@ -88,10 +88,9 @@ public sealed class IngestAndQueryTests
         list.GetProperty("series").GetArrayLength().Should().Be(0);
     }
 
-    [Fact]
+    [FullDiskFact]
     public async Task A_batch_the_disk_cannot_hold_gets_507_saying_nothing_was_stored()
     {
-        if (!FullDisk.Available) return;   // /dev/full is Linux's
         await using var server = await TestServer.StartAsync();
         using var http = server.Client();
         var now = Now;
@@ -111,10 +110,9 @@ public sealed class IngestAndQueryTests
         (await http.GetStringAsync("/metrics")).Should().Contain("foresight_points_rejected_total{protocol=\"json\"} 1");
     }
 
-    [Fact]
+    [FullDiskFact]
     public async Task An_otlp_batch_the_disk_cannot_hold_gets_503_with_retry_after_which_otlp_exporters_retry()
     {
-        if (!FullDisk.Available) return;   // /dev/full is Linux's
         await using var server = await TestServer.StartAsync();
         using var http = server.Client();
         var point = new Foresight.Ingestion.Otlp.NumberDataPoint { TimeUnixNano = (ulong)(Now - 1000) * 1_000_000, AsDouble = 1 };

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Foresight.Series;
 using Microsoft.Win32.SafeHandles;
 
@@ -30,5 +31,15 @@ internal sealed class FullDisk : IDisposable
     {
         _handleField.SetValue(_wal, _original);
         _full.Dispose();
+    }
+}
+
+/// <summary>A fact that needs <c>/dev/full</c> (<see cref="FullDisk"/>); skipped, saying so, where there is none (not Linux).</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class FullDiskFactAttribute : FactAttribute
+{
+    public FullDiskFactAttribute([CallerMemberName] string test = "", [CallerFilePath] string file = "")
+    {
+        if (!FullDisk.Available) SkipReason.Apply(this, "/dev/full, Linux's always-full device, is not available here: the full-disk case cannot be simulated", test, file);
     }
 }

@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace Foresight.Tests.Support;
 
 /// <summary>
 /// A fact that needs an external program, e.g. <c>[RequiresBinaryFact("prometheus-node-exporter")]</c>.
 /// It looks in /usr/bin, /usr/sbin, /usr/local/bin and then PATH; when the program is missing the
-/// test is skipped with a message saying what to install — except when the environment variable
+/// test is skipped with a message saying what to install (in its display name too, see <see cref="SkipReason"/>) — except when the environment variable
 /// <c>CI</c> is <c>true</c>: there it always runs, so a CI image without the program fails loudly
 /// (through <see cref="Locate"/>) instead of silently skipping.
 /// </summary>
@@ -12,13 +14,13 @@ public sealed class RequiresBinaryFactAttribute : FactAttribute
 {
     private static readonly string[] WellKnownDirectories = ["/usr/bin", "/usr/sbin", "/usr/local/bin"];
 
-    public RequiresBinaryFactAttribute(string binary)
+    public RequiresBinaryFactAttribute(string binary, [CallerMemberName] string test = "", [CallerFilePath] string file = "")
     {
         Binary = binary;
         if (Find(binary) is null && !IsCi)
         {
-            Skip = $"'{binary}' is not installed (looked in {string.Join(", ", WellKnownDirectories)} and PATH); "
-                + $"install it (Debian: apt-get install {binary}) to run this test";
+            SkipReason.Apply(this, $"'{binary}' is not installed (looked in {string.Join(", ", WellKnownDirectories)} and PATH); "
+                + $"install it (Debian: apt-get install {binary}) to run this test", test, file);
         }
     }
 
