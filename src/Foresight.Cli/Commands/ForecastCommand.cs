@@ -3,7 +3,7 @@ using System.Globalization;
 using Foresight.Forecasting;
 using Foresight.Ingestion;
 using Foresight.Series;
-using Foresight.Server.Api;
+using Foresight.Server.Forecasting;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;

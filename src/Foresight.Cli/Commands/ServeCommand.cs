@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Foresight.Cost;
-using Foresight.Server;
+using Foresight.Server.Hosting;
 
 namespace Foresight.Cli.Commands;
 

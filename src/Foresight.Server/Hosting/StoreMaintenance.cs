@@ -1,4 +1,5 @@
 using Foresight.Series;
+using Foresight.Server.Concurrency;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -64,30 +65,5 @@ internal sealed class StoreMaintenance(IStoreMaintenance store, ForesightServerO
     private void OnCheckpointRequested()
     {
         if (_wake.CurrentCount == 0) _wake.Release();
-    }
-}
-
-internal static class SemaphoreExtensions
-{
-    /// <summary>Waits for a release or until <paramref name="timeout"/> passes on <paramref name="time"/>.</summary>
-    public static async Task WaitAsync(this SemaphoreSlim semaphore, TimeSpan timeout, TimeProvider time, CancellationToken ct)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var delay = Task.Delay(timeout, time, cts.Token);
-        var wait = semaphore.WaitAsync(cts.Token);
-        await Task.WhenAny(delay, wait);
-        ct.ThrowIfCancellationRequested();
-        if (wait.IsCompletedSuccessfully) { }
-        else
-        {
-            cts.Cancel();
-            try
-            {
-                await wait;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
     }
 }

@@ -3,7 +3,7 @@ using Foresight.Detection.Incidents;
 using Foresight.Forecasting;
 using Foresight.Scaling;
 using Foresight.Series;
-using Foresight.Server.Hosting;
+using Foresight.Server.Concurrency;
 using Microsoft.Extensions.Logging;
 
 namespace Foresight.Server.Scaling;

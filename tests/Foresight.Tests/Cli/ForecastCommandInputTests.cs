@@ -1,5 +1,5 @@
 using System.Globalization;
-using Foresight.Server.Api;
+using Foresight.Server.Forecasting;
 using Foresight.Tests.Support;
 
 namespace Foresight.Tests.Cli;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Foresight.Detection.Incidents;
-using Foresight.Server.Alerts;
+using Foresight.Server.Detection;
 using Foresight.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,5 @@
 using Foresight.Detection.Incidents;
-using Foresight.Server.Alerts;
+using Foresight.Server.Detection;
 
 namespace Foresight.Tests.Server;
 

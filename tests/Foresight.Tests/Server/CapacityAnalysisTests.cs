@@ -1,5 +1,5 @@
 using Foresight.Series;
-using Foresight.Server.Capacity;
+using Foresight.Server.Recommendations;
 
 namespace Foresight.Tests.Server;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Foresight.Evaluation.Demo;
 using Foresight.Security;
 using Foresight.Series;
-using Foresight.Server.Hosting;
+using Foresight.Server.Demo;
 using Foresight.Server.Scaling;
 using Foresight.Tests.Support;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Foresight.Security;
-using Foresight.Server;
-using Foresight.Server.Hosting;
+using Foresight.Server.Security;
 using Foresight.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +23,7 @@ public sealed class TenantResolutionTests
         {
             var served = false;
             var middleware = new TenantResolution(_ => { served = true; return Task.CompletedTask; }, keys,
-                new ForesightServerOptions { Insecure = insecure });
+                new SecurityOptions { Insecure = insecure });
             var context = new DefaultHttpContext { RequestServices = services };
             context.Request.Path = "/api/v1/series";
             context.Connection.RemoteIpAddress = IPAddress.Parse(remote);

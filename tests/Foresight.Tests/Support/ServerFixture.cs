@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using Foresight.Server;
+using Foresight.Server.Hosting;
 
 namespace Foresight.Tests.Support;
 

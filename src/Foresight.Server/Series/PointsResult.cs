@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Foresight.Series;
+using Microsoft.AspNetCore.Http;
+
+namespace Foresight.Server.Series;
+
+/// <summary>Streams <c>{"series":{...},"points":[[ts,value],...]}</c>; NaN and infinities as strings, as Prometheus' API does.</summary>
+internal sealed class PointsResult(SeriesInfo series, IReadOnlyList<Point> points) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter.AsStream());
+        writer.WriteStartObject();
+        writer.WritePropertyName("series");
+        writer.WriteStartObject();
+        writer.WriteNumber("id", series.Id);
+        writer.WriteString("metric", series.Metric);
+        writer.WritePropertyName("labels");
+        writer.WriteStartObject();
+        foreach (var (k, v) in series.Labels) writer.WriteString(k, v);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WritePropertyName("points");
+        writer.WriteStartArray();
+        for (var i = 0; i < points.Count; i++)
+        {
+            var p = points[i];
+            writer.WriteStartArray();
+            writer.WriteNumberValue(p.Timestamp);
+            if (double.IsFinite(p.Value)) writer.WriteNumberValue(p.Value);
+            else writer.WriteStringValue(double.IsNaN(p.Value) ? "NaN" : p.Value > 0 ? "+Inf" : "-Inf");
+            writer.WriteEndArray();
+            if (writer.BytesPending > 32 * 1024) await writer.FlushAsync();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync();
+    }
+}
