@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Foresight.Series;
+using Foresight.Server.Hosting;
 
 namespace Foresight.Benchmarks;
 
@@ -15,7 +16,7 @@ public class StoreAppendBenchmarks
     private const int SeriesCount = 1000;
     private const int PointsPerSeries = 50;
     private string _dir = "";
-    private SqliteTimeSeriesStore _store = null!;
+    private OpenedStore _store = null!;
     private List<SeriesWrite>[] _batches = null!;
     private int _next;
 
@@ -26,7 +27,7 @@ public class StoreAppendBenchmarks
     public void Setup()
     {
         _dir = Path.Combine(Path.GetTempPath(), "foresight-bench-" + Guid.NewGuid().ToString("N"));
-        _store = SqliteTimeSeriesStore.Open(_dir, new StoreOptions { SyncWrites = Fsync, Retention = TimeSpan.Zero });
+        _store = StoreFactory.Open(_dir, new StoreOptions { SyncWrites = Fsync, Retention = TimeSpan.Zero });
         // Pre-build enough batches that the measured loop only appends (values: 2-decimal gauges).
         var random = new Random(1);
         var labels = Enumerable.Range(0, SeriesCount).Select(i => Labels.Of(("pod", $"pod-{i}"), ("service", $"svc-{i % 20}"))).ToArray();
@@ -55,11 +56,11 @@ public class StoreAppendBenchmarks
             // Out of fresh batches: restart on an empty store (outside the measured steady state only once in a while).
             await _store.DisposeAsync();
             Directory.Delete(_dir, true);
-            _store = SqliteTimeSeriesStore.Open(_dir, new StoreOptions { SyncWrites = Fsync, Retention = TimeSpan.Zero });
+            _store = StoreFactory.Open(_dir, new StoreOptions { SyncWrites = Fsync, Retention = TimeSpan.Zero });
             _next = 0;
         }
-        var accepted = (await _store.AppendAsync("bench", _batches[_next++])).PointsAccepted;
-        if (_next % 20 == 0) await _store.CheckpointAsync();
+        var accepted = (await _store.Series.AppendAsync("bench", _batches[_next++])).PointsAccepted;
+        if (_next % 20 == 0) await _store.Maintenance.CheckpointAsync();
         return accepted;
     }
 

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 using Foresight.Evaluation.Demo;
 using Foresight.Query;
 using Foresight.Series;
+using Foresight.Server.Hosting;
 
 namespace Foresight.Benchmarks;
 
@@ -19,7 +20,7 @@ namespace Foresight.Benchmarks;
 public class StoreReadBenchmarks
 {
     private string _dir = "";
-    private SqliteTimeSeriesStore _store = null!;
+    private OpenedStore _store = null!;
     private long _id;
     private long _from;
     private long _to;
@@ -28,13 +29,13 @@ public class StoreReadBenchmarks
     public async Task Setup()
     {
         _dir = Path.Combine(Path.GetTempPath(), "foresight-bench-" + Guid.NewGuid().ToString("N"));
-        _store = SqliteTimeSeriesStore.Open(_dir, new StoreOptions { SyncWrites = false });
+        _store = StoreFactory.Open(_dir, new StoreOptions { SyncWrites = false });
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         var origin = now - (long)TimeSpan.FromDays(8).TotalMilliseconds;
-        foreach (var (_, batch) in new DemoFleet(origin).Batches(origin, now)) await _store.AppendAsync("default", batch);
-        await _store.CheckpointAsync();
+        foreach (var (_, batch) in new DemoFleet(origin).Batches(origin, now)) await _store.Series.AppendAsync("default", batch);
+        await _store.Maintenance.CheckpointAsync();
         SeriesSelector.TryParse("cpu_usage_cores{service=\"search\"}", out var selector, out _);
-        _id = (await _store.FindAsync("default", selector!)).Single().Id;
+        _id = (await _store.Series.FindAsync("default", selector!)).Single().Id;
         _to = now - now % 60_000;
         _from = _to - (long)TimeSpan.FromDays(7).TotalMilliseconds;
     }
@@ -43,7 +44,7 @@ public class StoreReadBenchmarks
     public async ValueTask<int> ReadWeekAtOneMinute()
     {
         var points = new List<Point>(45_000);
-        await _store.ReadAsync("default", _id, _from, _to, points);
+        await _store.Series.ReadAsync("default", _id, _from, _to, points);
         return Downsampler.Downsample(points, _from, 60_000, Aggregation.Avg).Count;
     }
 

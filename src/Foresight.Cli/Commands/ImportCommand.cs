@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Foresight.Ingestion;
 using Foresight.Series;
+using Foresight.Server.Hosting;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;
@@ -52,7 +53,7 @@ internal static class ImportCommand
                 if (!Durations.TryApply(parse.GetValue(retention), "--retention", v => options.Retention = v, out var err)) return await Fail(err, 2);
                 try
                 {
-                    sink = new StoreSink(SqliteTimeSeriesStore.Open(dir, options));
+                    sink = new StoreSink(StoreFactory.Open(dir, options).Series);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
                 {

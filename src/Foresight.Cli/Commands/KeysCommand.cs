@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Foresight.Security;
-using Foresight.Series;
+using Foresight.Server.Hosting;
 using Spectre.Console;
 
 namespace Foresight.Cli.Commands;
@@ -18,8 +18,8 @@ internal static class KeysCommand
         var create = new Command("create", "Create an API key for a tenant (the secret is printed once)") { tenant, name };
         create.SetAction(async (parse, ct) =>
         {
-            if (!SqliteApiKeyStore.TryOpen(parse.GetValue(dataDir)!, create: true, out var opened, out var openError)) return Fail("create", openError);
-            using var keys = opened;
+            if (!StoreFactory.TryOpenApiKeys(parse.GetValue(dataDir)!, create: true, out var opened, out var openError)) return Fail("create", openError);
+            await using var keys = opened;
             try
             {
                 var (secret, record) = await ApiKeys.CreateAsync(keys, parse.GetValue(tenant)!, parse.GetValue(name)!, TimeProvider.System, ct);
@@ -37,8 +37,8 @@ internal static class KeysCommand
         var list = new Command("list", "List API keys (ids and tenants; secrets are not stored)");
         list.SetAction(async (parse, ct) =>
         {
-            if (!SqliteApiKeyStore.TryOpen(parse.GetValue(dataDir)!, create: false, out var opened, out var openError)) return Fail("list", openError);
-            using var keys = opened;
+            if (!StoreFactory.TryOpenApiKeys(parse.GetValue(dataDir)!, create: false, out var opened, out var openError)) return Fail("list", openError);
+            await using var keys = opened;
             var table = new Table().AddColumns("id", "tenant", "name", "created (UTC)");
             foreach (var k in await keys.ListAsync(ct))
             {
@@ -51,8 +51,8 @@ internal static class KeysCommand
         var revoke = new Command("revoke", "Revoke an API key") { id };
         revoke.SetAction(async (parse, ct) =>
         {
-            if (!SqliteApiKeyStore.TryOpen(parse.GetValue(dataDir)!, create: false, out var opened, out var openError)) return Fail("revoke", openError);
-            using var keys = opened;
+            if (!StoreFactory.TryOpenApiKeys(parse.GetValue(dataDir)!, create: false, out var opened, out var openError)) return Fail("revoke", openError);
+            await using var keys = opened;
             var keyId = parse.GetValue(id)!;
             if (await keys.RevokeAsync(keyId, ct))
             {

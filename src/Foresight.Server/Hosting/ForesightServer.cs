@@ -34,9 +34,9 @@ namespace Foresight.Server.Hosting;
 public sealed class ForesightServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly SqliteTimeSeriesStore _store;
+    private readonly OpenedStore _store;
 
-    private ForesightServer(WebApplication app, SqliteTimeSeriesStore store)
+    private ForesightServer(WebApplication app, OpenedStore store)
     {
         _app = app;
         _store = store;
@@ -46,7 +46,7 @@ public sealed class ForesightServer : IAsyncDisposable
     public T Services<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     /// <summary>The store behind the server.</summary>
-    public ITimeSeriesStore Store => _store;
+    public ITimeSeriesStore Store => _store.Series;
 
     /// <summary>The API keys the server accepts.</summary>
     public IApiKeyStore ApiKeys => _store.ApiKeys;
@@ -76,7 +76,7 @@ public sealed class ForesightServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Store.Time = options.Time;
         var recovery = new List<string>();
-        var store = SqliteTimeSeriesStore.Open(options.DataDirectory, options.Store, recovery.Add);
+        var store = StoreFactory.Open(options.DataDirectory, options.Store, recovery.Add);
         try
         {
             await CheckBindingAsync(options, store.ApiKeys, cancellationToken);
@@ -95,10 +95,10 @@ public sealed class ForesightServer : IAsyncDisposable
             });
             builder.Services.AddSingleton(options);
             builder.Services.AddSingleton(options.Time);
-            builder.Services.AddSingleton<ITimeSeriesStore>(store);
-            builder.Services.AddSingleton<IStoreMaintenance>(store);
-            builder.Services.AddSingleton<IApiKeyStore>(store.ApiKeys);
-            builder.Services.AddSingleton(new IngestWriter(store));
+            builder.Services.AddSingleton(store.Series);
+            builder.Services.AddSingleton(store.Maintenance);
+            builder.Services.AddSingleton(store.ApiKeys);
+            builder.Services.AddSingleton(new IngestWriter(store.Series));
             builder.Services.AddSingleton<ServerMetrics>();
             builder.Services.AddHostedService<StoreMaintenance>();
             builder.Services.AddSingleton(new RequestLimits(options.MaxRequestBodyBytes));
@@ -123,7 +123,7 @@ public sealed class ForesightServer : IAsyncDisposable
             builder.Services.AddSingleton(sp => new ScalingService(sp.GetRequiredService<IngestWriter>(), sp.GetRequiredService<IncidentTracker>(), options.Time, options.Scaling,
                 sp.GetRequiredService<ServerMetrics>(), workloadFile, workloads, stored, sp.GetRequiredService<ILogger<ScalingService>>()));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<ScalingService>());
-            builder.Services.AddSingleton(sp => new RecommendationService(store, sp.GetRequiredService<ScalingService>(), options.Time, options.Recommendations));
+            builder.Services.AddSingleton(sp => new RecommendationService(store.Series, sp.GetRequiredService<ScalingService>(), options.Time, options.Recommendations));
             if (scrape.Jobs.Count > 0)
             {
                 builder.Services.AddSingleton(scrape);

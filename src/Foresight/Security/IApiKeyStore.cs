@@ -3,9 +3,10 @@ namespace Foresight.Security;
 /// <summary>
 /// Where API keys are kept (only the SHA-256 hash of each secret), apart from series data. The
 /// embedded store keeps them in its SQLite database; <c>foresight keys ...</c> edits the same table
-/// while a server runs, and the server sees the change within a second.
+/// while a server runs, and the server sees the change within a second. Disposing an instance closes
+/// what it opened itself (a store's own key store closes with the store).
 /// </summary>
-public interface IApiKeyStore
+public interface IApiKeyStore : IAsyncDisposable
 {
     /// <summary>Stores a new key (only its hash) for a tenant.</summary>
     ValueTask AddAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);

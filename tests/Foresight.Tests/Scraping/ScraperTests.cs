@@ -1,5 +1,6 @@
 using Foresight.Scraping;
 using Foresight.Series;
+using Foresight.Server.Hosting;
 using Foresight.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -161,7 +162,8 @@ public sealed class ScraperTests : IAsyncLifetime
         // One exported sample carries a timestamp beyond the retention period (an exporter re-exposing an old event's time).
         _server.Body = $"fresh_a 1\nstale 2 {NowMs - 40L * 86_400_000}\nfresh_b 3\n";
         using var dir = new TempDirectory();
-        await using var store = SqliteTimeSeriesStore.Open(dir.Path, new StoreOptions { SyncWrites = false, Time = new FixedTimeProvider(Now) });
+        await using var opened = StoreFactory.Open(dir.Path, new StoreOptions { SyncWrites = false, Time = new FixedTimeProvider(Now) });
+        var store = opened.Series;
         await using var scraper = new Scraper(Config(_server.Address), _http, store, new FixedTimeProvider(Now), NullLogger.Instance);
 
         var result = await scraper.ScrapeOnceAsync(scraper.Targets[0], CancellationToken.None);

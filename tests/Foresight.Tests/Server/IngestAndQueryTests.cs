@@ -96,7 +96,7 @@ public sealed class IngestAndQueryTests
         var now = Now;
         (await http.PostAsync("/api/v1/ingest", Json(Batch("rps", "", [(now - 2000, 1)])))).EnsureSuccessStatusCode();
         HttpResponseMessage response;
-        using (new FullDisk((SqliteTimeSeriesStore)server.Server.Store))
+        using (new FullDisk(server.Server.Store))
         {
             response = await http.PostAsync("/api/v1/ingest", Json(Batch("rps", "", [(now - 1000, 2)])));
         }
@@ -128,7 +128,7 @@ public sealed class IngestAndQueryTests
         body.Headers.ContentType = new("application/x-protobuf");
 
         HttpResponseMessage response;
-        using (new FullDisk((SqliteTimeSeriesStore)server.Server.Store))
+        using (new FullDisk(server.Server.Store))
         {
             response = await http.PostAsync("/v1/metrics", body);
         }

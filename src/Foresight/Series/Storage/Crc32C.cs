@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Foresight.Series.Storage;
 
-/// <summary>CRC-32C (Castagnoli), hardware-accelerated with SSE4.2 where present; guards WAL records.</summary>
+/// <summary>CRC-32C (Castagnoli), hardware-accelerated with SSE4.2 where present; guards the store backends' log records and saved state.</summary>
 internal static class Crc32C
 {
     private const uint Polynomial = 0x82F63B78u;

@@ -1,14 +1,14 @@
 using System.Text.Json;
-using Foresight.Series.Storage;
+using Foresight.Series;
 
-namespace Foresight.Series;
+namespace Foresight.Storage.Sqlite;
 
 /// <summary>
 /// The embedded default store: a data directory holding a SQLite database (WAL mode) and a
 /// write-ahead log of samples.
 /// </summary>
 /// <remarks>
-/// <para>Write path: <see cref="Append"/> validates the whole batch, writes one record to the
+/// <para>Write path: <see cref="AppendAsync"/> validates the whole batch (<see cref="AppendValidator"/>), writes one record to the
 /// write-ahead log (fsync with group commit when <see cref="StoreOptions.SyncWrites"/>), then adds
 /// the points to each series' in-memory head chunk. A head is sealed into a compressed chunk
 /// (delta-of-delta timestamps and XOR or decimal values, after Pelkonen et al., "Gorilla", VLDB
@@ -29,6 +29,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
     private const int SqliteNotADatabase = 26;
 
     private readonly StoreOptions _options;
+    private readonly AppendValidator _validator;
     private readonly SqliteDatabase _db;
     private readonly WriteAheadLog _wal;
     private readonly Lock _writeLock = new();
@@ -53,6 +54,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkPoints, 16);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.ChunkPoints, 4096);
         _options = options;
+        _validator = new AppendValidator(options);
         DataDirectory = Path.GetFullPath(dataDirectory);
         try
         {

@@ -1,7 +1,7 @@
 using Foresight.Series.Chunks;
-using Foresight.Series.Storage;
+using Foresight.Series;
 
-namespace Foresight.Series;
+namespace Foresight.Storage.Sqlite;
 
 public sealed partial class SqliteTimeSeriesStore
 {

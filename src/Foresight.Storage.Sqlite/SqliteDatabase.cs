@@ -1,7 +1,8 @@
 using Foresight.Security;
 using Microsoft.Data.Sqlite;
+using Foresight.Series;
 
-namespace Foresight.Series.Storage;
+namespace Foresight.Storage.Sqlite;
 
 /// <summary>
 /// Every SQL statement of the embedded store, in one place. The database holds series

@@ -1,9 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using Foresight.Security;
-using Foresight.Series.Storage;
 using Microsoft.Data.Sqlite;
+using Foresight.Series;
 
-namespace Foresight.Series;
+namespace Foresight.Storage.Sqlite;
 
 /// <summary>
 /// API keys in the <c>api_keys</c> table of an embedded data directory's database. The store's own
@@ -11,7 +11,7 @@ namespace Foresight.Series;
 /// table at most once a second, so a key created by <c>foresight keys create</c> while the server
 /// runs works within a second; <see cref="TryOpen"/> opens the table alone for that command.
 /// </summary>
-public sealed class SqliteApiKeyStore : IApiKeyStore, IDisposable
+public sealed class SqliteApiKeyStore : IApiKeyStore
 {
     private readonly SqliteDatabase _db;
     private readonly bool _ownsDatabase;
@@ -123,9 +123,10 @@ public sealed class SqliteApiKeyStore : IApiKeyStore, IDisposable
     }
 
     /// <summary>Closes the database when this instance opened it (<see cref="TryOpen"/>); the store's own instance closes with the store.</summary>
-    public void Dispose()
+    public ValueTask DisposeAsync()
     {
         if (_ownsDatabase) _db.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private List<ApiKeyRecord> Refresh(bool force)

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Foresight.Series.Chunks;
-using Foresight.Series.Storage;
+using Foresight.Series;
 
-namespace Foresight.Series;
+namespace Foresight.Storage.Sqlite;
 
 public sealed partial class SqliteTimeSeriesStore
 {

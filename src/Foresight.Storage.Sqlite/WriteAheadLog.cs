@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
+using Foresight.Series.Storage;
 
-namespace Foresight.Series.Storage;
+namespace Foresight.Storage.Sqlite;
 
 /// <summary>
 /// Append-only log of accepted samples, in numbered segment files (<c>wal/00000001.wal</c>, ...).

@@ -1,4 +1,7 @@
-namespace Foresight.Series.Storage;
+using Foresight.Series;
+using Foresight.Series.Chunks;
+
+namespace Foresight.Storage.Sqlite;
 
 /// <summary>A sealed, compressed run of one series' points.</summary>
 internal sealed record SealedChunk(long MinTs, long MaxTs, int Count, byte[] Data);
@@ -95,7 +98,7 @@ internal sealed class SeriesState
     private SealedChunk Encode()
     {
         var ts = HeadTimestamps;
-        var data = Chunks.ChunkCodec.Encode(ts, HeadValues);
+        var data = ChunkCodec.Encode(ts, HeadValues);
         return new SealedChunk(ts[0], ts[^1], ts.Length, data);
     }
 

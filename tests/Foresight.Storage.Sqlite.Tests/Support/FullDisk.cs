@@ -1,13 +1,14 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Foresight.Series;
+using Foresight.Storage.Sqlite;
 using Microsoft.Win32.SafeHandles;
 
 namespace Foresight.Tests.Support;
 
 /// <summary>
 /// Points a store's open write-ahead log segment at <c>/dev/full</c>, where every write fails with ENOSPC
-/// as on a full disk, until disposed. Linux only (<see cref="Available"/>).
+/// as on a full disk, until disposed. Linux only (<see cref="Available"/>). The store must be the embedded one.
 /// </summary>
 internal sealed class FullDisk : IDisposable
 {
@@ -18,9 +19,10 @@ internal sealed class FullDisk : IDisposable
 
     public static bool Available => File.Exists("/dev/full");
 
-    public FullDisk(SqliteTimeSeriesStore store)
+    public FullDisk(ITimeSeriesStore store)
     {
-        _wal = typeof(SqliteTimeSeriesStore).GetField("_wal", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(store)!;
+        var sqlite = (SqliteTimeSeriesStore)store;
+        _wal = typeof(SqliteTimeSeriesStore).GetField("_wal", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(sqlite)!;
         _handleField = _wal.GetType().GetField("_handle", BindingFlags.NonPublic | BindingFlags.Instance)!;
         _original = (SafeFileHandle)_handleField.GetValue(_wal)!;
         _full = File.OpenHandle("/dev/full", FileMode.Open, FileAccess.Write);

@@ -1,0 +1,170 @@
+using System.Globalization;
+
+namespace Foresight.Series;
+
+/// <summary>
+/// The acceptance rules of every store backend, so a batch is accepted or refused the same way and
+/// with the same words whichever backend holds it: a valid metric name, values allowed by the
+/// <see cref="StoreOptions.NonFinite"/> policy, timestamps that are Unix milliseconds within the years
+/// 1 to 9999, at most <see cref="StoreOptions.FutureTolerance"/> ahead of the store's clock, not older
+/// than <see cref="StoreOptions.Retention"/>, and not older than the series' newest point by more than
+/// <see cref="StoreOptions.OutOfOrderWindow"/> (the newest point as it would be after the batch's
+/// earlier points of the same series). Prometheus staleness markers are never stored and never refused.
+/// </summary>
+/// <remarks>
+/// A backend calls <see cref="Validate"/> under whatever lock makes "the series' newest stored
+/// timestamp" stable until it has written the batch, writes nothing when it returns a rejection, and
+/// stores only the points <see cref="Keeps"/> accepts (the others count as dropped).
+/// </remarks>
+public sealed class AppendValidator(StoreOptions options)
+{
+    /// <summary>Rejections listed in full; beyond these one entry says how many more there were.</summary>
+    public const int MaxListedRejections = 20;
+
+    /// <summary>The bit pattern Prometheus writes to mark a series as stale; never stored.</summary>
+    public const ulong StaleNaNBits = 0x7ff0000000000002UL;
+
+    /// <summary>The rules in force.</summary>
+    public StoreOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>Whether a value is Prometheus' staleness marker.</summary>
+    public static bool IsStale(double value) => BitConverter.DoubleToUInt64Bits(value) == StaleNaNBits;
+
+    /// <summary>Whether a point of an accepted batch is stored: not a staleness marker, and not a non-finite value under policy drop.</summary>
+    public bool Keeps(double value) =>
+        !IsStale(value) && (double.IsFinite(value) || Options.NonFinite != NonFinitePolicy.Drop);
+
+    /// <summary>
+    /// Checks every point of a batch in batch order. Returns the rejections (empty when the batch may
+    /// be stored): those of invalid metric names first, then those of points, at most
+    /// <see cref="MaxListedRejections"/> of them followed by a <c>... and N more rejected points</c> entry.
+    /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="seriesKeys">Per entry of <paramref name="batch"/>, a key naming its series: entries with equal keys are one series.</param>
+    /// <param name="storedNewest">The newest timestamp stored for a series key, or <see cref="long.MinValue"/> when it has none (a new series).</param>
+    public IReadOnlyList<PointRejection> Validate(IReadOnlyList<SeriesWrite> batch, IReadOnlyList<string> seriesKeys, Func<string, long> storedNewest)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(seriesKeys);
+        ArgumentNullException.ThrowIfNull(storedNewest);
+        if (seriesKeys.Count != batch.Count) throw new ArgumentException("one key per entry of the batch is needed", nameof(seriesKeys));
+        var now = Options.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var futureMs = (long)Options.FutureTolerance.TotalMilliseconds;
+        var futureLimit = now + futureMs;
+        var retentionMs = (long)Options.Retention.TotalMilliseconds;
+        var oldestAllowed = retentionMs > 0 ? now - retentionMs : long.MinValue;
+        var windowMs = (long)Options.OutOfOrderWindow.TotalMilliseconds;
+        var rejectNonFinite = Options.NonFinite == NonFinitePolicy.Reject;
+        var rejections = new List<PointRejection>();
+        var rejectedCount = 0;
+
+        // Pass 1: the series themselves.
+        var valid = new bool[batch.Count];
+        var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var w = batch[i];
+            if (!SeriesNames.IsValidMetricName(w.Metric))
+            {
+                Reject(new PointRejection(i, w.Metric, -1, $"metric name '{w.Metric}' is not valid (expected [a-zA-Z_:][a-zA-Z0-9_:]*)"));
+                continue;
+            }
+            valid[i] = true;
+            if (!newest.ContainsKey(seriesKeys[i])) newest[seriesKeys[i]] = storedNewest(seriesKeys[i]);
+        }
+
+        // Pass 2: every point in batch order, tracking each series' newest timestamp as it would be
+        // after the points before (an entry with a refused point does not move it).
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!valid[i]) continue;
+            var w = batch[i];
+            var newestTs = newest[seriesKeys[i]];
+            var firstRejected = rejectedCount;
+            var points = w.Points;
+            for (var j = 0; j < points.Count; j++)
+            {
+                var p = points[j];
+                if (IsStale(p.Value)) continue;
+                if (rejectNonFinite && !double.IsFinite(p.Value))
+                {
+                    Reject(new PointRejection(i, Describe(w), j, $"value {Format(p.Value)} is not finite and this server rejects NaN/Inf (non-finite policy 'reject')"));
+                }
+                else if (p.Timestamp is < Point.MinTimestamp or > Point.MaxTimestamp)
+                {
+                    Reject(new PointRejection(i, Describe(w), j,
+                        $"timestamp {p.Timestamp} is not a Unix time in milliseconds between the years 1 and 9999 (is it in microseconds or nanoseconds?)"));
+                }
+                else if (p.Timestamp > futureLimit)
+                {
+                    Reject(new PointRejection(i, Describe(w), j,
+                        $"timestamp {p.Timestamp} is {Ms(p.Timestamp - now)} in the future; at most {Ms(futureMs)} ahead of the server clock is accepted"));
+                }
+                else if (p.Timestamp < oldestAllowed)
+                {
+                    Reject(new PointRejection(i, Describe(w), j,
+                        $"timestamp {p.Timestamp} is older than the retention period ({Ms(retentionMs)}); start the server with a longer --retention (0 keeps data forever) to import history"));
+                }
+                else if (newestTs != long.MinValue && p.Timestamp < newestTs - windowMs)
+                {
+                    Reject(new PointRejection(i, Describe(w), j,
+                        $"timestamp {p.Timestamp} is out of order: {Ms(newestTs - p.Timestamp)} older than the series' newest point ({newestTs}); the out-of-order window is {Ms(windowMs)}"));
+                }
+                else if (p.Timestamp > newestTs)
+                {
+                    newestTs = p.Timestamp;
+                }
+            }
+            if (rejectedCount == firstRejected) newest[seriesKeys[i]] = newestTs;
+        }
+        if (rejectedCount > rejections.Count)
+        {
+            rejections.Add(new PointRejection(-1, "", -1, $"... and {rejectedCount - rejections.Count} more rejected points"));
+        }
+        return rejections;
+
+        void Reject(PointRejection r)
+        {
+            rejectedCount++;
+            if (rejections.Count < MaxListedRejections) rejections.Add(r);
+        }
+    }
+
+    /// <summary>
+    /// The points of an accepted batch as stored: per entry with at least one point <see cref="Keeps"/>
+    /// accepts, its series (from <paramref name="seriesOf"/>, by entry index) and those points.
+    /// </summary>
+    public List<AppendedSeries> Stored(IReadOnlyList<SeriesWrite> batch, Func<int, SeriesInfo> seriesOf)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(seriesOf);
+        var result = new List<AppendedSeries>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var points = new List<Point>(batch[i].Points.Count);
+            foreach (var p in batch[i].Points)
+            {
+                if (Keeps(p.Value)) points.Add(p);
+            }
+            if (points.Count > 0) result.Add(new AppendedSeries(seriesOf(i), points));
+        }
+        return result;
+    }
+
+    /// <summary>A duration in its two largest units (<c>2d3h</c>, <c>1h1m</c>, <c>5m30s</c>, <c>12.5s</c>), so 61 minutes does not read as 1h.</summary>
+    public static string Ms(long ms)
+    {
+        var t = TimeSpan.FromMilliseconds(Math.Min(Math.Abs((double)ms), TimeSpan.MaxValue.TotalMilliseconds - 1));
+        if (t.TotalDays >= 1) return Two((long)t.TotalDays, "d", t.Hours, "h");
+        if (t.TotalHours >= 1) return Two(t.Hours, "h", t.Minutes, "m");
+        if (t.TotalMinutes >= 1) return Two(t.Minutes, "m", t.Seconds, "s");
+        return string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.###}s");
+
+        static string Two(long major, string majorUnit, int minor, string minorUnit) =>
+            minor == 0 ? $"{major}{majorUnit}" : $"{major}{majorUnit}{minor}{minorUnit}";
+    }
+
+    private static string Describe(SeriesWrite w) => new SeriesKey("", w.Metric, w.Labels).Canonical();
+
+    private static string Format(double v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,158 @@
+using Foresight.Series;
+using Foresight.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Foresight.Storage.Sqlite.Tests;
+
+/// <summary>What only the embedded store has: its write-ahead log, its database file and its data directory (the contract is in <see cref="SqliteStoreContractTests"/>).</summary>
+public sealed class SqliteTimeSeriesStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly TempDirectory _dir = new();
+    private readonly FakeTimeProvider _clock = new(Start);
+
+    public void Dispose() => _dir.Dispose();
+
+    private long NowMs => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private StoreOptions Options(int chunkPoints = 32) => new() { Time = _clock, ChunkPoints = chunkPoints, SyncWrites = false };
+
+    private static SeriesWrite Write(string metric, (string, string)[] labels, params Point[] points) =>
+        new(metric, Labels.Of(labels), points);
+
+    private static async Task<List<Point>> ReadAllAsync(ITimeSeriesStore store, string tenant, long id)
+    {
+        var list = new List<Point>();
+        (await store.ReadAsync(tenant, id, long.MinValue, long.MaxValue, list)).Should().BeTrue();
+        return list;
+    }
+
+    private Point[] Regular(int n, long start, long step, Func<int, double> value) =>
+        Enumerable.Range(0, n).Select(i => new Point(start + i * step, value(i))).ToArray();
+
+    [Fact]
+    public async Task Appended_points_read_back_in_order_across_sealed_chunks_checkpoints_and_restarts()
+    {
+        var t0 = NowMs - 3_600_000;
+        var points = Regular(500, t0, 5_000, i => Math.Round(Math.Sin(i / 10.0) * 100, 2));
+        long id;
+        await using (var store = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            (await store.AppendAsync("acme", [Write("cpu", [("host", "a")], points[..200])])).Accepted.Should().BeTrue();
+            await store.CheckpointAsync();
+            (await store.AppendAsync("acme", [Write("cpu", [("host", "a")], points[200..])])).Accepted.Should().BeTrue();
+            id = (await store.FindAsync("acme", Sel("cpu"))).Single().Id;
+            (await ReadAllAsync(store, "acme", id)).Should().Equal(points);
+        }
+        await using (var reopened = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            (await ReadAllAsync(reopened, "acme", id)).Should().Equal(points);
+            (await reopened.GetStatsAsync()).StoredPoints.Should().BeGreaterThan(400, "sealed chunks were checkpointed to the database");
+        }
+    }
+
+    [FullDiskFact]
+    public async Task A_batch_the_disk_refuses_is_not_stored_and_later_batches_are()
+    {
+        var t0 = NowMs - 3_600_000;
+        var points = Regular(30, t0, 10_000, i => i);
+        long id;
+        await using (var store = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            (await store.AppendAsync("t", [Write("rps", [], points[..10])])).Accepted.Should().BeTrue();
+            using (new FullDisk(store))
+            {
+                await FluentActions.Awaiting(async () => await store.AppendAsync("t", [Write("rps", [], points[10..20])]))
+                    .Should().ThrowAsync<StoreWriteException>().WithMessage("the write-ahead log could not be written (*); nothing of the batch was stored");
+            }
+            id = (await store.FindAsync("t", Sel("rps"))).Single().Id;
+            (await ReadAllAsync(store, "t", id)).Should().Equal(points[..10], "the refused batch is not visible either");
+            (await store.AppendAsync("t", [Write("rps", [], points[20..])])).Accepted.Should().BeTrue("the disk has room again");
+            store.CloseWithoutCheckpoint();
+        }
+        await using var recovered = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        (await ReadAllAsync(recovered, "t", id)).Should().Equal([.. points[..10], .. points[20..]], "every acknowledged batch is recovered from the log");
+    }
+
+    [Fact]
+    public async Task A_log_record_recovery_cannot_apply_is_refused_naming_the_segment_and_the_log_is_kept()
+    {
+        var t0 = NowMs - 60_000;
+        var crashed = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        (await crashed.AppendAsync("t", [Write("m", [], new Point(t0, 1))])).Accepted.Should().BeTrue();
+        var segment = Directory.GetFiles(Path.Combine(_dir.Path, "wal"), "*.wal").Max()!;
+        crashed.CloseWithoutCheckpoint();
+        // After the acknowledged record, one of a type this build does not know (as a newer build might write).
+        var acknowledged = new FileInfo(segment).Length;
+        byte[] payload = [9, 0, 0, 0, 0];
+        var record = new byte[8 + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payload.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Foresight.Series.Storage.Crc32C.Compute(payload));
+        payload.CopyTo(record, 8);
+        using (var file = new FileStream(segment, FileMode.Append)) file.Write(record);
+
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(_dir.Path, Options())).Should().Throw<InvalidDataException>()
+            .WithMessage($"{segment}: unknown write-ahead log record type 9; the data directory was left as it is*");
+        // The refusal destroyed nothing: without the unknown record the acknowledged point is back.
+        File.Exists(segment).Should().BeTrue("a refused recovery must not checkpoint and delete the log it did not replay");
+        using (var file = new FileStream(segment, FileMode.Open)) file.SetLength(acknowledged);
+        await using var recovered = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        (await ReadAllAsync(recovered, "t", (await recovered.FindAsync("t", Sel("m"))).Single().Id)).Should().Equal(new Point(t0, 1));
+    }
+
+    [Fact]
+    public async Task A_torn_log_tail_is_ignored_and_earlier_records_survive()
+    {
+        var t0 = NowMs - 60_000;
+        var crashed = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        await crashed.AppendAsync("t", [Write("m", [], new Point(t0, 1), new Point(t0 + 1000, 2))]);
+        var segment = Directory.GetFiles(Path.Combine(_dir.Path, "wal"), "*.wal").Max()!;
+        crashed.CloseWithoutCheckpoint();
+        File.AppendAllText(segment, "\u0010\u0000\u0000\u0000garbage");   // a half-written record
+
+        var messages = new List<string>();
+        await using var recovered = SqliteTimeSeriesStore.Open(_dir.Path, Options(), messages.Add);
+        (await ReadAllAsync(recovered, "t", (await recovered.FindAsync("t", Sel("m"))).Single().Id)).Should().Equal(new Point(t0, 1), new Point(t0 + 1000, 2));
+        messages.Should().Contain(m => m.Contains("torn tail"));
+    }
+
+    [Fact]
+    public async Task A_data_directory_whose_database_is_not_sqlite_is_refused_with_the_file_and_what_to_do()
+    {
+        File.WriteAllText(Path.Combine(_dir.Path, "foresight.db"), new string('x', 4096));
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(_dir.Path, Options())).Should().Throw<InvalidDataException>()
+            .WithMessage($"{Path.Combine(_dir.Path, "foresight.db")} cannot be read as a Foresight store (*file is not a database*); move it aside to start afresh, or use another --data-dir");
+        // The lock was released: once the file is moved aside the directory opens.
+        File.Move(Path.Combine(_dir.Path, "foresight.db"), Path.Combine(_dir.Path, "foresight.db.bad"));
+        await using var store = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        (await store.AppendAsync("t", [Write("m", [], new Point(NowMs, 1))])).Accepted.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_data_directory_open_in_another_store_is_refused_as_in_use()
+    {
+        await using var first = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(_dir.Path, Options())).Should().Throw<IOException>()
+            .WithMessage($"The data directory {_dir.Path} is in use by another Foresight process*");
+    }
+
+    [Fact]
+    public void A_data_directory_that_cannot_be_written_says_so_rather_than_in_use()
+    {
+        // The lock file cannot be created (as on a read-only disk): no other process is involved.
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "foresight.lock"), Path.Combine(_dir.Path, "missing", "foresight.lock"));
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(_dir.Path, Options())).Should().Throw<IOException>()
+            .Where(e => !e.Message.Contains("in use"))
+            .WithMessage($"The data directory {_dir.Path} cannot be created or written: *");
+        var file = Path.Combine(_dir.Path, "a-file");
+        File.WriteAllText(file, "");
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(Path.Combine(file, "data"), Options())).Should().Throw<IOException>()
+            .WithMessage($"The data directory {Path.Combine(file, "data")} cannot be created or written: *");
+    }
+
+    private static SeriesSelector Sel(string text)
+    {
+        SeriesSelector.TryParse(text, out var s, out var e).Should().BeTrue(e);
+        return s!;
+    }
+}
