@@ -57,7 +57,7 @@ internal static class ServeCommand
             ForesightServer server;
             try
             {
-                server = await ForesightServer.StartAsync(options, cancellationToken: ct);
+                server = await ForesightServer.CreateBuilder(options).StartAsync(ct);
             }
             catch (Exception ex) when (ex is InvalidOperationException or IOException or InvalidDataException)
             {

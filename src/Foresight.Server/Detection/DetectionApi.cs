@@ -1,26 +1,20 @@
 using Foresight.Detection.Incidents;
-using Foresight.Server.Detection;
 using Foresight.Server.Http;
 using Foresight.Server.Security;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Foresight.Server.Detection;
 
 /// <summary>Anomalies and incidents found by live detection, scoped to the caller's tenant.</summary>
 public static class DetectionApi
 {
-    /// <summary>Maps <c>GET /api/v1/anomalies</c> and <c>GET /api/v1/incidents</c>.</summary>
-    public static IEndpointRouteBuilder MapDetectionApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/v1/anomalies", Anomalies);
-        app.MapGet("/api/v1/incidents", (HttpContext context, IncidentTracker tracker) =>
-            TypedResults.Ok(new { incidents = tracker.List(TenantResolution.TenantOf(context)) }));
-        return app;
-    }
+    /// <summary><c>GET /api/v1/incidents</c>: the tenant's open and recent incidents.</summary>
+    internal static Ok<IncidentListResponse> Incidents(HttpContext context, IncidentTracker tracker) =>
+        TypedResults.Ok(new IncidentListResponse(tracker.List(TenantResolution.TenantOf(context))));
 
-    private static IResult Anomalies(HttpContext context, DetectionPipeline pipeline, TimeProvider time, string? from, string? to, string? severity)
+    /// <summary><c>GET /api/v1/anomalies?from=&amp;to=&amp;severity=</c>: anomalous points of the last day (or the range), at or above a severity.</summary>
+    internal static Results<Ok<AnomalyListResponse>, ProblemHttpResult> Anomalies(HttpContext context, DetectionPipeline pipeline, TimeProvider time, string? from, string? to, string? severity)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (!QueryValues.TryLong(to, now + 1, out var toMs)) return Problems.BadRequest("Invalid query", $"to: '{to}' is not an integer Unix time in milliseconds");
@@ -32,18 +26,19 @@ public static class DetectionApi
             return Problems.BadRequest("Invalid query", $"severity: '{severity}' is not one of low, medium, high, critical");
         }
         var list = pipeline.Anomalies(TenantResolution.TenantOf(context), fromMs, toMs, minimum)
-            .Select(a => new
-            {
-                seriesId = a.Point.SeriesId,
-                series = a.Point.Series,
-                service = a.Point.Service,
-                timestamp = a.Point.Timestamp,
-                value = a.Point.Value,
-                score = a.Point.Score,
-                expected = new[] { a.Point.ExpectedLow, a.Point.ExpectedHigh },
-                severity = a.Severity.ToString().ToLowerInvariant(),
-                detectors = a.Point.Detectors,
-            });
-        return TypedResults.Ok(new { anomalies = list });
+            .Select(a => new AnomalyDto(a.Point.SeriesId, a.Point.Series, a.Point.Service, a.Point.Timestamp, a.Point.Value, a.Point.Score,
+                [a.Point.ExpectedLow, a.Point.ExpectedHigh], a.Severity.ToString().ToLowerInvariant(), a.Point.Detectors))
+            .ToList();
+        return TypedResults.Ok(new AnomalyListResponse(list));
     }
+
+    /// <summary>An anomalous point: its series, time, value and score, the expected range [low, high], severity and the detectors that fired.</summary>
+    public sealed record AnomalyDto(long SeriesId, string Series, string Service, long Timestamp, double Value, double Score, double[] Expected,
+        string Severity, IReadOnlyList<string> Detectors);
+
+    /// <summary><c>{"anomalies":[...]}</c>, oldest first.</summary>
+    public sealed record AnomalyListResponse(List<AnomalyDto> Anomalies);
+
+    /// <summary><c>{"incidents":[...]}</c></summary>
+    public sealed record IncidentListResponse(IReadOnlyList<Incident> Incidents);
 }

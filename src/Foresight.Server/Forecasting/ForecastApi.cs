@@ -4,9 +4,8 @@ using Foresight.Series;
 using Foresight.Server.Http;
 using Foresight.Server.Security;
 using Foresight.Server.Series;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Foresight.Server.Forecasting;
 
@@ -16,14 +15,7 @@ public static class ForecastApi
     /// <summary>Longest horizon one request may ask for, in grid steps.</summary>
     public const int MaxHorizon = 10_000;
 
-    /// <summary>Maps <c>GET /api/v1/series/{id}/forecast?horizon=H&amp;quantiles=0.1,0.5,0.9</c>.</summary>
-    public static IEndpointRouteBuilder MapForecastApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/v1/series/{id:long}/forecast", GetForecast);
-        return app;
-    }
-
-    private static async Task<IResult> GetForecast(HttpContext context, ITimeSeriesStore store, ForecastCache cache, long id, string? horizon, string? quantiles)
+    internal static async Task<Results<Ok<ForecastResponse>, ProblemHttpResult>> GetForecast(HttpContext context, ITimeSeriesStore store, ForecastCache cache, long id, string? horizon, string? quantiles)
     {
         var tenant = TenantResolution.TenantOf(context);
         var series = await store.GetAsync(tenant, id, context.RequestAborted);

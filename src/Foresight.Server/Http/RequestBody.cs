@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Foresight.Server.Http;
 
@@ -21,7 +22,7 @@ internal static class RequestBody
         public void Dispose() => ArrayPool<byte>.Shared.Return(Buffer);
     }
 
-    public static async Task<(Body? Body, IResult? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken ct, string? opaqueEncoding = null)
+    public static async Task<(Body? Body, ProblemHttpResult? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken ct, string? opaqueEncoding = null)
     {
         if (request.ContentLength > limit) return (null, TooLarge(limit));
         Stream stream = request.Body;
@@ -75,7 +76,7 @@ internal static class RequestBody
         return (new Body(buffer, length), null);
     }
 
-    private static IResult TooLarge(long limit) =>
+    private static ProblemHttpResult TooLarge(long limit) =>
         TypedResults.Problem($"The request body exceeds the limit of {limit} bytes; send smaller batches.",
             statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
 }

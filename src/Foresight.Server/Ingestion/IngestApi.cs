@@ -3,9 +3,8 @@ using Foresight.Series;
 using Foresight.Server.Http;
 using Foresight.Server.Observability;
 using Foresight.Server.Security;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 
 namespace Foresight.Server.Ingestion;
@@ -16,33 +15,27 @@ namespace Foresight.Server.Ingestion;
 /// </summary>
 public static partial class IngestApi
 {
-    /// <summary>Maps <c>POST /api/v1/ingest</c>, <c>POST /api/v1/write</c> and <c>POST /v1/metrics</c>.</summary>
-    public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/api/v1/ingest", IngestJson).DisableAntiforgery();
-        MapProtocols(app);
-        return app;
-    }
-
-    static partial void MapProtocols(IEndpointRouteBuilder app);
-
-    private static async Task<IResult> IngestJson(HttpContext context, IngestWriter writer, ServerMetrics metrics,
+    /// <summary><c>POST /api/v1/ingest</c>: a JSON batch; 200 with the points accepted and dropped.</summary>
+    internal static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> IngestJson(HttpContext context, IngestWriter writer, ServerMetrics metrics,
         RequestLimits limits, ILoggerFactory loggers)
     {
         var (body, error) = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
         if (error is not null) return error;
         using (body)
         {
+            var logger = Logger(loggers);
             if (!JsonIngestParser.TryParse(body!.Span, out var series, out var count, out var parseError))
             {
-                return Reject("json", TenantResolution.TenantOf(context), Problems.BadRequest("Invalid ingest batch", parseError), metrics, Logger(loggers), parseError, 0);
+                return Reject("json", TenantResolution.TenantOf(context), Problems.BadRequest("Invalid ingest batch", parseError), metrics, logger, parseError, 0);
             }
-            return await StoreAsync(context, writer, metrics, Logger(loggers), "json", series, count, r => TypedResults.Ok(new IngestResponse(r.PointsAccepted, r.PointsDropped)));
+            var (stored, problem) = await StoreAsync(context, writer, metrics, logger, "json", series, count);
+            return stored is null ? problem! : TypedResults.Ok(new IngestResponse(stored.PointsAccepted, stored.PointsDropped));
         }
     }
 
-    private static async Task<IResult> StoreAsync(HttpContext context, IngestWriter writer, ServerMetrics metrics, ILogger logger, string protocol,
-        IReadOnlyList<SeriesWrite> series, int points, Func<AppendResult, IResult> onSuccess, bool retryableAs503 = false)
+    /// <summary>Writes a decoded batch; the result when it was stored, else the problem to answer (counted and logged).</summary>
+    private static async Task<(AppendResult? Stored, ProblemHttpResult? Problem)> StoreAsync(HttpContext context, IngestWriter writer, ServerMetrics metrics,
+        ILogger logger, string protocol, IReadOnlyList<SeriesWrite> series, int points, bool retryableAs503 = false)
     {
         var tenant = TenantResolution.TenantOf(context);
         AppendResult result;
@@ -55,20 +48,20 @@ public static partial class IngestApi
             // 507 Insufficient Storage (RFC 4918 §11.5): the request was fine, the server could not keep it. OTLP
             // exporters retry only 429, 502, 503 and 504 and drop anything else, so they get 503 with a Retry-After.
             if (retryableAs503) context.Response.Headers.RetryAfter = "30";
-            return Reject(protocol, tenant, TypedResults.Problem($"{ex.Message}. Send the batch again once the server has space.",
+            return (null, Reject(protocol, tenant, TypedResults.Problem($"{ex.Message}. Send the batch again once the server has space.",
                 statusCode: retryableAs503 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status507InsufficientStorage,
-                title: "Batch not stored"), metrics, logger, ex.Message, points);
+                title: "Batch not stored"), metrics, logger, ex.Message, points));
         }
         if (!result.Accepted)
         {
             var problem = Problems.Rejected(result);
-            return Reject(protocol, tenant, problem, metrics, logger, problem.ProblemDetails.Detail ?? "", points);
+            return (null, Reject(protocol, tenant, problem, metrics, logger, problem.ProblemDetails.Detail ?? "", points));
         }
         metrics.PointsIngested.Add(result.PointsAccepted, new KeyValuePair<string, object?>("protocol", protocol));
-        return onSuccess(result);
+        return (result, null);
     }
 
-    private static IResult Reject(string protocol, string tenant, IResult problem, ServerMetrics metrics, ILogger logger, string reason, int points)
+    private static ProblemHttpResult Reject(string protocol, string tenant, ProblemHttpResult problem, ServerMetrics metrics, ILogger logger, string reason, int points)
     {
         metrics.PointsRejected.Add(Math.Max(points, 1), new KeyValuePair<string, object?>("protocol", protocol));
         Log.IngestRejected(logger, protocol, tenant, reason);

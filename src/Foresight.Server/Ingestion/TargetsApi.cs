@@ -1,8 +1,7 @@
 using Foresight.Scraping;
 using Foresight.Server.Security;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Foresight.Server.Ingestion;
@@ -15,18 +14,14 @@ namespace Foresight.Server.Ingestion;
 /// </summary>
 public static class TargetsApi
 {
-    /// <summary>Maps the endpoint.</summary>
-    public static IEndpointRouteBuilder MapTargetsApi(this IEndpointRouteBuilder app)
+    /// <summary>The targets and their last scrape; none for another tenant or without a <c>scrape:</c> section.</summary>
+    internal static Ok<TargetsResponse> Get(HttpContext context)
     {
-        app.MapGet("/api/v1/targets", (HttpContext context) =>
-        {
-            var scrape = context.RequestServices.GetService<ScrapeService>();
-            var config = context.RequestServices.GetService<ScrapeConfig>();
-            if (scrape?.Scraper is not { } scraper || config is null || config.Tenant != TenantResolution.TenantOf(context))
-                return TypedResults.Ok(new TargetsResponse([]));
-            return TypedResults.Ok(new TargetsResponse([.. scraper.GetStatus().Select(TargetDto.From)]));
-        });
-        return app;
+        var scrape = context.RequestServices.GetService<ScrapeService>();
+        var config = context.RequestServices.GetService<ScrapeConfig>();
+        if (scrape?.Scraper is not { } scraper || config is null || config.Tenant != TenantResolution.TenantOf(context))
+            return TypedResults.Ok(new TargetsResponse([]));
+        return TypedResults.Ok(new TargetsResponse([.. scraper.GetStatus().Select(TargetDto.From)]));
     }
 
     /// <summary><c>{"activeTargets":[...]}</c>, in configuration order.</summary>

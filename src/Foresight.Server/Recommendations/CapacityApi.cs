@@ -3,9 +3,8 @@ using Foresight.Capacity;
 using Foresight.Classification;
 using Foresight.Server.Http;
 using Foresight.Server.Security;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Foresight.Server.Recommendations;
 
@@ -17,14 +16,8 @@ namespace Foresight.Server.Recommendations;
 /// </summary>
 public static class CapacityApi
 {
-    /// <summary>Maps <c>GET /api/v1/capacity/{workload}</c>.</summary>
-    public static IEndpointRouteBuilder MapCapacityApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/v1/capacity/{name}", Get);
-        return app;
-    }
-
-    private static async Task<IResult> Get(HttpContext context, RecommendationService service, string name, string? load)
+    /// <summary><c>GET /api/v1/capacity/{workload}[?load=RPS]</c>: the workload's capacity report.</summary>
+    internal static async Task<Results<Ok<CapacityResponse>, ProblemHttpResult>> Get(HttpContext context, RecommendationService service, string name, string? load)
     {
         double? asked = null;
         if (load is not null)

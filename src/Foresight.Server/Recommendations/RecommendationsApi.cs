@@ -3,9 +3,8 @@ using Foresight.Cost;
 using Foresight.RightSizing;
 using Foresight.Server.Http;
 using Foresight.Server.Security;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Foresight.Server.Recommendations;
 
@@ -18,14 +17,8 @@ namespace Foresight.Server.Recommendations;
 /// </summary>
 public static class RecommendationsApi
 {
-    /// <summary>Maps <c>GET /api/v1/recommendations</c>.</summary>
-    public static IEndpointRouteBuilder MapRecommendationsApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/v1/recommendations", Get);
-        return app;
-    }
-
-    private static async Task<IResult> Get(HttpContext context, RecommendationService recommendations, string? strategy)
+    /// <summary><c>GET /api/v1/recommendations[?strategy=balanced]</c>: the tenant's report under the strategy.</summary>
+    internal static async Task<Results<Ok<RecommendationsResponse>, ProblemHttpResult>> Get(HttpContext context, RecommendationService recommendations, string? strategy)
     {
         var name = string.IsNullOrWhiteSpace(strategy) ? RightSizingStrategies.Balanced.Name : strategy.Trim();
         if (!RightSizingStrategies.TryGet(name, out var chosen))

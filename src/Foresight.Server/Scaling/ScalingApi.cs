@@ -4,9 +4,8 @@ using Foresight.Scaling;
 using Foresight.Server.Http;
 using Foresight.Server.Scaling;
 using Foresight.Server.Security;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Foresight.Server.Scaling;
 
@@ -17,27 +16,14 @@ namespace Foresight.Server.Scaling;
 /// </summary>
 public static class ScalingApi
 {
-    /// <summary>
-    /// Maps <c>GET/PUT/DELETE /api/v1/workloads/{name}</c>, <c>GET /api/v1/workloads</c>,
-    /// <c>GET /api/v1/scaling</c>, <c>GET /api/v1/scaling/{workload}</c> and <c>GET /api/v1/scaling/{workload}/history</c>.
-    /// </summary>
-    public static IEndpointRouteBuilder MapScalingApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/v1/workloads", (HttpContext context, ScalingService scaling) =>
-            TypedResults.Ok(new WorkloadListResponse(scaling.List(TenantResolution.TenantOf(context)).Select(WorkloadDto.From).ToList())));
-        app.MapGet("/api/v1/workloads/{name}", GetWorkload);
-        app.MapPut("/api/v1/workloads/{name}", PutWorkload).DisableAntiforgery();
-        app.MapDelete("/api/v1/workloads/{name}", DeleteWorkload);
-        app.MapGet("/api/v1/scaling", ListDecisions);
-        app.MapGet("/api/v1/scaling/{name}", GetDecision);
-        app.MapGet("/api/v1/scaling/{name}/history", GetHistory);
-        return app;
-    }
+    /// <summary><c>GET /api/v1/workloads</c>: the tenant's workloads, by name.</summary>
+    internal static Ok<WorkloadListResponse> ListWorkloads(HttpContext context, ScalingService scaling) =>
+        TypedResults.Ok(new WorkloadListResponse(scaling.List(TenantResolution.TenantOf(context)).Select(WorkloadDto.From).ToList()));
 
-    private static IResult GetWorkload(HttpContext context, ScalingService scaling, string name) =>
+    internal static Results<Ok<WorkloadDto>, ProblemHttpResult> GetWorkload(HttpContext context, ScalingService scaling, string name) =>
         scaling.Get(TenantResolution.TenantOf(context), name) is { } status ? TypedResults.Ok(WorkloadDto.From(status)) : NoWorkload(name);
 
-    private static async Task<IResult> PutWorkload(HttpContext context, ScalingService scaling, RequestLimits limits, string name)
+    internal static async Task<Results<Created<WorkloadDto>, Ok<WorkloadDto>, ProblemHttpResult>> PutWorkload(HttpContext context, ScalingService scaling, RequestLimits limits, string name)
     {
         if (!WorkloadSpec.IsValidName(name))
         {
@@ -69,7 +55,7 @@ public static class ScalingApi
         };
     }
 
-    private static IResult DeleteWorkload(HttpContext context, ScalingService scaling, string name)
+    internal static Results<NoContent, ProblemHttpResult> DeleteWorkload(HttpContext context, ScalingService scaling, string name)
     {
         var tenant = TenantResolution.TenantOf(context);
         return scaling.Delete(tenant, name) switch
@@ -80,7 +66,7 @@ public static class ScalingApi
         };
     }
 
-    private static IResult ListDecisions(HttpContext context, ScalingService scaling)
+    internal static Ok<DecisionListResponse> ListDecisions(HttpContext context, ScalingService scaling)
     {
         var all = scaling.List(TenantResolution.TenantOf(context));
         return TypedResults.Ok(new DecisionListResponse(
@@ -98,7 +84,7 @@ public static class ScalingApi
     /// no longer current (<see cref="WorkloadStatus.Current"/>), which KEDA counts as a scaler error: it keeps the current
     /// replica count, or applies the ScaledObject's <c>fallback</c> after its failure threshold.
     /// </summary>
-    private static IResult GetDecision(HttpContext context, ScalingService scaling, string name)
+    internal static Results<Ok<DecisionDto>, ProblemHttpResult> GetDecision(HttpContext context, ScalingService scaling, string name)
     {
         var status = scaling.Get(TenantResolution.TenantOf(context), name);
         if (status is null) return NoWorkload(name);
@@ -115,7 +101,7 @@ public static class ScalingApi
         return TypedResults.Ok(DecisionDto.From(current, status.Spec));
     }
 
-    private static IResult GetHistory(HttpContext context, ScalingService scaling, string name)
+    internal static Results<Ok<HistoryResponse>, ProblemHttpResult> GetHistory(HttpContext context, ScalingService scaling, string name)
     {
         var tenant = TenantResolution.TenantOf(context);
         var status = scaling.Get(tenant, name);
@@ -124,9 +110,9 @@ public static class ScalingApi
         return TypedResults.Ok(new HistoryResponse(name, history.Select(d => DecisionDto.From(d, status.Spec)).ToList()));
     }
 
-    private static IResult NoWorkload(string name) => Problems.NotFound($"There is no workload '{name}' for this tenant.");
+    private static ProblemHttpResult NoWorkload(string name) => Problems.NotFound($"There is no workload '{name}' for this tenant.");
 
-    private static IResult ReadOnly(ScalingService scaling, string tenant, string name)
+    private static ProblemHttpResult ReadOnly(ScalingService scaling, string tenant, string name)
     {
         var source = scaling.Get(tenant, name)?.Source == WorkloadSource.Demo ? "the demo (serve --demo)" : "the config file";
         return TypedResults.Problem($"Workload '{name}' is defined by {source}; change it there.", statusCode: StatusCodes.Status409Conflict,

@@ -1,12 +1,19 @@
+using System.Reflection;
 using System.Text.Json;
 using Foresight.Series;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Foresight.Server.Series;
 
 /// <summary>Streams <c>{"series":{...},"points":[[ts,value],...]}</c>; NaN and infinities as strings, as Prometheus' API does.</summary>
-internal sealed class PointsResult(SeriesInfo series, IReadOnlyList<Point> points) : IResult
+internal sealed class PointsResult(SeriesInfo series, IReadOnlyList<Point> points) : IResult, IEndpointMetadataProvider
 {
+    /// <summary>Describes the body for the OpenAPI document as <see cref="SeriesApi.PointsResponse"/>.</summary>
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(SeriesApi.PointsResponse), ["application/json"]));
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.ContentType = "application/json; charset=utf-8";

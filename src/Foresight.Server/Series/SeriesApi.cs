@@ -4,6 +4,7 @@ using Foresight.Server.Http;
 using Foresight.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Foresight.Server.Series;
@@ -17,12 +18,14 @@ public static class SeriesApi
     /// <summary>Maps <c>GET /api/v1/series</c> and <c>GET /api/v1/series/{id}/points</c>.</summary>
     public static IEndpointRouteBuilder MapSeriesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/series", ListSeries);
-        app.MapGet("/api/v1/series/{id:long}/points", ReadPoints);
+        // Under /api/v1 rather than /api/v1/series: a group's "" route would be /api/v1/series/ (the request metrics label routes by pattern).
+        var series = app.MapGroup("/api/v1").WithTags("Series");
+        series.MapGet("/series", ListSeries).ProducesProblem(StatusCodes.Status400BadRequest);
+        series.MapGet("/series/{id:long}/points", ReadPoints).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> ListSeries(HttpContext context, ITimeSeriesStore store, string? match)
+    private static async Task<Results<Ok<SeriesListResponse>, ProblemHttpResult>> ListSeries(HttpContext context, ITimeSeriesStore store, string? match)
     {
         SeriesSelector? selector;
         if (string.IsNullOrWhiteSpace(match)) selector = SeriesSelector.All;
@@ -34,7 +37,7 @@ public static class SeriesApi
         return TypedResults.Ok(new SeriesListResponse(series.Select(s => new SeriesDto(s.Id, s.Metric, s.Labels.ToDictionary())).ToList()));
     }
 
-    private static async Task<IResult> ReadPoints(HttpContext context, ITimeSeriesStore store, TimeProvider time, long id,
+    private static async Task<Results<PointsResult, ProblemHttpResult>> ReadPoints(HttpContext context, ITimeSeriesStore store, TimeProvider time, long id,
         string? from, string? to, string? step, string? agg)
     {
         var tenant = TenantResolution.TenantOf(context);
@@ -67,6 +70,12 @@ public static class SeriesApi
 
     /// <summary>One series in a listing.</summary>
     public sealed record SeriesDto(long Id, string Metric, Dictionary<string, string> Labels);
+
+    /// <summary>
+    /// <c>{"series":{...},"points":[[ts,value],...]}</c>, oldest first; a value that is NaN or infinite is the string
+    /// <c>"NaN"</c>, <c>"+Inf"</c> or <c>"-Inf"</c>. Written by <see cref="PointsResult"/>; this record gives the OpenAPI schema.
+    /// </summary>
+    public sealed record PointsResponse(SeriesDto Series, List<double[]> Points);
 
     /// <summary><c>{"series":[...]}</c></summary>
     public sealed record SeriesListResponse(List<SeriesDto> Series);

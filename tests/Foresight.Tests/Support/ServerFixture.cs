@@ -23,8 +23,12 @@ public sealed class TestServer : IAsyncDisposable
 
     public string DataDirectory => _dir.Path;
 
-    /// <summary>Starts a server; a <paramref name="dir"/> passed in outlives it (for restarts on the same data).</summary>
-    public static async Task<TestServer> StartAsync(Action<ForesightServerOptions>? configure = null, TempDirectory? dir = null)
+    /// <summary>
+    /// Starts a server; a <paramref name="dir"/> passed in outlives it (for restarts on the same data), and
+    /// <paramref name="build"/> can change the builder (store, services) before it starts.
+    /// </summary>
+    public static async Task<TestServer> StartAsync(Action<ForesightServerOptions>? configure = null, TempDirectory? dir = null,
+        Action<ForesightServerBuilder>? build = null)
     {
         var owns = dir is null;
         dir ??= new TempDirectory();
@@ -33,7 +37,9 @@ public sealed class TestServer : IAsyncDisposable
         configure?.Invoke(options);
         try
         {
-            var server = await ForesightServer.StartAsync(options, logging: _ => { });
+            var builder = ForesightServer.CreateBuilder(options).ConfigureLogging(_ => { });
+            build?.Invoke(builder);
+            var server = await builder.StartAsync();
             return new TestServer(server, dir, owns);
         }
         catch

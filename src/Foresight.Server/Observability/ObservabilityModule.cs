@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Foresight.Series;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Foresight.Server.Observability;
+
+/// <summary>Whether the server takes requests: false until the store is open and the server listens, and again while it stops.</summary>
+public sealed class Readiness
+{
+    /// <summary>True while the server serves.</summary>
+    public bool Ready { get; set; }
+}
+
+/// <summary>
+/// Self-observability: the server's own metrics (<see cref="ServerMetrics"/>, with every request's duration by
+/// route, method and status), <c>/metrics</c> in the Prometheus text format, <c>/healthz</c>, <c>/readyz</c> and
+/// the index at <c>/</c>. None of them needs an API key.
+/// </summary>
+public static class ObservabilityModule
+{
+    /// <summary>Adds <see cref="ServerMetrics"/> and <see cref="Readiness"/>.</summary>
+    public static IServiceCollection AddObservability(this IServiceCollection services)
+    {
+        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<Readiness>();
+        return services;
+    }
+
+    /// <summary>Records each request's duration in <see cref="ServerMetrics.RequestDuration"/>, by route pattern (<c>unmatched</c> when none), method and status.</summary>
+    public static IApplicationBuilder UseRequestMetrics(this IApplicationBuilder app) => app.Use(RecordDuration);
+
+    /// <summary>Maps <c>GET /metrics</c>, <c>GET /healthz</c>, <c>GET /readyz</c> and <c>GET /</c>.</summary>
+    public static IEndpointRouteBuilder MapObservabilityApi(this IEndpointRouteBuilder app)
+    {
+        var ops = app.MapGroup("").WithTags("Observability");
+        ops.MapGet("/metrics", Metrics).Produces<string>(StatusCodes.Status200OK, "text/plain");
+        ops.MapGet("/healthz", () => TypedResults.Ok(new StatusResponse("ok")));
+        ops.MapGet("/readyz", Ready).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        ops.MapGet("/", () => TypedResults.Ok(new IndexResponse("foresight", "/api/v1/series", "/api/v1/scaling", "/api/v1/recommendations", "/metrics")));
+        return app;
+    }
+
+    private static async Task<ContentHttpResult> Metrics(ServerMetrics metrics, ITimeSeriesStore store, CancellationToken cancellationToken) =>
+        TypedResults.Text(metrics.Render(await store.GetStatsAsync(cancellationToken)), "text/plain; version=0.0.4; charset=utf-8");
+
+    private static Results<Ok<StatusResponse>, ProblemHttpResult> Ready(Readiness readiness) => readiness.Ready
+        ? TypedResults.Ok(new StatusResponse("ready"))
+        : TypedResults.Problem("The store is still opening.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready");
+
+    private static async Task RecordDuration(HttpContext context, RequestDelegate next)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            context.RequestServices.GetRequiredService<ServerMetrics>().RequestDuration.Record(
+                Stopwatch.GetElapsedTime(start).TotalSeconds,
+                new KeyValuePair<string, object?>("route", route),
+                new KeyValuePair<string, object?>("method", context.Request.Method),
+                new KeyValuePair<string, object?>("status", context.Response.StatusCode));
+        }
+    }
+
+    /// <summary><c>{"status":"ok"}</c> or <c>{"status":"ready"}</c>.</summary>
+    public sealed record StatusResponse(string Status);
+
+    /// <summary>The index at <c>/</c>: where the main APIs and the metrics are.</summary>
+    public sealed record IndexResponse(string Name, string Api, string Scaling, string Recommendations, string Metrics);
+}
