@@ -43,43 +43,46 @@ public sealed class DetectionOptions
 public sealed record TenantAnomaly(string Tenant, AnomalyPoint Point, Severity Severity);
 
 /// <summary>
-/// Live detection: every accepted batch is queued (the <see cref="IngestWriter.Accepted"/> event),
-/// and a background worker feeds each series' points, in order, to that series' own
+/// Live detection: the <c>detection</c> consumer of the <see cref="IIngestFeed"/>. A background worker
+/// reads every accepted batch from the feed and feeds each series' points, in order, to that series' own
 /// streaming detector. Each score is stored as a queryable series (straight to the store, so scores
 /// are never scored themselves); points at or above the threshold
 /// go to the <see cref="IncidentTracker"/>, which groups them per service and drives the alerts.
 /// A service's series are also scored together (<see cref="ServiceCorrelationDetector"/>) for
 /// anomalies that show only across metrics.
 /// Points older than a series' last scored point (out-of-order writes) are stored but not scored.
+/// When the worker falls behind by more than the feed's queue, the feed sheds batches for it and
+/// counts them (<c>/metrics</c>, <c>/healthz</c>): those points are stored but not scored either.
 /// </summary>
 public sealed class DetectionPipeline : BackgroundService
 {
+    /// <summary>The pipeline's name as a consumer of the ingest feed.</summary>
+    public const string ConsumerName = "detection";
+
     private readonly ITimeSeriesStore _store;
-    private readonly IngestWriter _writer;
+    private readonly ChannelReader<IngestBatch>? _feed;
     private readonly DetectionOptions _options;
     private readonly IncidentTracker _tracker;
     private readonly TimeProvider _time;
     private readonly ILogger<DetectionPipeline> _logger;
-    private readonly Channel<(string Tenant, IReadOnlyList<AppendedSeries> Batch)> _queue =
-        Channel.CreateBounded<(string, IReadOnlyList<AppendedSeries>)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Dictionary<(string Tenant, long Id), SeriesDetector> _detectors = [];
     private readonly Dictionary<(string Tenant, string Service), ServiceCorrelationDetector> _services = [];
     private readonly ConcurrentQueue<TenantAnomaly> _anomalies = new();
 
-    /// <summary>Creates the pipeline and subscribes it to the ingest writer's accepted batches.</summary>
-    public DetectionPipeline(IngestWriter writer, DetectionOptions options, IncidentTracker tracker, TimeProvider time, ILogger<DetectionPipeline> logger)
+    /// <summary>Creates the pipeline and, when detection is enabled, subscribes it to the feed; scores go to <paramref name="store"/>.</summary>
+    public DetectionPipeline(IIngestFeed feed, ITimeSeriesStore store, DetectionOptions options, IncidentTracker tracker, TimeProvider time,
+        ILogger<DetectionPipeline> logger)
     {
-        _writer = writer;
-        _store = writer.Store;
+        _store = store;
         _options = options;
         _tracker = tracker;
         _time = time;
         _logger = logger;
-        if (options.Enabled) writer.Accepted += OnAppended;
+        if (options.Enabled) _feed = feed.Subscribe(ConsumerName);
     }
 
     /// <summary>Batches waiting to be scored.</summary>
-    public int Pending => _queue.Reader.Count;
+    public int Pending => _feed?.Count ?? 0;
 
     /// <summary>Points scored so far.</summary>
     public long Scored { get; private set; }
@@ -89,34 +92,26 @@ public sealed class DetectionPipeline : BackgroundService
         _anomalies.Where(a => a.Tenant == tenant && a.Point.Timestamp >= from && a.Point.Timestamp < to && a.Severity >= minimum)
             .OrderByDescending(a => a.Point.Timestamp).ToList();
 
-    private void OnAppended(string tenant, IReadOnlyList<AppendedSeries> batch) => _queue.Writer.TryWrite((tenant, batch));
-
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_feed is null) return;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            await foreach (var batch in _feed.ReadAllAsync(stoppingToken))
             {
-                while (_queue.Reader.TryRead(out var item))
+                try
                 {
-                    try
-                    {
-                        await ProcessAsync(item.Tenant, item.Batch, stoppingToken);
-                    }
-                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                    {
-                        Log.DetectionFailed(_logger, ex);
-                    }
+                    await ProcessAsync(batch.Tenant, batch.Series, stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    Log.DetectionFailed(_logger, ex);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        finally
-        {
-            _writer.Accepted -= OnAppended;
         }
     }
 

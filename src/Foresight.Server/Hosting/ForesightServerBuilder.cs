@@ -136,7 +136,7 @@ public sealed class ForesightServerBuilder
         var scrape = LoadScrapeConfig(options);
         services.AddScaling(options.Scaling, LoadWorkloads(options), store.DataDirectory);
         services.AddRecommendations(options.Recommendations);
-        services.AddIngestion(scrape);
+        services.AddIngestion(scrape, options.Feed);
     }
 
     /// <summary>Reads the config file's scrape section; errors name the file and line.</summary>

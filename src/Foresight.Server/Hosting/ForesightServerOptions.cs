@@ -41,6 +41,9 @@ public sealed class ForesightServerOptions
     /// <summary>Right-sizing, cost and capacity settings (history, prices, instance types, effort, packing).</summary>
     public Server.Recommendations.RecommendationOptions Recommendations { get; set; } = new();
 
+    /// <summary>The ingest feed's queue per consumer (detection, scaling) and how often its shedding is logged.</summary>
+    public Foresight.Ingestion.IngestFeedOptions Feed { get; set; } = new();
+
     /// <summary>Store acceptance rules (out-of-order window, retention, NaN policy, ...).</summary>
     public StoreOptions Store { get; set; } = new();
 

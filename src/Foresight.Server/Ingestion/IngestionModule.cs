@@ -6,20 +6,26 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Foresight.Server.Ingestion;
 
 /// <summary>
-/// Ingestion: the write path (<see cref="IngestWriter"/>: the store, then the consumers), the push endpoints
+/// Ingestion: the write path (<see cref="IngestWriter"/>: the store, then the consumers of the <see cref="IIngestFeed"/>), the push endpoints
 /// (<see cref="IngestApi"/>: JSON, Prometheus remote-write, OTLP/HTTP), and the scrape jobs of the config
 /// file with their status (<see cref="TargetsApi"/>).
 /// </summary>
 public static class IngestionModule
 {
-    /// <summary>Adds the <see cref="IngestWriter"/> over the registered store and, when <paramref name="scrape"/> has jobs, the scraper.</summary>
-    public static IServiceCollection AddIngestion(this IServiceCollection services, ScrapeConfig scrape)
+    /// <summary>
+    /// Adds the in-process <see cref="IIngestFeed"/> (one queue of <paramref name="feed"/>'s capacity per consumer), the
+    /// <see cref="IngestWriter"/> over the registered store and it, and, when <paramref name="scrape"/> has jobs, the scraper.
+    /// </summary>
+    public static IServiceCollection AddIngestion(this IServiceCollection services, ScrapeConfig scrape, IngestFeedOptions feed)
     {
-        services.AddSingleton(sp => new IngestWriter(sp.GetRequiredService<ITimeSeriesStore>()));
+        services.AddSingleton<IIngestFeed>(sp => new InProcessIngestFeed(feed, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<InProcessIngestFeed>>()));
+        services.AddSingleton(sp => new IngestWriter(sp.GetRequiredService<ITimeSeriesStore>(), sp.GetRequiredService<IIngestFeed>()));
         if (scrape.Jobs.Count > 0)
         {
             services.AddSingleton(scrape);

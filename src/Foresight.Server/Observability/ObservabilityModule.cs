@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Foresight.Ingestion;
 using Foresight.Series;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,14 +39,15 @@ public static class ObservabilityModule
     {
         var ops = app.MapGroup("").WithTags("Observability");
         ops.MapGet("/metrics", Metrics).Produces<string>(StatusCodes.Status200OK, "text/plain");
-        ops.MapGet("/healthz", () => TypedResults.Ok(new StatusResponse("ok")));
+        // Liveness: "ok" while the process runs, with the ingest feed's figures (a consumer that sheds is behind, not dead).
+        ops.MapGet("/healthz", (IIngestFeed feed) => TypedResults.Ok(new HealthResponse("ok", new FeedHealth([.. feed.Consumers().Select(ConsumerHealth.From)]))));
         ops.MapGet("/readyz", Ready).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         ops.MapGet("/", () => TypedResults.Ok(new IndexResponse("foresight", "/api/v1/series", "/api/v1/scaling", "/api/v1/recommendations", "/metrics")));
         return app;
     }
 
-    private static async Task<ContentHttpResult> Metrics(ServerMetrics metrics, ITimeSeriesStore store, CancellationToken cancellationToken) =>
-        TypedResults.Text(metrics.Render(await store.GetStatsAsync(cancellationToken)), "text/plain; version=0.0.4; charset=utf-8");
+    private static async Task<ContentHttpResult> Metrics(ServerMetrics metrics, ITimeSeriesStore store, IIngestFeed feed, CancellationToken cancellationToken) =>
+        TypedResults.Text(metrics.Render(await store.GetStatsAsync(cancellationToken), feed.Consumers()), "text/plain; version=0.0.4; charset=utf-8");
 
     private static Results<Ok<StatusResponse>, ProblemHttpResult> Ready(Readiness readiness) => readiness.Ready
         ? TypedResults.Ok(new StatusResponse("ready"))
@@ -69,8 +71,23 @@ public static class ObservabilityModule
         }
     }
 
-    /// <summary><c>{"status":"ok"}</c> or <c>{"status":"ready"}</c>.</summary>
+    /// <summary><c>{"status":"ready"}</c>.</summary>
     public sealed record StatusResponse(string Status);
+
+    /// <summary><c>GET /healthz</c>: <c>status</c> is <c>ok</c> while the process runs; <c>feed</c> has the ingest feed's figures.</summary>
+    public sealed record HealthResponse(string Status, FeedHealth Feed);
+
+    /// <summary>The ingest feed's consumers, in subscription order.</summary>
+    public sealed record FeedHealth(IReadOnlyList<ConsumerHealth> Consumers);
+
+    /// <summary>One consumer of the ingest feed: batches and points waiting, delivered and shed (accepted and stored, never handed to it) since start.</summary>
+    public sealed record ConsumerHealth(string Consumer, int PendingBatches, long PendingPoints, long DeliveredBatches, long DeliveredPoints,
+        long ShedBatches, long ShedPoints)
+    {
+        /// <summary>The figures of <paramref name="stats"/>.</summary>
+        public static ConsumerHealth From(IngestConsumerStats stats) => new(stats.Consumer, stats.PendingBatches, stats.PendingPoints,
+            stats.DeliveredBatches, stats.DeliveredPoints, stats.ShedBatches, stats.ShedPoints);
+    }
 
     /// <summary>The index at <c>/</c>: where the main APIs and the metrics are.</summary>
     public sealed record IndexResponse(string Name, string Api, string Scaling, string Recommendations, string Metrics);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using Foresight.Ingestion;
 using Foresight.Series;
 
 namespace Foresight.Server.Observability;
@@ -75,8 +76,8 @@ public sealed class ServerMetrics : IDisposable
         else PointsRejected.Add(Math.Max(1, batch.Sum(w => w.Points.Count)), tag);
     }
 
-    /// <summary>Writes every metric in the Prometheus text format, with the store's sizes.</summary>
-    public string Render(StoreStats stats)
+    /// <summary>Writes every metric in the Prometheus text format, with the store's sizes and the ingest feed's figures per consumer.</summary>
+    public string Render(StoreStats stats, IReadOnlyList<IngestConsumerStats> feed)
     {
         var sb = new StringBuilder();
         Counters(sb, "foresight_points_ingested_total", "Points accepted, by protocol.");
@@ -106,6 +107,12 @@ public sealed class ServerMetrics : IDisposable
         Gauge(sb, "foresight_store_head_points", "Points in open head chunks (memory, backed by the write-ahead log).", stats.HeadPoints);
         Gauge(sb, "foresight_store_wal_bytes", "Size of the write-ahead log.", stats.WalBytes);
         Gauge(sb, "foresight_store_database_bytes", "Size of the SQLite database files.", stats.DatabaseBytes);
+        PerConsumer(sb, "foresight_feed_pending_batches", "gauge", "Accepted batches queued for an ingest feed consumer, not yet read.", feed, c => c.PendingBatches);
+        PerConsumer(sb, "foresight_feed_pending_points", "gauge", "Points in the batches queued for an ingest feed consumer.", feed, c => c.PendingPoints);
+        PerConsumer(sb, "foresight_feed_delivered_batches_total", "counter", "Accepted batches an ingest feed consumer has read.", feed, c => c.DeliveredBatches);
+        PerConsumer(sb, "foresight_feed_delivered_points_total", "counter", "Points in the batches an ingest feed consumer has read.", feed, c => c.DeliveredPoints);
+        PerConsumer(sb, "foresight_feed_shed_batches_total", "counter", "Accepted batches not handed to an ingest feed consumer because its queue was full.", feed, c => c.ShedBatches);
+        PerConsumer(sb, "foresight_feed_shed_points_total", "counter", "Points stored but never handed to an ingest feed consumer because its queue was full.", feed, c => c.ShedPoints);
         return sb.ToString();
     }
 
@@ -126,6 +133,15 @@ public sealed class ServerMetrics : IDisposable
         foreach (var ((_, labels), value) in _counters.Where(kv => kv.Key.Name == name).OrderBy(kv => kv.Key.Labels, StringComparer.Ordinal))
         {
             sb.Append(name).Append(labels).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+    }
+
+    private static void PerConsumer(StringBuilder sb, string name, string type, string help, IReadOnlyList<IngestConsumerStats> feed, Func<IngestConsumerStats, long> value)
+    {
+        Help(sb, name, type, help);
+        foreach (var c in feed)
+        {
+            sb.Append(name).Append(Labels.Of(("consumer", c.Consumer))).Append(' ').Append(value(c).ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
     }
 

@@ -1,5 +1,6 @@
 using Foresight.Detection.Incidents;
 using Foresight.Ingestion;
+using Foresight.Series;
 using Foresight.Server.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +26,7 @@ public static class ScalingModule
     {
         var file = new WorkloadFile(dataDirectory);
         var stored = file.Load();
-        services.AddSingleton(sp => new ScalingService(sp.GetRequiredService<IngestWriter>(), sp.GetRequiredService<IncidentTracker>(),
+        services.AddSingleton(sp => new ScalingService(sp.GetRequiredService<IIngestFeed>(), sp.GetRequiredService<ITimeSeriesStore>(), sp.GetRequiredService<IncidentTracker>(),
             sp.GetRequiredService<TimeProvider>(), options, sp.GetRequiredService<ServerMetrics>(), file, configured, stored,
             sp.GetRequiredService<ILogger<ScalingService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ScalingService>());

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Threading.Channels;
 using Foresight.Detection.Incidents;
 using Foresight.Ingestion;
 using Foresight.Series;
@@ -49,7 +50,10 @@ public enum DeleteOutcome
 /// </summary>
 public sealed class ScalingService : BackgroundService
 {
-    private readonly IngestWriter _writer;
+    /// <summary>The service's name as a consumer of the ingest feed.</summary>
+    public const string ConsumerName = "scaling";
+
+    private readonly ChannelReader<IngestBatch> _feed;
     private readonly ScalingContext _context;
     private readonly WorkloadFile _file;
     private readonly ILogger<ScalingService> _logger;
@@ -62,14 +66,13 @@ public sealed class ScalingService : BackgroundService
     /// <summary>Raised after every decision, on the deciding workload's thread.</summary>
     public event Action<WorkloadDecision>? Decided;
 
-    internal ScalingService(IngestWriter writer, IncidentTracker incidents, TimeProvider time, ScalingOptions options, ServerMetrics metrics,
+    internal ScalingService(IIngestFeed feed, ITimeSeriesStore store, IncidentTracker incidents, TimeProvider time, ScalingOptions options, ServerMetrics metrics,
         WorkloadFile file, IReadOnlyList<(string Tenant, WorkloadSource Source, WorkloadSpec Spec)> configured,
         IReadOnlyList<(string Tenant, WorkloadSpec Spec)> stored, ILogger<ScalingService> logger)
     {
-        _writer = writer;
         _file = file;
         _logger = logger;
-        _context = new ScalingContext(writer.Store, incidents, time, options, logger, d => Decided?.Invoke(d));
+        _context = new ScalingContext(store, incidents, time, options, logger, d => Decided?.Invoke(d));
         foreach (var (tenant, source, spec) in configured)
         {
             if (!_runners.ContainsKey((tenant, spec.Name))) _runners[(tenant, spec.Name)] = new WorkloadRunner(tenant, source, spec, _context);
@@ -88,7 +91,7 @@ public sealed class ScalingService : BackgroundService
         metrics.ObserveGauge("foresight_desired_replicas", "Replicas the latest scaling decision asks for, per workload.", () => Gauge(d => d.Decision.Desired));
         metrics.ObserveGauge("foresight_scaling_demand", "Demand the latest scaling decision saw, per workload.", () => Gauge(d => d.Decision.Demand));
         metrics.ObserveGauge("foresight_scaling_forecast_peak", "Upper forecast of the demand over the decision's look-ahead, per workload.", () => Gauge(d => d.Decision.ForecastPeak));
-        writer.Accepted += OnAppended;
+        _feed = feed.Subscribe(ConsumerName);   // new demand data wakes its workloads at once
     }
 
     /// <summary>The decision interval of workloads that do not set their own.</summary>
@@ -163,14 +166,13 @@ public sealed class ScalingService : BackgroundService
         }
         try
         {
-            await Task.Delay(Timeout.Infinite, stoppingToken);
+            await foreach (var batch in _feed.ReadAllAsync(stoppingToken)) WakeFollowers(batch);
         }
         catch (OperationCanceledException)
         {
         }
         finally
         {
-            _writer.Accepted -= OnAppended;
             WorkloadRunner[] all;
             lock (_lock)
             {
@@ -186,12 +188,12 @@ public sealed class ScalingService : BackgroundService
     private List<(string, WorkloadSpec)> ApiSpecs(IEnumerable<WorkloadRunner> runners) =>
         [.. runners.Where(r => r.Source == WorkloadSource.Api).Select(r => (r.Tenant, r.Spec)), .. _shadowed];
 
-    private void OnAppended(string tenant, IReadOnlyList<AppendedSeries> batch)
+    private void WakeFollowers(IngestBatch batch)
     {
         foreach (var runner in _snapshot)
         {
-            if (runner.Tenant != tenant) continue;
-            foreach (var appended in batch)
+            if (runner.Tenant != batch.Tenant) continue;
+            foreach (var appended in batch.Series)
             {
                 if (!runner.Follows(appended.Series)) continue;
                 runner.Wake();

@@ -1,0 +1,57 @@
+using System.Threading.Channels;
+using Foresight.Series;
+
+namespace Foresight.Ingestion;
+
+/// <summary>
+/// Accepted batches on their way to the consumers of ingested data (detection, scaling demand; later
+/// root-cause analysis). A batch is published once the store has made it durable, and every consumer
+/// reads every batch published after it subscribed, at its own pace. A consumer that falls behind is
+/// never dropped silently: what the feed could not queue for it is counted in <see cref="Consumers"/>
+/// (and logged). Series derived from ingested data (anomaly scores) are written to the store directly
+/// and never published, so no consumer sees its own output again. In-process today
+/// (<see cref="InProcessIngestFeed"/>); a broker between nodes implements the same contract.
+/// </summary>
+public interface IIngestFeed
+{
+    /// <summary>
+    /// Adds a consumer; from now on every published batch is queued for it. Read the batches from the
+    /// returned reader (for example with <c>ReadAllAsync</c>); a batch counts as delivered once read.
+    /// </summary>
+    /// <exception cref="ArgumentException">A consumer of that name already exists.</exception>
+    ChannelReader<IngestBatch> Subscribe(string consumer);
+
+    /// <summary>Hands an accepted, durable batch to every consumer without waiting for any of them.</summary>
+    ValueTask PublishAsync(IngestBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Per consumer, in subscription order: what waits, what was delivered and what was shed.</summary>
+    IReadOnlyList<IngestConsumerStats> Consumers();
+}
+
+/// <summary>One accepted batch: its tenant and, per series, the points the store kept.</summary>
+public sealed record IngestBatch(string Tenant, IReadOnlyList<AppendedSeries> Series)
+{
+    /// <summary>Points in the batch.</summary>
+    public int Points { get; } = Series.Sum(s => s.Points.Count);
+}
+
+/// <summary>Figures of one consumer of the ingest feed (batches and points since the server started).</summary>
+/// <param name="Consumer">The consumer's name (<c>detection</c>, <c>scaling</c>).</param>
+/// <param name="PendingBatches">Batches queued, not yet read.</param>
+/// <param name="PendingPoints">Points in those batches.</param>
+/// <param name="DeliveredBatches">Batches the consumer has read.</param>
+/// <param name="DeliveredPoints">Points in those batches.</param>
+/// <param name="ShedBatches">Batches not queued because the consumer's queue was full.</param>
+/// <param name="ShedPoints">Points in those batches: accepted and stored, never seen by this consumer.</param>
+public sealed record IngestConsumerStats(string Consumer, int PendingBatches, long PendingPoints, long DeliveredBatches, long DeliveredPoints,
+    long ShedBatches, long ShedPoints);
+
+/// <summary>Settings of the in-process ingest feed.</summary>
+public sealed class IngestFeedOptions
+{
+    /// <summary>Batches queued per consumer before the feed sheds new ones for it. Default 10,000.</summary>
+    public int Capacity { get; set; } = 10_000;
+
+    /// <summary>A consumer's shedding is logged at most once per this interval (with what was shed since). Default 10 s.</summary>
+    public TimeSpan ShedLogInterval { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Foresight.Ingestion;
+
+/// <summary>
+/// The ingest feed within one process: one bounded queue per consumer (<see cref="IngestFeedOptions.Capacity"/>
+/// batches). Publishing never blocks the write path: when a consumer's queue is full the batch is shed
+/// for that consumer alone, counted (batches and points) and logged at most once per
+/// <see cref="IngestFeedOptions.ShedLogInterval"/> with what was shed since. Thread-safe.
+/// </summary>
+public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider time, ILogger logger) : IIngestFeed
+{
+    private readonly Lock _lock = new();
+    private volatile Consumer[] _consumers = [];
+
+    /// <inheritdoc />
+    public ChannelReader<IngestBatch> Subscribe(string consumer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(consumer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Capacity, 1);
+        lock (_lock)
+        {
+            if (_consumers.Any(c => c.Name == consumer)) throw new ArgumentException($"the ingest feed already has a consumer '{consumer}'", nameof(consumer));
+            var added = new Consumer(consumer, options.Capacity);
+            _consumers = [.. _consumers, added];
+            return added.Reader;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask PublishAsync(IngestBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var consumer in _consumers)
+        {
+            if (consumer.TryQueue(batch)) continue;
+            if (consumer.Shed(batch, time, options.ShedLogInterval, out var since) is { } report)
+            {
+                IngestionLog.Shed(logger, consumer.Name, report.Batches, report.Points, since.TotalSeconds, report.TotalPoints, options.Capacity);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<IngestConsumerStats> Consumers() => [.. _consumers.Select(c => c.Stats())];
+
+    private sealed class Consumer
+    {
+        private readonly Channel<IngestBatch> _queue;
+        private readonly Lock _shedLock = new();
+        private long _pendingPoints;
+        private long _deliveredBatches;
+        private long _deliveredPoints;
+        private long _shedBatches;
+        private long _shedPoints;
+        private long _reportedBatches;
+        private long _reportedPoints;
+        private DateTimeOffset _lastReport = DateTimeOffset.MinValue;
+
+        public Consumer(string name, int capacity)
+        {
+            Name = name;
+            // Wait (not a Drop mode): TryWrite then says when the queue is full, so the feed can count what it sheds.
+            _queue = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+            Reader = new CountingReader(this);
+        }
+
+        public string Name { get; }
+
+        public ChannelReader<IngestBatch> Reader { get; }
+
+        public bool TryQueue(IngestBatch batch)
+        {
+            // Counted before the write so a reader never sees pending go below zero.
+            Interlocked.Add(ref _pendingPoints, batch.Points);
+            if (_queue.Writer.TryWrite(batch)) return true;
+            Interlocked.Add(ref _pendingPoints, -batch.Points);
+            return false;
+        }
+
+        /// <summary>Counts a shed batch; returns what to log (shed since the last report) when a report is due.</summary>
+        public (long Batches, long Points, long TotalPoints)? Shed(IngestBatch batch, TimeProvider time, TimeSpan interval, out TimeSpan since)
+        {
+            lock (_shedLock)
+            {
+                _shedBatches++;
+                _shedPoints += batch.Points;
+                var now = time.GetUtcNow();
+                since = _lastReport == DateTimeOffset.MinValue ? TimeSpan.Zero : now - _lastReport;
+                if (_lastReport != DateTimeOffset.MinValue && since < interval) return null;
+                var report = (_shedBatches - _reportedBatches, _shedPoints - _reportedPoints, _shedPoints);
+                (_reportedBatches, _reportedPoints, _lastReport) = (_shedBatches, _shedPoints, now);
+                return report;
+            }
+        }
+
+        public IngestConsumerStats Stats()
+        {
+            long shedBatches, shedPoints;
+            lock (_shedLock) (shedBatches, shedPoints) = (_shedBatches, _shedPoints);
+            return new IngestConsumerStats(Name, _queue.Reader.Count, Interlocked.Read(ref _pendingPoints), Interlocked.Read(ref _deliveredBatches),
+                Interlocked.Read(ref _deliveredPoints), shedBatches, shedPoints);
+        }
+
+        private void Delivered(IngestBatch batch)
+        {
+            Interlocked.Add(ref _pendingPoints, -batch.Points);
+            Interlocked.Add(ref _deliveredPoints, batch.Points);
+            Interlocked.Increment(ref _deliveredBatches);
+        }
+
+        /// <summary>The consumer's end of its queue, counting each batch it takes as delivered.</summary>
+        private sealed class CountingReader(Consumer owner) : ChannelReader<IngestBatch>
+        {
+            private readonly ChannelReader<IngestBatch> _inner = owner._queue.Reader;
+
+            public override bool CanCount => true;
+
+            public override int Count => _inner.Count;
+
+            public override Task Completion => _inner.Completion;
+
+            public override bool TryRead([MaybeNullWhen(false)] out IngestBatch item)
+            {
+                if (!_inner.TryRead(out item)) return false;
+                owner.Delivered(item);
+                return true;
+            }
+
+            public override bool TryPeek([MaybeNullWhen(false)] out IngestBatch item) => _inner.TryPeek(out item);
+
+            public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => _inner.WaitToReadAsync(cancellationToken);
+        }
+    }
+}

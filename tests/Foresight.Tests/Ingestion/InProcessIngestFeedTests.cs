@@ -1,0 +1,57 @@
+using Foresight.Ingestion;
+using Foresight.Series;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Foresight.Tests.Ingestion;
+
+public sealed class InProcessIngestFeedTests
+{
+    private static IngestBatch Batch(int points) =>
+        new("t", [new AppendedSeries(new SeriesInfo(1, "t", "m", Labels.Empty), [.. Enumerable.Range(0, points).Select(i => new Point(i, i))])]);
+
+    [Fact]
+    public async Task Each_consumer_gets_every_batch_and_a_full_queue_sheds_for_that_consumer_alone_counted_and_logged_at_most_once_per_interval()
+    {
+        var clock = new FakeTimeProvider();
+        var log = new ListLogger();
+        var feed = new InProcessIngestFeed(new IngestFeedOptions { Capacity = 2, ShedLogInterval = TimeSpan.FromSeconds(10) }, clock, log);
+        var slow = feed.Subscribe("slow");
+        var fast = feed.Subscribe("fast");
+        FluentActions.Invoking(() => feed.Subscribe("fast")).Should().Throw<ArgumentException>();
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await feed.PublishAsync(Batch(i));
+            if (i <= 3) fast.TryRead(out _).Should().BeTrue();
+        }
+        clock.Advance(TimeSpan.FromSeconds(11));
+        await feed.PublishAsync(Batch(10));
+
+        var stats = feed.Consumers();
+        stats.Select(s => s.Consumer).Should().Equal("slow", "fast");
+        stats[0].Should().Be(new IngestConsumerStats("slow", 2, 3, 0, 0, 4, 3 + 4 + 5 + 10));
+        stats[1].Should().Be(new IngestConsumerStats("fast", 2, 4 + 5, 3, 1 + 2 + 3, 1, 10),
+            "fast read three and left two queued, so the last batch found its queue full too");
+        log.Messages.Should().HaveCount(3, "the first shed of each consumer is logged at once, the rest once the interval has passed");
+        log.Messages[0].Should().Be("Ingest feed consumer 'slow' is behind: 1 batches (3 points) not handed to it in the last 0 s, 3 points since start (its queue holds 2 batches)");
+        log.Messages[1].Should().StartWith("Ingest feed consumer 'slow' is behind: 3 batches (19 points) not handed to it in the last 11 s, 22 points since start");
+        log.Messages[2].Should().StartWith("Ingest feed consumer 'fast' is behind: 1 batches (10 points)");
+
+        slow.TryRead(out var first).Should().BeTrue();
+        first!.Points.Should().Be(1, "a consumer reads its batches in publication order");
+        feed.Consumers()[0].Should().Be(new IngestConsumerStats("slow", 1, 2, 1, 1, 4, 22));
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        public List<string> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Add(formatter(state, exception));
+    }
+}
