@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Foresight.Server.Scaling;
 using Foresight.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Foresight.Tests.Cli;
 
@@ -31,7 +32,7 @@ public sealed class ScalingCommandTests
     [Fact]
     public async Task Scaling_shows_the_decisions_the_server_made_and_the_workloads_still_waiting()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
         await using var server = await TestServer.StartOnClockAsync(clock);
         var decided = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Server.Services<ScalingService>().Decided += d =>
@@ -43,7 +44,7 @@ public sealed class ScalingCommandTests
             .StatusCode.Should().Be(HttpStatusCode.Created);
         (await http.PutAsync("/api/v1/workloads/idle", Json("""{"series":"absent","replicaCapacity":5}""")))
             .StatusCode.Should().Be(HttpStatusCode.Created);
-        var now = clock.NowMs;
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var points = string.Join(",", Enumerable.Range(0, 4).Select(i => string.Create(CultureInfo.InvariantCulture, $"[{now - 45_000 + i * 15_000},12]")));
         (await http.PostAsync("/api/v1/ingest", Json($$"""{"series":[{"metric":"rps","labels":{},"points":[{{points}}]}]}""")))
             .StatusCode.Should().Be(HttpStatusCode.OK);

@@ -89,12 +89,6 @@ internal sealed class RecordingSink
     }
 }
 
-/// <summary>A clock standing still at a chosen instant (timers and timestamps of the stopwatch stay real).</summary>
-internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
-}
-
 internal static class FreePort
 {
     /// <summary>A loopback port that was free a moment ago (nothing listens on it).</summary>

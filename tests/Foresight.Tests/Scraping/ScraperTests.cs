@@ -3,6 +3,7 @@ using Foresight.Series;
 using Foresight.Server.Hosting;
 using Foresight.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Foresight.Tests.Scraping;
 
@@ -36,7 +37,7 @@ public sealed class ScraperTests : IAsyncLifetime
         """);
 
     private Scraper NewScraper(ScrapeConfig config, TimeProvider? time = null) =>
-        new(config, _http, _sink.AppendAsync, time ?? new FixedTimeProvider(Now), NullLogger.Instance);
+        new(config, _http, _sink.AppendAsync, time ?? new FakeTimeProvider(Now), NullLogger.Instance);
 
     [Fact]
     public async Task One_scrape_stores_samples_with_job_instance_and_static_labels_and_up_1()
@@ -162,9 +163,9 @@ public sealed class ScraperTests : IAsyncLifetime
         // One exported sample carries a timestamp beyond the retention period (an exporter re-exposing an old event's time).
         _server.Body = $"fresh_a 1\nstale 2 {NowMs - 40L * 86_400_000}\nfresh_b 3\n";
         using var dir = new TempDirectory();
-        await using var opened = StoreFactory.Open(dir.Path, new StoreOptions { SyncWrites = false, Time = new FixedTimeProvider(Now) });
+        await using var opened = StoreFactory.Open(dir.Path, new StoreOptions { SyncWrites = false, Time = new FakeTimeProvider(Now) });
         var store = opened.Series;
-        await using var scraper = new Scraper(Config(_server.Address), _http, store, new FixedTimeProvider(Now), NullLogger.Instance);
+        await using var scraper = new Scraper(Config(_server.Address), _http, store, new FakeTimeProvider(Now), NullLogger.Instance);
 
         var result = await scraper.ScrapeOnceAsync(scraper.Targets[0], CancellationToken.None);
 

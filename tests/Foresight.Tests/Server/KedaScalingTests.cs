@@ -9,6 +9,7 @@ using Foresight.Scaling;
 using Foresight.Series;
 using Foresight.Server.Scaling;
 using Foresight.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Foresight.Tests.Server;
 
@@ -26,7 +27,7 @@ public sealed class KedaScalingTests
     [Fact]
     public async Task Keda_metrics_api_scaler_reads_the_replica_count_the_policy_decided()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
         await using var server = await TestServer.StartAsync(o =>
         {
             o.Time = clock;
@@ -52,7 +53,7 @@ public sealed class KedaScalingTests
         (await early.Content.ReadAsStringAsync()).Should().Contain("no series matches");
         (await http.GetAsync("/api/v1/scaling/cart")).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
-        var now = clock.NowMs;
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var points = TwoDays(now);
         (await http.PostAsync("/api/v1/ingest", Json(Batch("http_requests_per_second", points)))).StatusCode.Should().Be(HttpStatusCode.OK);
         var decided = await forecastDecision.Task.WaitAsync(TimeSpan.FromMinutes(3));
@@ -133,7 +134,7 @@ public sealed class KedaScalingTests
     /// </summary>
     private static async Task<WorkloadDecision> FirstDecision(string workload, Func<WorkloadDecision, bool> wanted)
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
         await using var server = await TestServer.StartOnClockAsync(clock);
         var decision = new TaskCompletionSource<WorkloadDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Server.Services<ScalingService>().Decided += d =>
@@ -142,7 +143,7 @@ public sealed class KedaScalingTests
         };
         using var http = server.Client();
         (await http.PutAsync("/api/v1/workloads/checkout", Json(workload))).StatusCode.Should().Be(HttpStatusCode.Created);
-        (await http.PostAsync("/api/v1/ingest", Json(Batch("http_requests_per_second", TwoDays(clock.NowMs))))).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await http.PostAsync("/api/v1/ingest", Json(Batch("http_requests_per_second", TwoDays(clock.GetUtcNow().ToUnixTimeMilliseconds()))))).StatusCode.Should().Be(HttpStatusCode.OK);
         return await decision.Task.WaitAsync(TimeSpan.FromMinutes(3));
     }
 

@@ -7,6 +7,7 @@ using Foresight.Evaluation.Demo;
 using Foresight.RightSizing;
 using Foresight.Series;
 using Foresight.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Foresight.Tests.Server;
 
@@ -138,7 +139,7 @@ public sealed class RecommendationsApiTests
     /// <summary>A server at <see cref="Now"/> holding nine days of the demo's checkout and search (1-minute samples) and three workloads.</summary>
     private static async Task<TestServer> StartWithDemoServices()
     {
-        var clock = new ManualTimeProvider(Now);
+        var clock = new FakeTimeProvider(Now);
         var server = await TestServer.StartAsync(o =>
         {
             o.Time = clock;

@@ -8,6 +8,7 @@ using Foresight.Series;
 using Foresight.Server.Demo;
 using Foresight.Server.Scaling;
 using Foresight.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Foresight.Tests.Server;
 
@@ -228,12 +229,12 @@ public sealed class ScalingApiTests
     [Fact]
     public async Task A_decision_made_before_the_demand_went_silent_is_no_longer_served()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 6, 4, 9, 0, 20, TimeSpan.Zero));
         await using var server = await TestServer.StartOnClockAsync(clock);
         using var http = server.Client();
         (await http.PutAsync("/api/v1/workloads/web", Json("""{"series":"rps","replicaCapacity":5,"decisionIntervalSeconds":1}""")))
             .StatusCode.Should().Be(HttpStatusCode.Created);
-        (await http.PostAsync("/api/v1/ingest", Json($$"""{"series":[{"metric":"rps","points":[[{{clock.NowMs - 1000}},12]]}]}""")))
+        (await http.PostAsync("/api/v1/ingest", Json($$"""{"series":[{"metric":"rps","points":[[{{clock.GetUtcNow().ToUnixTimeMilliseconds() - 1000}},12]]}]}""")))
             .EnsureSuccessStatusCode();
         var fresh = await Poll(() => http.GetAsync("/api/v1/scaling/web"), r => r.StatusCode == HttpStatusCode.OK);
         fresh.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -252,7 +253,7 @@ public sealed class ScalingApiTests
         list.GetProperty("waiting")[0].GetProperty("reason").GetString().Should().Contain("is no longer current");
         (await http.GetStringAsync("/metrics")).Should().NotContain("workload=\"web\"", "a stale decision is not exported for an HPA to act on");
 
-        (await http.PostAsync("/api/v1/ingest", Json($$"""{"series":[{"metric":"rps","points":[[{{clock.NowMs - 1000}},12]]}]}""")))
+        (await http.PostAsync("/api/v1/ingest", Json($$"""{"series":[{"metric":"rps","points":[[{{clock.GetUtcNow().ToUnixTimeMilliseconds() - 1000}},12]]}]}""")))
             .EnsureSuccessStatusCode();
         (await Poll(() => http.GetAsync("/api/v1/scaling/web"), r => r.StatusCode == HttpStatusCode.OK)).StatusCode
             .Should().Be(HttpStatusCode.OK, "new demand makes a current decision again");

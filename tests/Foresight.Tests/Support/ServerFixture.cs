@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Foresight.Server.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Foresight.Tests.Support;
 
@@ -50,7 +51,7 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Starts a server on <paramref name="clock"/> with anomaly detection off (the scaling tests' set-up).</summary>
-    public static Task<TestServer> StartOnClockAsync(ManualTimeProvider clock) => StartAsync(o =>
+    public static Task<TestServer> StartOnClockAsync(FakeTimeProvider clock) => StartAsync(o =>
     {
         o.Time = clock;
         o.Detection.Enabled = false;
