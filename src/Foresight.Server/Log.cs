@@ -61,4 +61,22 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Warning, "Workload {Tenant}/{Workload} in {File} is ignored (and kept in the file) while the {Source} defines a workload of that name")]
     public static partial void WorkloadShadowed(ILogger logger, string tenant, string workload, string file, string source);
+
+    [LoggerMessage(40, LogLevel.Information, "Detection state restored: {Series} series, {Services} services, {Incidents} incidents; {Replayed} points stored since the last snapshot replayed in {Seconds:0.0} s")]
+    public static partial void StateRestored(ILogger logger, int series, int services, int incidents, long replayed, double seconds);
+
+    [LoggerMessage(41, LogLevel.Warning, "Detection state {Key} not restored ({Reason}); it starts cold")]
+    public static partial void StateRefused(ILogger logger, string key, string reason);
+
+    [LoggerMessage(42, LogLevel.Error, "Saving the detection state failed; will retry")]
+    public static partial void StateSaveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(43, LogLevel.Debug, "Detection state saved: {Entries} entries, {Bytes} bytes in {Seconds:0.000} s")]
+    public static partial void StateSaved(ILogger logger, int entries, long bytes, double seconds);
+
+    [LoggerMessage(44, LogLevel.Error, "Restoring the detection state failed; detection starts cold")]
+    public static partial void StateRestoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(45, LogLevel.Error, "Saving what the alerter announced failed; will retry")]
+    public static partial void AlertStateSaveFailed(ILogger logger, Exception exception);
 }

@@ -6,7 +6,8 @@ namespace Foresight.Storage.Sqlite;
 
 /// <summary>
 /// Every SQL statement of the embedded store, in one place. The database holds series
-/// definitions, sealed chunks, the head snapshot of the last checkpoint and API keys.
+/// definitions, sealed chunks, the head snapshot of the last checkpoint, API keys and the
+/// server's live state (key → blob).
 /// </summary>
 internal sealed class SqliteDatabase : IDisposable
 {
@@ -43,6 +44,7 @@ internal sealed class SqliteDatabase : IDisposable
             CREATE TABLE IF NOT EXISTS api_keys(
                 id TEXT PRIMARY KEY, tenant TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
                 name TEXT NOT NULL, created_ms INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value BLOB NOT NULL);
             """);
         var version = ReadMeta("format_version");
         if (version is null)
@@ -314,6 +316,70 @@ internal sealed class SqliteDatabase : IDisposable
             cmd.CommandText = "DELETE FROM api_keys WHERE id=$i";
             cmd.Parameters.AddWithValue("$i", id);
             return cmd.ExecuteNonQuery() > 0;
+        }
+    }
+
+    public byte[]? GetState(string key)
+    {
+        using var conn = new SqliteConnection(_connectionString);
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT value FROM state WHERE key=$k";
+        cmd.Parameters.AddWithValue("$k", key);
+        return cmd.ExecuteScalar() as byte[];
+    }
+
+    public List<string> ListStateKeys(string prefix)
+    {
+        var keys = new List<string>();
+        using var conn = new SqliteConnection(_connectionString);
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        // Keys sort by their UTF-8 bytes, so those with the prefix follow it in one run (LIKE would
+        // treat '%' and '_' in the prefix as wildcards).
+        cmd.CommandText = "SELECT key FROM state WHERE key >= $p ORDER BY key";
+        cmd.Parameters.AddWithValue("$p", prefix);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var key = r.GetString(0);
+            if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
+            keys.Add(key);
+        }
+        return keys;
+    }
+
+    /// <summary>Stores and deletes state entries in one transaction.</summary>
+    public void PutState(IReadOnlyList<(string Key, byte[] Value)> entries, IReadOnlyList<string> delete)
+    {
+        lock (_writerLock)
+        {
+            using var tx = _writer.BeginTransaction();
+            using (var put = _writer.CreateCommand())
+            {
+                put.Transaction = tx;
+                put.CommandText = "INSERT INTO state(key, value) VALUES($k,$v) ON CONFLICT(key) DO UPDATE SET value=excluded.value";
+                var pK = put.Parameters.Add("$k", SqliteType.Text);
+                var pV = put.Parameters.Add("$v", SqliteType.Blob);
+                foreach (var (key, value) in entries)
+                {
+                    pK.Value = key;
+                    pV.Value = value;
+                    put.ExecuteNonQuery();
+                }
+            }
+            using (var del = _writer.CreateCommand())
+            {
+                del.Transaction = tx;
+                del.CommandText = "DELETE FROM state WHERE key=$k";
+                var pK = del.Parameters.Add("$k", SqliteType.Text);
+                foreach (var key in delete)
+                {
+                    pK.Value = key;
+                    del.ExecuteNonQuery();
+                }
+            }
+            tx.Commit();
         }
     }
 

@@ -18,8 +18,9 @@ internal static class ServeCommand
         var oooWindow = new Option<string?>("--out-of-order-window") { Description = "How far behind a series' newest point a write may be (default 1h)" };
         var prices = new Option<FileInfo?>("--prices") { Description = "Price catalog (YAML; `foresight catalog prices` prints the defaults, OpenCost's sheet)" };
         var instances = new Option<FileInfo?>("--instances") { Description = "Instance-type catalog (YAML; `foresight catalog instances` prints the built-in one)" };
+        var snapshotInterval = new Option<string?>("--snapshot-interval") { Description = "How often detector state and incidents are saved to the data directory, e.g. 30s, 5m (default 5m; also on shutdown)" };
 
-        var command = new Command("serve", "Run the Foresight HTTP API on the embedded store") { demo, dataDir, urls, config, insecure, retention, oooWindow, prices, instances };
+        var command = new Command("serve", "Run the Foresight HTTP API on the embedded store") { demo, dataDir, urls, config, insecure, retention, oooWindow, prices, instances, snapshotInterval };
         command.SetAction(async (parse, ct) =>
         {
             var options = new ForesightServerOptions
@@ -31,7 +32,9 @@ internal static class ServeCommand
                 Insecure = parse.GetValue(insecure),
             };
             if (!Durations.TryApply(parse.GetValue(retention), "--retention", v => options.Store.Retention = v, out var error)
-                || !Durations.TryApply(parse.GetValue(oooWindow), "--out-of-order-window", v => options.Store.OutOfOrderWindow = v, out error))
+                || !Durations.TryApply(parse.GetValue(oooWindow), "--out-of-order-window", v => options.Store.OutOfOrderWindow = v, out error)
+                || !Durations.TryApply(parse.GetValue(snapshotInterval), "--snapshot-interval", v => options.Detection.SnapshotInterval = v, out error)
+                || !AtLeastOneSecond(options.Detection.SnapshotInterval, "--snapshot-interval", out error))
             {
                 await Console.Error.WriteLineAsync(error);
                 return 2;
@@ -71,5 +74,11 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    private static bool AtLeastOneSecond(TimeSpan value, string option, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        error = value >= TimeSpan.FromSeconds(1) ? null : $"{option}: at least 1s (state is saved at that interval and on shutdown)";
+        return error is null;
     }
 }

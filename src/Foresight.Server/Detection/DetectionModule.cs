@@ -1,4 +1,5 @@
 using Foresight.Detection.Incidents;
+using Foresight.Series;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,17 +15,21 @@ namespace Foresight.Server.Detection;
 /// </summary>
 public static class DetectionModule
 {
-    /// <summary>Adds the incident tracker, the detection pipeline and the webhook alerter.</summary>
+    /// <summary>
+    /// Adds the incident tracker, the webhook alerter and the detection pipeline; with an <see cref="IStateStore"/>
+    /// registered, both keep their state there across restarts.
+    /// </summary>
     public static IServiceCollection AddDetection(this IServiceCollection services, DetectionOptions detection, AlertOptions alerts)
     {
         services.AddSingleton(new IncidentTracker());
+        services.AddSingleton(alerts);
+        services.AddSingleton(sp => new WebhookAlerter(alerts, sp.GetRequiredService<IncidentTracker>(), new HttpClient(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookAlerter>>(), sp.GetService<IStateStore>()));
+        // Started first: the alerter reads back what it announced before detection restores and replays incidents.
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookAlerter>());
         services.AddSingleton(detection);
         services.AddSingleton<DetectionPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<DetectionPipeline>());
-        services.AddSingleton(alerts);
-        services.AddSingleton(sp => new WebhookAlerter(alerts, sp.GetRequiredService<IncidentTracker>(), new HttpClient(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<WebhookAlerter>>()));
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookAlerter>());
         return services;
     }
 

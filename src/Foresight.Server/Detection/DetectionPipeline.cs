@@ -5,6 +5,7 @@ using Foresight.Detection.Incidents;
 using Foresight.Detection.Multivariate;
 using Foresight.Ingestion;
 using Foresight.Series;
+using Foresight.Server.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +38,14 @@ public sealed class DetectionOptions
 
     /// <summary>Name reported as the detector that fired when the detector cannot say which of its parts did.</summary>
     public string DetectorName { get; set; } = "ensemble";
+
+    /// <summary>
+    /// How often the detectors' state, the incidents and the recent anomalies are saved to the store
+    /// (and always on shutdown), at least 1 second. Default 5 minutes: a save rewrites every series
+    /// that scored since the last one (about 260 KB per series of the default ensemble), and after a
+    /// crash the points stored since the last save are replayed at start, so nothing goes unscored.
+    /// </summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>An anomalous point with its tenant, for the API.</summary>
@@ -53,8 +62,11 @@ public sealed record TenantAnomaly(string Tenant, AnomalyPoint Point, Severity S
 /// Points older than a series' last scored point (out-of-order writes) are stored but not scored.
 /// When the worker falls behind by more than the feed's queue, the feed sheds batches for it and
 /// counts them (<c>/metrics</c>, <c>/healthz</c>): those points are stored but not scored either.
+/// The state of every detector, the incidents and the recent anomalies are saved to the store's
+/// <see cref="IStateStore"/> and restored at start (see <c>DetectionPipeline.State.cs</c>), so
+/// detection resumes after a restart without a new warm-up.
 /// </summary>
-public sealed class DetectionPipeline : BackgroundService
+public sealed partial class DetectionPipeline : BackgroundService
 {
     /// <summary>The pipeline's name as a consumer of the ingest feed.</summary>
     public const string ConsumerName = "detection";
@@ -68,24 +80,33 @@ public sealed class DetectionPipeline : BackgroundService
     private readonly Dictionary<(string Tenant, long Id), SeriesDetector> _detectors = [];
     private readonly Dictionary<(string Tenant, string Service), ServiceCorrelationDetector> _services = [];
     private readonly ConcurrentQueue<TenantAnomaly> _anomalies = new();
+    private readonly IStateStore? _state;
+    private long _scored;
 
-    /// <summary>Creates the pipeline and, when detection is enabled, subscribes it to the feed; scores go to <paramref name="store"/>.</summary>
+    /// <summary>
+    /// Creates the pipeline and, when detection is enabled, subscribes it to the feed; scores go to <paramref name="store"/>.
+    /// With <paramref name="state"/> its state is saved there and restored at start, and with <paramref name="metrics"/>
+    /// its figures are in <c>/metrics</c>.
+    /// </summary>
     public DetectionPipeline(IIngestFeed feed, ITimeSeriesStore store, DetectionOptions options, IncidentTracker tracker, TimeProvider time,
-        ILogger<DetectionPipeline> logger)
+        ILogger<DetectionPipeline> logger, IStateStore? state = null, ServerMetrics? metrics = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SnapshotInterval, TimeSpan.FromSeconds(1));
         _store = store;
         _options = options;
         _tracker = tracker;
         _time = time;
         _logger = logger;
+        _state = state;
         if (options.Enabled) _feed = feed.Subscribe(ConsumerName);
+        if (metrics is not null) ObserveMetrics(metrics);
     }
 
     /// <summary>Batches waiting to be scored.</summary>
     public int Pending => _feed?.Count ?? 0;
 
-    /// <summary>Points scored so far.</summary>
-    public long Scored { get; private set; }
+    /// <summary>Points scored so far (since the process started).</summary>
+    public long Scored => Interlocked.Read(ref _scored);
 
     /// <summary>Recent anomalous points of a tenant within [from, to), newest first, at or above a severity.</summary>
     public IReadOnlyList<TenantAnomaly> Anomalies(string tenant, long from, long to, Severity minimum) =>
@@ -96,18 +117,31 @@ public sealed class DetectionPipeline : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_feed is null) return;
+        var interval = _state is null || !_options.Enabled ? Timeout.InfiniteTimeSpan : _options.SnapshotInterval;
+        var nextSave = _time.GetUtcNow() + interval;
         try
         {
-            await foreach (var batch in _feed.ReadAllAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                try
+                while ((interval == Timeout.InfiniteTimeSpan || _time.GetUtcNow() < nextSave) && _feed.TryRead(out var batch))
                 {
-                    await ProcessAsync(batch.Tenant, batch.Series, stoppingToken);
+                    try
+                    {
+                        await ProcessAsync(batch.Tenant, batch.Series, stoppingToken);
+                    }
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                    {
+                        Log.DetectionFailed(_logger, ex);
+                    }
                 }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                if (interval != Timeout.InfiniteTimeSpan && _time.GetUtcNow() >= nextSave)
                 {
-                    Log.DetectionFailed(_logger, ex);
+                    await SaveStateAsync(stoppingToken);
+                    nextSave = _time.GetUtcNow() + interval;
+                    continue;
                 }
+                var untilSave = nextSave - _time.GetUtcNow();
+                await WaitForBatchAsync(interval == Timeout.InfiniteTimeSpan ? interval : untilSave < TimeSpan.Zero ? TimeSpan.Zero : untilSave, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -115,50 +149,94 @@ public sealed class DetectionPipeline : BackgroundService
         }
     }
 
+    /// <summary>Waits until a batch is queued or <paramref name="timeout"/> has passed.</summary>
+    private async Task WaitForBatchAsync(TimeSpan timeout, CancellationToken stoppingToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var read = _feed!.WaitToReadAsync(cts.Token).AsTask();
+        var delay = Task.Delay(timeout, _time, cts.Token);
+        await Task.WhenAny(read, delay);
+        await cts.CancelAsync();
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
     /// <summary>Scores one batch and stores its scores (the worker's step; public for tests).</summary>
     public async Task ProcessAsync(string tenant, IReadOnlyList<AppendedSeries> batch, CancellationToken cancellationToken = default)
     {
-        var scores = new List<SeriesWrite>(batch.Count);
+        var scores = new Dictionary<long, (SeriesInfo, List<Point>)>(batch.Count);
+        Score(tenant, batch, null, scores);
+        await WriteScoresAsync(tenant, scores.Values, cancellationToken);
+    }
+
+    /// <summary>
+    /// Scores one batch, adding each series' scores to <paramref name="scores"/>. A point at or before
+    /// <paramref name="announcedUntil"/>'s time for its series was processed before a restart: it moves
+    /// the detectors and incidents on again, but is neither announced nor has its score stored again.
+    /// </summary>
+    private void Score(string tenant, IReadOnlyList<AppendedSeries> batch, IReadOnlyDictionary<long, long>? announcedUntil,
+        Dictionary<long, (SeriesInfo Series, List<Point> Points)> scores)
+    {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var observed = new List<(string Service, long Timestamp, long SeriesId, string Name, double Value, double Low, double High)>();
+        var observed = new List<Observation>();
         foreach (var (series, points) in batch)
         {
-            if (!_detectors.TryGetValue((tenant, series.Id), out var state))
-            {
-                _detectors[(tenant, series.Id)] = state = new SeriesDetector(_options.DetectorFactory(), ServiceOf(series), series.Metric + series.Labels);
-            }
-            var scored = new List<Point>(points.Count);
+            var state = DetectorOf(tenant, series);
+            var until = announcedUntil is not null && announcedUntil.TryGetValue(series.Id, out var u) ? u : long.MinValue;
+            List<Point>? scored = null;
             foreach (var p in points)
             {
                 if (!state.Scorer.TryScore(p.Timestamp, p.Value, out var result)) continue;
                 var (score, low, high) = result;
-                if (_options.CrossMetric) observed.Add((state.Service, p.Timestamp, series.Id, state.Name, p.Value, low, high));
-                Scored++;
-                scored.Add(new Point(p.Timestamp, score));
+                var announce = p.Timestamp > until;
+                if (_options.CrossMetric) observed.Add(new Observation(state.Service, p.Timestamp, series.Id, state.Name, p.Value, low, high, announce));
+                Interlocked.Increment(ref _scored);
+                if (announce)
+                {
+                    scored ??= ScoresOf(scores, series);
+                    scored.Add(new Point(p.Timestamp, score));
+                }
                 if (score >= _options.Threshold && double.IsFinite(low))
                 {
                     var point = new AnomalyPoint(series.Id, state.Name, state.Service, p.Timestamp, p.Value, score, low, high,
                         state.Scorer.Detector is IExplainingDetector e ? e.Fired : [_options.DetectorName]);
-                    _tracker.Add(tenant, point, now);
+                    _tracker.Add(tenant, point, now, announce);
                     Remember(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, p.Value, low, high)));
                 }
                 else
                 {
-                    _tracker.Advance(tenant, state.Service, p.Timestamp);
+                    _tracker.Advance(tenant, state.Service, p.Timestamp, announce);
                 }
             }
-            if (scored.Count > 0)
-            {
-                var labels = Labels.From(series.Labels.Where(l => l.Key != "metric").Append(new("metric", series.Metric)));
-                scores.Add(new SeriesWrite(_options.ScoreMetric, labels, scored));
-            }
+            _dirtySeries.Add((tenant, series.Id));
         }
         if (observed.Count > 0) ScoreServices(tenant, observed, now);
-        if (scores.Count > 0)
+    }
+
+    private SeriesDetector DetectorOf(string tenant, SeriesInfo series)
+    {
+        if (!_detectors.TryGetValue((tenant, series.Id), out var state))
         {
-            var result = await _store.AppendAsync(tenant, scores, cancellationToken);
-            if (!result.Accepted) Log.ScoreRejected(_logger, result.Rejections[0].Reason);
+            _detectors[(tenant, series.Id)] = state = new SeriesDetector(_options.DetectorFactory(), series);
         }
+        return state;
+    }
+
+    /// <summary>The scores to store for <paramref name="series"/>, added to <paramref name="scores"/> when missing.</summary>
+    private static List<Point> ScoresOf(Dictionary<long, (SeriesInfo Series, List<Point> Points)> scores, SeriesInfo series)
+    {
+        if (!scores.TryGetValue(series.Id, out var entry)) scores[series.Id] = entry = (series, []);
+        return entry.Points;
+    }
+
+    /// <summary>The labels of a series' score series: its own, and its metric name as <c>metric</c>.</summary>
+    private static Labels ScoreLabels(SeriesInfo series) => Labels.From(series.Labels.Where(l => l.Key != "metric").Append(new("metric", series.Metric)));
+
+    private async Task WriteScoresAsync(string tenant, IEnumerable<(SeriesInfo Series, List<Point> Points)> scores, CancellationToken cancellationToken)
+    {
+        var writes = scores.Where(s => s.Points.Count > 0).Select(s => new SeriesWrite(_options.ScoreMetric, ScoreLabels(s.Series), s.Points)).ToList();
+        if (writes.Count == 0) return;
+        var result = await _store.AppendAsync(tenant, writes, cancellationToken);
+        if (!result.Accepted) Log.ScoreRejected(_logger, result.Rejections[0].Reason);
     }
 
     /// <summary>
@@ -166,11 +244,12 @@ public sealed class DetectionPipeline : BackgroundService
     /// the service's <see cref="ServiceCorrelationDetector"/>; an anomalous combination is reported on
     /// the series that left its expected range furthest at that time.
     /// </summary>
-    private void ScoreServices(string tenant, List<(string Service, long Timestamp, long SeriesId, string Name, double Value, double Low, double High)> observed, long now)
+    private void ScoreServices(string tenant, List<Observation> observed, long now)
     {
         foreach (var group in observed.GroupBy(o => o.Service))
         {
             if (!_services.TryGetValue((tenant, group.Key), out var detector)) _services[(tenant, group.Key)] = detector = new ServiceCorrelationDetector();
+            _dirtyServices.Add((tenant, group.Key));
             foreach (var at in group.GroupBy(o => o.Timestamp).OrderBy(g => g.Key))
             {
                 foreach (var o in at) detector.Set(o.SeriesId, o.Value);
@@ -179,7 +258,7 @@ public sealed class DetectionPipeline : BackgroundService
                 var worst = at.Where(o => double.IsFinite(o.Low)).OrderByDescending(o => Distance(o.Value, o.Low, o.High)).FirstOrDefault();
                 if (worst.Name is null) continue;
                 var point = new AnomalyPoint(worst.SeriesId, worst.Name, group.Key, at.Key, worst.Value, score, worst.Low, worst.High, ["isolation-forest"]);
-                _tracker.Add(tenant, point, now);
+                _tracker.Add(tenant, point, now, worst.Announce);
                 Remember(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, worst.Value, worst.Low, worst.High)));
             }
         }
@@ -187,6 +266,7 @@ public sealed class DetectionPipeline : BackgroundService
 
     private void Remember(TenantAnomaly anomaly)
     {
+        _anomaliesChanged = true;
         _anomalies.Enqueue(anomaly);
         while (_anomalies.Count > _options.KeepAnomalies) _anomalies.TryDequeue(out _);
     }
@@ -199,10 +279,12 @@ public sealed class DetectionPipeline : BackgroundService
 
     private static string ServiceOf(SeriesInfo series) => series.Labels.Get("service") ?? series.Labels.Get("job") ?? series.Metric;
 
-    private sealed class SeriesDetector(IStreamingDetector detector, string service, string name)
+    private sealed class SeriesDetector(IStreamingDetector detector, SeriesInfo series)
     {
-        public SeriesScorer Scorer { get; } = new(detector);
-        public string Service { get; } = service;
-        public string Name { get; } = name;
+        public SeriesScorer Scorer { get; set; } = new(detector);
+        public string Service { get; } = ServiceOf(series);
+        public string Name { get; } = series.Metric + series.Labels;
     }
+
+    private readonly record struct Observation(string Service, long Timestamp, long SeriesId, string Name, double Value, double Low, double High, bool Announce);
 }

@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Threading.Channels;
 using Foresight.Detection.Incidents;
+using Foresight.Detection.State;
+using Foresight.Series;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -56,7 +58,9 @@ public sealed record AlertPayload(string Id, string Status, string Tenant, strin
 /// retries with exponential backoff and jitter (Polly) until the receiver accepts, so a receiver that
 /// is down for a while loses nothing and holds up no other receiver. The body is sent with a
 /// <c>Content-Length</c> (not chunked), which every receiver can read. The delay from the first anomalous point to delivery is in every
-/// payload and in <see cref="DeliveryDelays"/>.
+/// payload and in <see cref="DeliveryDelays"/>. With an <see cref="IStateStore"/>, what was announced
+/// (the open incidents' ids and each service's last alert time) is saved after every announcement
+/// and read back at start, so an incident restored after a restart is not announced a second time.
 /// </summary>
 public sealed class WebhookAlerter : BackgroundService
 {
@@ -69,11 +73,22 @@ public sealed class WebhookAlerter : BackgroundService
     private readonly Dictionary<(string Tenant, string Service), long> _lastAlert = [];
     private readonly ResiliencePipeline _retry;
     private readonly Lock _lock = new();
+    private readonly IStateStore? _state;
+    private readonly SemaphoreSlim _changed = new(0);
+    private bool _dirty;
 
-    /// <summary>Creates the alerter and subscribes it to <paramref name="tracker"/>.</summary>
-    public WebhookAlerter(AlertOptions options, IncidentTracker tracker, HttpClient http, TimeProvider time, ILogger<WebhookAlerter> logger)
+    /// <summary>The key of the saved announcements in the <see cref="IStateStore"/>.</summary>
+    public const string StateKey = "alerts/announced";
+
+    /// <summary>The framing of the saved announcements: magic <c>FSAL</c>, format version 1.</summary>
+    public static SnapshotFormat StateFormat { get; } = new("FSAL", 1, "alert state");
+
+    /// <summary>Creates the alerter and subscribes it to <paramref name="tracker"/>; with <paramref name="state"/> what it announced survives a restart.</summary>
+    public WebhookAlerter(AlertOptions options, IncidentTracker tracker, HttpClient http, TimeProvider time, ILogger<WebhookAlerter> logger,
+        IStateStore? state = null)
     {
         _options = options;
+        _state = state;
         _http = http;
         _time = time;
         _logger = logger;
@@ -105,7 +120,16 @@ public sealed class WebhookAlerter : BackgroundService
 
     private void OnIncident(Incident incident, IncidentChange change)
     {
-        if (_options.Webhooks.Count == 0 || change == IncidentChange.Resolved || incident.Severity < _options.MinimumSeverity) return;
+        if (_options.Webhooks.Count == 0) return;
+        if (change == IncidentChange.Resolved)
+        {
+            // A resolved incident never changes again: its id need not be remembered.
+            bool removed;
+            lock (_lock) _dirty |= removed = _announced.Remove(incident.Id);
+            if (removed && _state is not null) _changed.Release();
+            return;
+        }
+        if (incident.Severity < _options.MinimumSeverity) return;
         lock (_lock)
         {
             if (_announced.Contains(incident.Id)) return;
@@ -115,13 +139,84 @@ public sealed class WebhookAlerter : BackgroundService
             if (_lastAlert.TryGetValue(key, out var last) && now - last < _options.Cooldown.TotalMilliseconds) return;
             _announced.Add(incident.Id);
             _lastAlert[key] = now;
+            _dirty = true;
         }
+        if (_state is not null) _changed.Release();
         foreach (var queue in _queues) queue.Writer.TryWrite(incident);
+    }
+
+    /// <summary>Reads back what was announced before a restart, then starts the deliveries.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_state is not null && _options.Webhooks.Count > 0 && await _state.GetStateAsync(StateKey, cancellationToken) is { } bytes)
+        {
+            var announced = new List<string>();
+            var lastAlert = new List<(string, string, long)>();
+            var ok = StateFormat.TryRead(bytes, r =>
+            {
+                for (var n = r.ReadInt32(); n > 0; n--) announced.Add(r.ReadString());
+                for (var n = r.ReadInt32(); n > 0; n--) lastAlert.Add((r.ReadString(), r.ReadString(), r.ReadInt64()));
+            }, out var error);
+            if (!ok) Log.StateRefused(_logger, StateKey, error!);
+            else
+            {
+                lock (_lock)
+                {
+                    _announced.UnionWith(announced);
+                    foreach (var (tenant, service, at) in lastAlert) _lastAlert[(tenant, service)] = at;
+                }
+            }
+        }
+        await base.StartAsync(cancellationToken);
     }
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_queues.Select((queue, i) => DeliverAllAsync(_options.Webhooks[i], queue.Reader, stoppingToken)));
+        Task.WhenAll(_queues.Select((queue, i) => DeliverAllAsync(_options.Webhooks[i], queue.Reader, stoppingToken)).Append(SaveAllAsync(stoppingToken)));
+
+    /// <summary>Saves the announcements after each change (several changes in a row are saved once).</summary>
+    private async Task SaveAllAsync(CancellationToken stoppingToken)
+    {
+        if (_state is null) return;
+        try
+        {
+            while (true)
+            {
+                await _changed.WaitAsync(stoppingToken);
+                while (_changed.CurrentCount > 0) _changed.Wait(0);
+                byte[] bytes;
+                lock (_lock)
+                {
+                    if (!_dirty) continue;
+                    _dirty = false;
+                    bytes = StateFormat.Write(w =>
+                    {
+                        w.Write(_announced.Count);
+                        foreach (var id in _announced) w.Write(id);
+                        w.Write(_lastAlert.Count);
+                        foreach (var ((tenant, service), at) in _lastAlert)
+                        {
+                            w.Write(tenant);
+                            w.Write(service);
+                            w.Write(at);
+                        }
+                    });
+                }
+                try
+                {
+                    await _state.PutStateAsync([new StateEntry(StateKey, bytes)], null, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.AlertStateSaveFailed(_logger, ex);
+                    lock (_lock) _dirty = true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
 
     private async Task DeliverAllAsync(string url, ChannelReader<Incident> queue, CancellationToken stoppingToken)
     {

@@ -125,6 +125,7 @@ public sealed class ForesightServerBuilder
         services.AddSingleton(store.Series);
         services.AddSingleton(store.Maintenance);
         services.AddSingleton(store.ApiKeys);
+        services.AddSingleton(store.State);
         services.AddSingleton(new RequestLimits(options.MaxRequestBodyBytes));
         services.AddHostedService<StoreMaintenance>();
         services.AddObservability();

@@ -9,7 +9,7 @@ namespace Foresight.Server.Hosting;
 /// The composition root of storage: the one place that chooses a store backend and opens it. The
 /// server, <c>foresight import --data-dir</c> and <c>foresight keys</c> reach the store only through
 /// it and see only the contracts (<see cref="ITimeSeriesStore"/>, <see cref="IStoreMaintenance"/>,
-/// <see cref="IApiKeyStore"/>). Today the backend is the embedded SQLite store in a data directory;
+/// <see cref="IApiKeyStore"/>, <see cref="IStateStore"/>). Today the backend is the embedded SQLite store in a data directory;
 /// a PostgreSQL backend is chosen here too once it exists.
 /// </summary>
 public static class StoreFactory
@@ -23,7 +23,7 @@ public static class StoreFactory
     public static OpenedStore Open(string dataDirectory, StoreOptions options, Action<string>? onRecovery = null)
     {
         var store = SqliteTimeSeriesStore.Open(dataDirectory, options, onRecovery);
-        return new OpenedStore(store, store, store.ApiKeys, store.DataDirectory);
+        return new OpenedStore(store, store, store.ApiKeys, store, store.DataDirectory);
     }
 
     /// <summary>
@@ -38,12 +38,14 @@ public static class StoreFactory
     }
 }
 
-/// <summary>An open store: its series data, its housekeeping, its API keys and where it lives. Disposing it closes the store.</summary>
+/// <summary>An open store: its series data, its housekeeping, its API keys, the server's live state and where it lives. Disposing it closes the store.</summary>
 /// <param name="Series">The series data.</param>
 /// <param name="Maintenance">Retention and checkpoints, run by the server in the background.</param>
 /// <param name="ApiKeys">The API keys kept with the store (closed with it).</param>
+/// <param name="State">The server's live state (detector snapshots, incidents, announced alerts), kept with the data.</param>
 /// <param name="DataDirectory">The absolute path of the data directory (the server keeps <c>workloads.json</c> there too).</param>
-public sealed record OpenedStore(ITimeSeriesStore Series, IStoreMaintenance Maintenance, IApiKeyStore ApiKeys, string DataDirectory) : IAsyncDisposable
+public sealed record OpenedStore(ITimeSeriesStore Series, IStoreMaintenance Maintenance, IApiKeyStore ApiKeys, IStateStore State, string DataDirectory)
+    : IAsyncDisposable
 {
     /// <summary>Checkpoints and closes the store.</summary>
     public ValueTask DisposeAsync() => Series.DisposeAsync();

@@ -2,7 +2,7 @@ using Foresight.Tests.Support;
 
 namespace Foresight.Tests.Cli;
 
-/// <summary>The duration options (<c>forecast --step</c>, <c>serve</c>/<c>import --retention</c>, <c>--out-of-order-window</c>) refuse what is not a finite duration.</summary>
+/// <summary>The duration options (<c>forecast --step</c>, <c>serve</c>/<c>import --retention</c>, <c>--out-of-order-window</c>, <c>--snapshot-interval</c>) refuse what is not a finite duration.</summary>
 [Collection("Console")]
 public sealed class DurationOptionTests
 {
@@ -23,6 +23,7 @@ public sealed class DurationOptionTests
     [InlineData("import", "--retention")]
     [InlineData("serve", "--retention")]
     [InlineData("serve", "--out-of-order-window")]
+    [InlineData("serve", "--snapshot-interval")]
     public async Task Store_durations_that_are_nan_infinite_or_huge_are_refused(string command, string option)
     {
         using var dir = new TempDirectory();
@@ -33,5 +34,15 @@ public sealed class DurationOptionTests
                 : ["serve", "--data-dir", Path.Combine(dir.Path, "data"), option, text];
             (await CliRun.Run(args)).ShouldBeRefused($"{option}: '{text}' is not a duration");
         }
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("500ms")]
+    public async Task A_snapshot_interval_under_a_second_is_refused(string text)
+    {
+        using var dir = new TempDirectory();
+        (await CliRun.Run(["serve", "--data-dir", Path.Combine(dir.Path, "data"), "--snapshot-interval", text]))
+            .ShouldBeRefused("--snapshot-interval: at least 1s");
     }
 }

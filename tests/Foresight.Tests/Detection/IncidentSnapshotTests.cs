@@ -86,4 +86,20 @@ public sealed class IncidentSnapshotTests
 
         tracker.List("default").Should().ContainSingle(i => i.Service == "keep");
     }
+
+    [Fact]
+    public void Points_replayed_without_announcing_change_the_incidents_but_raise_no_event()
+    {
+        var tracker = new IncidentTracker();
+        var changes = new List<IncidentChange>();
+        tracker.Changed += (_, c) => changes.Add(c);
+        var opened = tracker.Add("default", Point("checkout", 1, T0, 0.9), T0, announce: false);
+        tracker.Add("default", Point("checkout", 2, T0 + Minute, 0.95), T0, announce: false).Id.Should().Be(opened.Id);
+        tracker.Advance("default", "checkout", T0 + 30 * Minute, announce: false);
+        changes.Should().BeEmpty();
+        tracker.List("default").Should().ContainSingle(i => i.Id == opened.Id && i.Resolved && i.Series.Count == 2);
+
+        tracker.Add("default", Point("checkout", 1, T0 + 31 * Minute, 0.9), T0);
+        changes.Should().Equal(IncidentChange.Opened);
+    }
 }

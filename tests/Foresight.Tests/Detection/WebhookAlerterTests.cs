@@ -1,56 +1,14 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Foresight.Detection.Incidents;
+using Foresight.Series;
 using Foresight.Server.Detection;
 using Foresight.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Foresight.Tests.Detection;
 
 public sealed class WebhookAlerterTests
 {
-    private sealed class Receiver(int port) : IAsyncDisposable
-    {
-        private WebApplication? _app;
-
-        public ConcurrentQueue<JsonElement> Received { get; } = new();
-
-        /// <summary>The status every request is answered with.</summary>
-        public int Status { get; set; } = 200;
-
-        /// <summary>Content-Length of each request (null for a chunked body, which some receivers cannot read).</summary>
-        public ConcurrentQueue<long?> ContentLengths { get; } = new();
-
-        public async Task StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-            builder.Logging.ClearProviders();
-            _app = builder.Build();
-            _app.MapPost("/hook", async (HttpContext ctx) =>
-            {
-                ContentLengths.Enqueue(ctx.Request.ContentLength);
-                Received.Enqueue(await JsonSerializer.DeserializeAsync<JsonElement>(ctx.Request.Body));
-                return Results.StatusCode(Status);
-            });
-            await _app.StartAsync();
-        }
-
-        public async Task StopAsync()
-        {
-            if (_app is null) return;
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-            _app = null;
-        }
-
-        public ValueTask DisposeAsync() => new(StopAsync());
-    }
-
     /// <summary>
     /// A receiver on a free port and a started alerter posting to it (after <paramref name="downWebhook"/>, when given),
     /// with no cooldown and retries 50 ms to 400 ms apart.
@@ -59,32 +17,33 @@ public sealed class WebhookAlerterTests
     {
         private readonly HttpClient _http = new();
 
-        private Rig(Receiver receiver, AlertOptions options)
+        private Rig(WebhookReceiver receiver, AlertOptions options, IncidentTracker tracker, IStateStore? state)
         {
             Receiver = receiver;
-            Alerter = new WebhookAlerter(options, Tracker, _http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance);
+            Tracker = tracker;
+            Alerter = new WebhookAlerter(options, Tracker, _http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance, state);
         }
 
-        public Receiver Receiver { get; }
+        public WebhookReceiver Receiver { get; }
 
-        public IncidentTracker Tracker { get; } = new();
+        public IncidentTracker Tracker { get; }
 
         public WebhookAlerter Alerter { get; }
 
-        public static async Task<Rig> StartAsync(int status = 200, string? downWebhook = null)
+        public static async Task<Rig> StartAsync(int status = 200, string? downWebhook = null, IStateStore? state = null, IncidentTracker? tracker = null)
         {
             var port = ServerProcess.FreePort();
-            var receiver = new Receiver(port) { Status = status };
+            var receiver = new WebhookReceiver(port) { Status = status };
             await receiver.StartAsync();
             var options = new AlertOptions
             {
-                Webhooks = [.. downWebhook is null ? [] : new[] { downWebhook }, $"http://127.0.0.1:{port}/hook"],
+                Webhooks = [.. downWebhook is null ? [] : new[] { downWebhook }, receiver.Url],
                 Cooldown = TimeSpan.Zero,
                 FirstRetryDelay = TimeSpan.FromMilliseconds(50),
                 MaxRetryDelay = TimeSpan.FromMilliseconds(400),
                 AttemptTimeout = TimeSpan.FromSeconds(5),
             };
-            var rig = new Rig(receiver, options);
+            var rig = new Rig(receiver, options, tracker ?? new IncidentTracker(), state);
             await rig.Alerter.StartAsync(CancellationToken.None);
             return rig;
         }
@@ -181,6 +140,31 @@ public sealed class WebhookAlerterTests
     }
 
     [Fact]
+    public async Task An_incident_announced_before_a_restart_is_not_announced_again_when_it_grows_after_it()
+    {
+        var state = new MemoryStateStore();
+        var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        byte[] incidents;
+        string announced;
+        await using (var before = await Rig.StartAsync(state: state))
+        {
+            announced = before.Tracker.Add("default", Point("checkout", t), t).Id;
+            await WaitFor(() => before.Receiver.Received.Count == 1);
+            await Wait.UntilAsync(async () => await state.GetStateAsync(WebhookAlerter.StateKey) is not null, "the announcement to be saved");
+            incidents = before.Tracker.Export();
+        }
+
+        var tracker = new IncidentTracker();
+        tracker.TryImport(incidents, out var error).Should().BeTrue(error);
+        await using var after = await Rig.StartAsync(state: state, tracker: tracker);
+        after.Tracker.Add("default", Point("checkout", t + 60_000), t).Id.Should().Be(announced, "the restored incident grows");
+        after.Tracker.Add("default", Point("payments", t + 60_000), t);
+        await WaitFor(() => after.Receiver.Received.Count == 1);
+        after.Receiver.Received.Should().ContainSingle().Which.GetProperty("service").GetString().Should().Be("payments",
+            "checkout's incident was announced before the restart (payments' alert would have come after a second checkout one)");
+    }
+
+    [Fact]
     public void Cooldown_groups_a_services_incidents_and_severity_follows_score_and_distance()
     {
         var tracker = new IncidentTracker(new IncidentOptions { QuietPeriod = TimeSpan.FromMinutes(1) });
@@ -203,10 +187,5 @@ public sealed class WebhookAlerterTests
         IncidentTracker.Classify(0.55, 200, 90, 110).Should().Be(Severity.Low);
     }
 
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition() && sw.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
-        condition().Should().BeTrue();
-    }
+    private static Task WaitFor(Func<bool> condition) => Wait.UntilAsync(condition, "the alerts", TimeSpan.FromSeconds(30));
 }

@@ -43,7 +43,7 @@ public sealed class IncidentTracker(IncidentOptions? options = null)
     private readonly LinkedList<Incident> _resolved = new();
     private long _sequence;
 
-    /// <summary>Raised (under no lock) for every change.</summary>
+    /// <summary>Raised (under no lock) for every change, except those of points replayed with <c>announce: false</c>.</summary>
     public event Action<Incident, IncidentChange>? Changed;
 
     /// <summary>Severity of one anomalous point.</summary>
@@ -57,8 +57,12 @@ public sealed class IncidentTracker(IncidentOptions? options = null)
         return Severity.Low;
     }
 
-    /// <summary>Adds an anomalous point; <paramref name="now"/> is the processing time (Unix ms).</summary>
-    public Incident Add(string tenant, AnomalyPoint point, long now)
+    /// <summary>
+    /// Adds an anomalous point; <paramref name="now"/> is the processing time (Unix ms). With
+    /// <paramref name="announce"/> false (a point processed again after a restart, whose changes were
+    /// announced before it) no <see cref="Changed"/> event is raised.
+    /// </summary>
+    public Incident Add(string tenant, AnomalyPoint point, long now, bool announce = true)
     {
         Incident incident;
         IncidentChange change;
@@ -92,16 +96,21 @@ public sealed class IncidentTracker(IncidentOptions? options = null)
             }
             _open[(tenant, point.Service)] = incident;
         }
+        if (!announce) return incident;
         foreach (var (r, c) in resolved) Changed?.Invoke(r, c);
         Changed?.Invoke(incident, change);
         return incident;
     }
 
-    /// <summary>Resolves a tenant's incidents that have been quiet until <paramref name="dataTime"/>; call as normal points arrive.</summary>
-    public void Advance(string tenant, string service, long dataTime)
+    /// <summary>
+    /// Resolves a tenant's incidents that have been quiet until <paramref name="dataTime"/>; call as
+    /// normal points arrive (<paramref name="announce"/> as for <see cref="Add"/>).
+    /// </summary>
+    public void Advance(string tenant, string service, long dataTime, bool announce = true)
     {
         List<(Incident, IncidentChange)> resolved;
         lock (_lock) resolved = ResolveQuiet(tenant, service, dataTime);
+        if (!announce) return;
         foreach (var (r, c) in resolved) Changed?.Invoke(r, c);
     }
 
