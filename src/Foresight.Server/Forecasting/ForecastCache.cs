@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Foresight.Forecasting;
 using Foresight.Series;
+using Foresight.Server.Concurrency;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -10,13 +11,15 @@ namespace Foresight.Server.Forecasting;
 public sealed record CachedForecast(SeriesForecast Forecast, long FittedAt, long LastDataTimestamp);
 
 /// <summary>
-/// Forecasts of stored series, kept fresh in the background and served from memory: every
-/// refresh interval (<c>ForesightServerOptions.ForecastRefreshInterval</c>) each series whose newest point is
+/// Forecasts of stored series, kept fresh in the background and served from memory: every refresh interval
+/// (<c>ForesightServerOptions.ForecastRefreshInterval</c>) each series whose newest point is
 /// newer than its cached forecast is refitted on its last <see cref="HistoryWindow"/> of data
-/// (oldest forecasts first, a bounded number per round). A request for a series without a fresh
-/// enough forecast, or for a longer horizon, is fitted on the spot and cached.
+/// (oldest forecasts first, a bounded number per round). A request for a series without a forecast, or for a
+/// longer horizon, has it fitted (by the <see cref="ForecasterService"/>, off the request's thread) and cached;
+/// requests for the same series meanwhile wait for that one fit.
 /// </summary>
-public sealed class ForecastCache(ITimeSeriesStore store, TimeProvider time, TimeSpan refreshInterval, ILogger<ForecastCache> logger) : BackgroundService
+public sealed class ForecastCache(ITimeSeriesStore store, ForecasterService forecaster, TimeProvider time, TimeSpan refreshInterval,
+    ILogger<ForecastCache> logger) : BackgroundService
 {
     /// <summary>How much history a forecast is fitted on.</summary>
     public static readonly TimeSpan HistoryWindow = TimeSpan.FromDays(28);
@@ -25,26 +28,34 @@ public sealed class ForecastCache(ITimeSeriesStore store, TimeProvider time, Tim
     public const int DefaultHorizon = 48;
 
     private const int MaxPerRound = 500;
-    private readonly ConcurrentDictionary<(string Tenant, long Id), CachedForecast> _cache = new();
 
-    /// <summary>The cached forecast covering <paramref name="horizon"/> steps, fitting it now when missing.</summary>
+    // Stamped with the horizon fitted (grid steps); a series without data in the window is not kept.
+    private readonly SingleFlightCache<(string Tenant, long Id), int, CachedForecast?> _cache = new();
+
+    /// <summary>How many requests waited for a fit another request or the refresh had started, instead of fitting again.</summary>
+    internal long SharedFits => _cache.Shared;
+
+    /// <summary>The cached forecast covering <paramref name="horizon"/> steps, fitting it now when missing; null when the series has no data in the window.</summary>
     public async ValueTask<CachedForecast?> GetAsync(string tenant, long id, int horizon, CancellationToken cancellationToken = default)
     {
-        if (_cache.TryGetValue((tenant, id), out var cached) && cached.Forecast.Timestamps.Length >= horizon) return cached;
-        return await RefitAsync(tenant, id, Math.Max(horizon, DefaultHorizon), cancellationToken);
+        var fit = Math.Max(horizon, DefaultHorizon);
+        return await _cache.GetAsync((tenant, id), fitted => fitted >= horizon, fit, () => FitAsync(tenant, id, fit), Keep).WaitAsync(cancellationToken);
     }
 
-    /// <summary>Fits and caches one series' forecast; null when the series has no data in the window.</summary>
-    public async ValueTask<CachedForecast?> RefitAsync(string tenant, long id, int horizon, CancellationToken cancellationToken = default)
+    /// <summary>Fits and caches one series' forecast (sharing a fit of it already running); null when the series has no data in the window.</summary>
+    public async ValueTask<CachedForecast?> RefitAsync(string tenant, long id, int horizon, CancellationToken cancellationToken = default) =>
+        await _cache.RefreshAsync((tenant, id), horizon, () => FitAsync(tenant, id, horizon), Keep).WaitAsync(cancellationToken);
+
+    private static bool Keep(CachedForecast? forecast) => forecast is not null;
+
+    /// <summary>Reads the series' window and fits it; shared by every caller waiting for it, so no caller's token cancels it.</summary>
+    private async Task<CachedForecast?> FitAsync(string tenant, long id, int horizon)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var points = new List<Point>();
-        if (!await store.ReadAsync(tenant, id, now - (long)HistoryWindow.TotalMilliseconds, long.MaxValue, points, cancellationToken) || points.Count == 0) return null;
-        var forecast = SeriesForecasting.Forecast(points, horizon, []);
-        if (forecast is null) return null;
-        var entry = new CachedForecast(forecast, now, points[^1].Timestamp);
-        _cache[(tenant, id)] = entry;
-        return entry;
+        if (!await store.ReadAsync(tenant, id, now - (long)HistoryWindow.TotalMilliseconds, long.MaxValue, points, CancellationToken.None) || points.Count == 0) return null;
+        var forecast = await forecaster.ForecastAsync(points, horizon);
+        return forecast is null ? null : new CachedForecast(forecast, now, points[^1].Timestamp);
     }
 
     /// <inheritdoc />
@@ -88,7 +99,7 @@ public sealed class ForecastCache(ITimeSeriesStore store, TimeProvider time, Tim
         {
             foreach (var s in await store.FindAsync(tenant, SeriesSelector.All, ct))
             {
-                due.Add((tenant, s, _cache.TryGetValue((tenant, s.Id), out var c) ? c.FittedAt : long.MinValue));
+                due.Add((tenant, s, _cache.TryGetCompleted((tenant, s.Id), out _, out var c) && c is not null ? c.FittedAt : long.MinValue));
             }
         }
         var refreshed = 0;
@@ -96,11 +107,12 @@ public sealed class ForecastCache(ITimeSeriesStore store, TimeProvider time, Tim
         foreach (var (tenant, series, _) in due.OrderBy(d => d.FittedAt).Take(MaxPerRound))
         {
             ct.ThrowIfCancellationRequested();
-            if (_cache.TryGetValue((tenant, series.Id), out var cached))
+            var found = _cache.TryGetCompleted((tenant, series.Id), out _, out var cached) && cached is not null;
+            if (found)
             {
                 last.Clear();
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-                await store.ReadAsync(tenant, series.Id, cached.LastDataTimestamp + 1, now + 1, last, ct);
+                await store.ReadAsync(tenant, series.Id, cached!.LastDataTimestamp + 1, now + 1, last, ct);
                 if (last.Count == 0) continue;   // no new data since the last fit
             }
             if (await RefitAsync(tenant, series.Id, Math.Max(DefaultHorizon, cached?.Forecast.Timestamps.Length ?? 0), ct) is not null) refreshed++;

@@ -8,15 +8,18 @@ using Microsoft.Extensions.Logging;
 namespace Foresight.Server.Forecasting;
 
 /// <summary>
-/// Forecasting: forecasts of stored series (<see cref="ForecastApi"/>), served from the <see cref="ForecastCache"/>
-/// that refreshes them in the background.
+/// Forecasting: the server's model fitting (<see cref="ForecasterService"/>, which scaling builds its demand
+/// forecasters through too) and forecasts of stored series (<see cref="ForecastApi"/>), served from the
+/// <see cref="ForecastCache"/> that refreshes them in the background.
 /// </summary>
 public static class ForecastingModule
 {
-    /// <summary>Adds the <see cref="ForecastCache"/>, refreshing every <paramref name="refreshInterval"/>.</summary>
+    /// <summary>Adds the <see cref="ForecasterService"/> (every model fit of the server) and the <see cref="ForecastCache"/>, refreshing every <paramref name="refreshInterval"/>.</summary>
     public static IServiceCollection AddForecasting(this IServiceCollection services, TimeSpan refreshInterval)
     {
-        services.AddSingleton(sp => new ForecastCache(sp.GetRequiredService<ITimeSeriesStore>(), sp.GetRequiredService<TimeProvider>(), refreshInterval,
+        services.AddSingleton<ForecasterService>();
+        services.AddSingleton(sp => new ForecastCache(sp.GetRequiredService<ITimeSeriesStore>(), sp.GetRequiredService<ForecasterService>(),
+            sp.GetRequiredService<TimeProvider>(), refreshInterval,
             sp.GetRequiredService<ILogger<ForecastCache>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ForecastCache>());
         return services;

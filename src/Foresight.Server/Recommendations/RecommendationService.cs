@@ -2,6 +2,7 @@ using Foresight.Classification;
 using Foresight.Cost;
 using Foresight.RightSizing;
 using Foresight.Series;
+using Foresight.Server.Concurrency;
 using Foresight.Server.Scaling;
 
 namespace Foresight.Server.Recommendations;
@@ -61,12 +62,15 @@ public sealed record RecommendationReport(RightSizingStrategy Strategy, DateTime
 /// series, a <see cref="RightSizingRecommender"/> over <see cref="RecommendationOptions.History"/>, its
 /// replay check, the workload class, the cost before and after at the catalog's prices, the change's
 /// economics and priority, spot suitability, and the instance mix for the whole fleet before and after.
-/// Reports are computed on request and kept for <see cref="RecommendationOptions.CacheFor"/>.
+/// Reports are computed on request (once for callers asking at the same time) and kept for <see cref="RecommendationOptions.CacheFor"/>.
 /// </summary>
 public sealed class RecommendationService(ITimeSeriesStore store, ScalingService scaling, TimeProvider time, RecommendationOptions options)
 {
-    private readonly FreshCache<(string Tenant, string Strategy), RecommendationReport> _recommendations = new(maxEntries: 1000);
-    private readonly FreshCache<(string Tenant, string Name, double? Load), CapacityReport> _capacity = new(maxEntries: 1000);   // loads asked for are open-ended
+    private readonly SingleFlightCache<(string Tenant, string Strategy), Computed, RecommendationReport> _recommendations = new(maxEntries: 1000);
+    private readonly SingleFlightCache<(string Tenant, string Name, double? Load), Computed, CapacityReport> _capacity = new(maxEntries: 1000);   // loads asked for are open-ended
+
+    /// <summary>When a report was computed and from which version of its input (a workload's spec), for the caches.</summary>
+    private readonly record struct Computed(DateTimeOffset At, object? Version);
 
     /// <summary>The settings.</summary>
     public RecommendationOptions Options { get; } = options;
@@ -76,7 +80,8 @@ public sealed class RecommendationService(ITimeSeriesStore store, ScalingService
     {
         var now = time.GetUtcNow();
         // Computed for whoever asks first and shared by everyone asking meanwhile, so not cancelled by one of them.
-        return _recommendations.GetAsync((tenant, strategy.Name), now, Options.CacheFor, null, () => ComputeAsync(tenant, strategy, now, CancellationToken.None));
+        return _recommendations.GetAsync((tenant, strategy.Name), FreshAt(now, null), new Computed(now, null),
+            () => ComputeAsync(tenant, strategy, now, CancellationToken.None));
     }
 
     /// <summary>The capacity report of a workload (latency against load, objective answers), or null when there is no such workload.</summary>
@@ -88,9 +93,12 @@ public sealed class RecommendationService(ITimeSeriesStore store, ScalingService
         if (scaling.Get(tenant, name) is not { } status) return null;
         var now = time.GetUtcNow();
         var ms = now.ToUnixTimeMilliseconds();
-        return await _capacity.GetAsync((tenant, name, load), now, Options.CacheFor, status.Spec,
+        return await _capacity.GetAsync((tenant, name, load), FreshAt(now, status.Spec), new Computed(now, status.Spec),
             async () => CapacityAnalysis.Analyze(await HistoryAsync(tenant, status.Spec, ms, CancellationToken.None), load, ms));
     }
+
+    /// <summary>Whether a report computed at a stamp still serves at <paramref name="now"/> for <paramref name="version"/>: computed less than <see cref="RecommendationOptions.CacheFor"/> before, from the same version.</summary>
+    private Func<Computed, bool> FreshAt(DateTimeOffset now, object? version) => c => now - c.At < Options.CacheFor && Equals(c.Version, version);
 
     /// <summary>Reads a workload's history for an analysis.</summary>
     internal Task<WorkloadHistory> HistoryAsync(string tenant, WorkloadSpec spec, long now, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using Foresight.Detection.Incidents;
 using Foresight.Ingestion;
 using Foresight.Series;
+using Foresight.Server.Forecasting;
 using Foresight.Server.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,7 +28,7 @@ public static class ScalingModule
         var file = new WorkloadFile(dataDirectory);
         var stored = file.Load();
         services.AddSingleton(sp => new ScalingService(sp.GetRequiredService<IIngestFeed>(), sp.GetRequiredService<ITimeSeriesStore>(), sp.GetRequiredService<IncidentTracker>(),
-            sp.GetRequiredService<TimeProvider>(), options, sp.GetRequiredService<ServerMetrics>(), file, configured, stored,
+            sp.GetRequiredService<ForecasterService>(), sp.GetRequiredService<TimeProvider>(), options, sp.GetRequiredService<ServerMetrics>(), file, configured, stored,
             sp.GetRequiredService<ILogger<ScalingService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ScalingService>());
         return services;

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Foresight.Detection.Incidents;
 using Foresight.Ingestion;
 using Foresight.Series;
+using Foresight.Server.Forecasting;
 using Foresight.Server.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -66,13 +67,13 @@ public sealed class ScalingService : BackgroundService
     /// <summary>Raised after every decision, on the deciding workload's thread.</summary>
     public event Action<WorkloadDecision>? Decided;
 
-    internal ScalingService(IIngestFeed feed, ITimeSeriesStore store, IncidentTracker incidents, TimeProvider time, ScalingOptions options, ServerMetrics metrics,
+    internal ScalingService(IIngestFeed feed, ITimeSeriesStore store, IncidentTracker incidents, ForecasterService forecaster, TimeProvider time, ScalingOptions options, ServerMetrics metrics,
         WorkloadFile file, IReadOnlyList<(string Tenant, WorkloadSource Source, WorkloadSpec Spec)> configured,
         IReadOnlyList<(string Tenant, WorkloadSpec Spec)> stored, ILogger<ScalingService> logger)
     {
         _file = file;
         _logger = logger;
-        _context = new ScalingContext(store, incidents, time, options, logger, d => Decided?.Invoke(d));
+        _context = new ScalingContext(store, incidents, forecaster, time, options, logger, d => Decided?.Invoke(d));
         foreach (var (tenant, source, spec) in configured)
         {
             if (!_runners.ContainsKey((tenant, spec.Name))) _runners[(tenant, spec.Name)] = new WorkloadRunner(tenant, source, spec, _context);

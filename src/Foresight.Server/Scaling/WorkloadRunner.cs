@@ -4,17 +4,14 @@ using Foresight.Forecasting;
 using Foresight.Scaling;
 using Foresight.Series;
 using Foresight.Server.Concurrency;
+using Foresight.Server.Forecasting;
 using Microsoft.Extensions.Logging;
 
 namespace Foresight.Server.Scaling;
 
 /// <summary>What a workload's runner needs from the server.</summary>
-internal sealed record ScalingContext(ITimeSeriesStore Store, IncidentTracker Incidents, TimeProvider Time, ScalingOptions Options,
-    ILogger Logger, Action<WorkloadDecision> OnDecided)
-{
-    /// <summary>Forecaster builds run at once (each keeps a core busy for seconds): half the cores, at least one.</summary>
-    public SemaphoreSlim Builds { get; } = new(Math.Max(1, Environment.ProcessorCount / 2));
-}
+internal sealed record ScalingContext(ITimeSeriesStore Store, IncidentTracker Incidents, ForecasterService Forecaster, TimeProvider Time,
+    ScalingOptions Options, ILogger Logger, Action<WorkloadDecision> OnDecided);
 
 /// <summary>
 /// One workload's forecaster and policy, driven by its own loop. Once the demand series has a
@@ -271,23 +268,12 @@ internal sealed class WorkloadRunner : IAsyncDisposable
     }
 
     /// <summary>
-    /// Builds the forecaster from the stored history, at most <see cref="ScalingContext.Builds"/> at a
-    /// time and off the loop (refits take seconds; decisions go on without a forecast meanwhile). The
+    /// Builds the forecaster from the stored history through the <see cref="ForecasterService"/> (a bounded number at a
+    /// time, off the loop: refits take seconds; decisions go on without a forecast meanwhile). The
     /// first fit uses all but the last day of the history, whose steps then calibrate the error band;
     /// a step counts as complete once a sample after its end could have arrived (one sampling interval).
     /// </summary>
-    private async Task<Built?> BuildAsync(CancellationToken ct)
-    {
-        await _ctx.Builds.WaitAsync(ct);
-        try
-        {
-            return await Task.Run(() => BuildForecasterAsync(ct), ct);
-        }
-        finally
-        {
-            _ctx.Builds.Release();
-        }
-    }
+    private Task<Built?> BuildAsync(CancellationToken ct) => _ctx.Forecaster.BuildDemandAsync(BuildForecasterAsync, ct);
 
     private async Task<Built?> BuildForecasterAsync(CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Foresight.Series;
+using Foresight.Server.Forecasting;
 using Foresight.Tests.Support;
 
 namespace Foresight.Tests.Server;
@@ -62,5 +63,41 @@ public sealed class ForecastApiTests
         }
         var twice = await http.GetFromJsonAsync<JsonElement>("/api/v1/series/0/forecast?horizon=3&quantiles=0.5,0.5");
         twice.GetProperty("quantiles").EnumerateObject().Select(q => q.Name).Should().Equal("0.5");
+    }
+
+    [Fact]
+    public async Task Two_concurrent_requests_for_a_cold_forecast_share_one_fit()
+    {
+        await using var server = await TestServer.StartAsync(o => o.ForecastRefreshInterval = TimeSpan.FromHours(1));
+        var fits = 0;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Server.Services<ForecasterService>().FitStarting += kind =>
+        {
+            if (kind != ForecastFit.Series) return;
+            Interlocked.Increment(ref fits);
+            started.TrySetResult();
+            release.Task.Wait(TimeSpan.FromSeconds(30));   // holds the fit (on its pool thread) until the second request waits for it
+        };
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var start = now - now % 3_600_000 - 10L * 86_400_000;
+        var points = Enumerable.Range(0, 10 * 24).Select(i => new Point(start + i * 3_600_000L, 100 + 30 * Math.Sin(2 * Math.PI * i / 24))).ToArray();
+        (await server.Server.Store.AppendAsync("default", [new SeriesWrite("rps", Labels.Empty, points)])).Accepted.Should().BeTrue();
+        var id = (await server.Server.Store.FindAsync("default", SeriesSelector.All)).Single().Id;
+        using var http = server.Client();
+
+        var first = http.GetStringAsync($"/api/v1/series/{id}/forecast");
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = http.GetStringAsync($"/api/v1/series/{id}/forecast");
+        var cache = server.Server.Services<ForecastCache>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (cache.SharedFits == 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(20);
+        cache.SharedFits.Should().Be(1, "the second request waits for the fit the first one started");
+        release.SetResult();
+
+        (await second).Should().Be(await first);
+        fits.Should().Be(1);
+        await http.GetStringAsync($"/api/v1/series/{id}/forecast?horizon=24");
+        fits.Should().Be(1, "a shorter horizon is served from the cached fit");
     }
 }
