@@ -1,5 +1,5 @@
 using Foresight.Capacity;
-using Foresight.Detection;
+using Foresight.Numerics;
 
 namespace Foresight.Evaluation.Capacity;
 

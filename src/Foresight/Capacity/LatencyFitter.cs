@@ -1,4 +1,4 @@
-using Foresight.Forecasting;
+using Foresight.Numerics;
 
 namespace Foresight.Capacity;
 

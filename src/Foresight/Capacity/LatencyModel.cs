@@ -1,3 +1,4 @@
+using Foresight.Numerics;
 namespace Foresight.Capacity;
 
 /// <summary>Latency measured at one load: a load-test level, or one aligned step of request-rate and latency series.</summary>
@@ -67,7 +68,7 @@ public sealed partial class LatencyModel
         _residualSd = residualSd;
         RootMeanSquareLogError = Math.Sqrt(sse / statistics);
         IntervalLevel = level;
-        _z = Foresight.Detection.NormalTail.InverseStandardCdf(0.5 + level / 2);
+        _z = NormalTail.InverseStandardCdf(0.5 + level / 2);
     }
 
     /// <summary>The fitted queue: servers c, service rate μ, service SCV cs², overhead.</summary>
@@ -145,8 +146,8 @@ public sealed partial class LatencyModel
         if (_bootstrap.Length == 0 || !double.IsFinite(value)) return new LatencyEstimate(value, value, value);
         var draws = _bootstrap.Select(statistic).Order().ToArray();
         var tail = (1 - IntervalLevel) / 2;
-        var lo = Foresight.Detection.RobustStats.Quantile(draws, tail);
-        var hi = Foresight.Detection.RobustStats.Quantile(draws, 1 - tail);
+        var lo = RobustStats.Quantile(draws, tail);
+        var hi = RobustStats.Quantile(draws, 1 - tail);
         // A new measurement also carries the residual noise: widen on the log scale by z·sd.
         var widen = Math.Exp(_z * _residualSd);
         return new LatencyEstimate(value, Math.Min(lo, value) / widen, Math.Max(hi, value) * widen);

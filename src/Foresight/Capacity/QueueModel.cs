@@ -1,3 +1,4 @@
+using Foresight.Numerics;
 namespace Foresight.Capacity;
 
 /// <summary>

@@ -1,5 +1,5 @@
-using Foresight.Detection;
 using Foresight.Forecasting;
+using Foresight.Numerics;
 
 namespace Foresight.Classification;
 

@@ -1,4 +1,5 @@
 using Foresight.Detection.State;
+using Foresight.Numerics;
 
 namespace Foresight.Detection;
 

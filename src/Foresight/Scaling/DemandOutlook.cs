@@ -1,4 +1,4 @@
-using Foresight.Detection;
+using Foresight.Numerics;
 
 namespace Foresight.Scaling;
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Foresight.Capacity;
+using Foresight.Numerics;
 
 namespace Foresight.Tests.Capacity;
 

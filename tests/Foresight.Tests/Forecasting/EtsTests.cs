@@ -227,28 +227,4 @@ public class EtsTests
 
         act.Should().Throw<ArgumentException>();
     }
-
-    [Fact]
-    public void NelderMead_minimises_rosenbrock_within_bounds()
-    {
-        double[] x = [-1.2, 1];
-
-        var result = NelderMead.Minimize(p => 100 * Math.Pow(p[1] - p[0] * p[0], 2) + Math.Pow(1 - p[0], 2),
-            x, [-2, -2], [2, 2], maxEvaluations: 10_000, tolerance: 1e-14);
-
-        x[0].Should().BeApproximately(1, 1e-4);
-        x[1].Should().BeApproximately(1, 1e-4);
-        result.Value.Should().BeLessThan(1e-8);
-    }
-
-    [Fact]
-    public void NelderMead_stops_at_an_active_bound()
-    {
-        double[] x = [0, 0];
-
-        NelderMead.Minimize(p => Math.Pow(p[0] - 3, 2) + Math.Pow(p[1] + 1, 2), x, [-5, -5], [2, 5], tolerance: 1e-14);
-
-        x[0].Should().BeApproximately(2, 1e-6);
-        x[1].Should().BeApproximately(-1, 1e-4);
-    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Foresight.Numerics;
 
 namespace Foresight.Forecasting;
 
@@ -68,7 +69,7 @@ internal static class ThetaEstimator
             ReadOnlySpan<double> lower = [alphaMin];
             ReadOnlySpan<double> upper = [alphaMax];
             ReadOnlySpan<double> step = [spacing / 2];
-            ThetaNelderMead.Minimize(ref objective, x, lower, upper, step, xTolerance: 1e-7, maxEvaluations: 200);
+            NelderMead.Minimize(ref objective, x, lower, upper, step, maxEvaluations: 200, tolerance: 1e-12, pointTolerance: 1e-7, restart: false);
             var finalSse = Concentrated(y, trendA, trendB, sesDrift, x[0], cMin, cMax, start, out var level0, out var c);
             if (bestSse < finalSse)
             {
@@ -170,7 +171,11 @@ internal static class ThetaEstimator
         return (meanY - (n + 1) * b / 2, b);
     }
 
-    private struct AlphaObjective : IThetaObjective
+    /// <summary>
+    /// The concentrated SSE as a function of α. An overflowed SSE is reported as <see cref="double.MaxValue"/>,
+    /// a poor but admissible point, rather than +∞ (inadmissible, which the simplex would contract through).
+    /// </summary>
+    private struct AlphaObjective : IObjectiveFunction
     {
         public double[] Y;
         public double[] Trend;
@@ -178,7 +183,10 @@ internal static class ThetaEstimator
         public double CMin, CMax;
         public int Start;
 
-        public readonly double Evaluate(ReadOnlySpan<double> x) => Concentrated(Y, Trend.AsSpan(0, Y.Length),
-            Trend.AsSpan(Y.Length, Y.Length), SesDrift, x[0], CMin, CMax, Start, out _, out _);
+        public readonly double Evaluate(scoped ReadOnlySpan<double> x)
+        {
+            var sse = Concentrated(Y, Trend.AsSpan(0, Y.Length), Trend.AsSpan(Y.Length, Y.Length), SesDrift, x[0], CMin, CMax, Start, out _, out _);
+            return double.IsFinite(sse) ? sse : double.MaxValue;
+        }
     }
 }

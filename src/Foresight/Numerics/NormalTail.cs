@@ -1,4 +1,4 @@
-namespace Foresight.Detection;
+namespace Foresight.Numerics;
 
 /// <summary>Tail probabilities of the normal distribution, accurate far into the tail.</summary>
 internal static class NormalTail

@@ -1,4 +1,4 @@
-namespace Foresight.Detection;
+namespace Foresight.Numerics;
 
 /// <summary>
 /// An iterative radix-2 Cooley–Tukey FFT of one fixed power-of-two length, working in place on

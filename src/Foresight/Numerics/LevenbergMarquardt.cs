@@ -1,4 +1,4 @@
-namespace Foresight.Capacity;
+namespace Foresight.Numerics;
 
 /// <summary>A model for <see cref="LevenbergMarquardt"/>: its value at one input and its gradient in the parameters.</summary>
 /// <param name="x">The input (one observation's regressor).</param>

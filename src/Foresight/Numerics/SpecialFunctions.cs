@@ -1,4 +1,4 @@
-namespace Foresight.Capacity;
+namespace Foresight.Numerics;
 
 /// <summary>
 /// The few special functions the capacity models need: log Γ (Lanczos, g = 7, 9 terms, about 1e-15),

@@ -1,4 +1,4 @@
-namespace Foresight.Detection;
+namespace Foresight.Numerics;
 
 /// <summary>Order statistics of a small sample, sorted in place in caller-owned scratch (no allocation).</summary>
 internal static class RobustStats

@@ -1,4 +1,4 @@
-namespace Foresight.Forecasting;
+namespace Foresight.Numerics;
 
 /// <summary>An objective for <see cref="NelderMead"/>: a function of a parameter vector to minimise.</summary>
 /// <remarks>
@@ -24,11 +24,19 @@ public readonly record struct NelderMeadResult(double Value, int Evaluations, bo
 /// (reflection 1, expansion 2, contraction ½, shrink ½), restricted to a box: every trial point is
 /// projected onto [lower, upper] before it is evaluated, so the objective is never called outside
 /// the bounds. Convergence follows R's <c>optim(method = "Nelder-Mead")</c>: stop when the spread
-/// of the simplex values is at most <c>tolerance·(|f_best| + tolerance)</c>.
+/// of the simplex values is at most <c>tolerance·(|f_best| + tolerance)</c>, or, with a positive
+/// <c>pointTolerance</c>, when the simplex is no wider than that in any coordinate (as scipy's
+/// <c>xatol</c>). By default a converged simplex is rebuilt around its best point and searched
+/// again until that no longer improves the value (a simplex flattened against a bound regains its
+/// dimension, Press et al.); <c>restart: false</c> stops at the first convergence. Ties keep what
+/// is there: the incumbent best vertex stays best against an equal newcomer, and a contraction is
+/// taken only when strictly better (or when it and the point it replaces are both +∞).
 /// </summary>
 /// <remarks>
-/// Used for the maximum-likelihood fits of the forecasting models (ETS, Theta); each fit has at most
-/// a handful of parameters, so the simplex lives on the stack up to 16 dimensions and a run allocates nothing.
+/// The one simplex optimiser of the engine: the maximum-likelihood fits of ETS (several parameters,
+/// with restarts), the one-dimensional α search of the Theta models (no restart, 1e-7 in α) and the
+/// latency model's fit. Each fit has at most a handful of parameters, so the simplex lives on the stack
+/// up to 16 dimensions and a run allocates nothing.
 /// Linear constraints (such as β ≤ α) are best removed by reparametrising into a box; other
 /// inadmissible regions can return +∞.
 /// </remarks>
@@ -46,23 +54,25 @@ public static class NelderMead
     /// <param name="step">Initial simplex edge per parameter; empty for 10% of the finite box width, else 10% of |x| (at least 0.1).</param>
     /// <param name="maxEvaluations">Evaluation budget.</param>
     /// <param name="tolerance">Relative tolerance on the spread of simplex values.</param>
+    /// <param name="pointTolerance">When positive, also stop once the simplex is at most this wide in every coordinate.</param>
+    /// <param name="restart">Restart from the best point after convergence, until a restart no longer improves it.</param>
     public static NelderMeadResult Minimize(Func<ReadOnlySpan<double>, double> objective, Span<double> x,
         ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, ReadOnlySpan<double> step = default,
-        int maxEvaluations = 2000, double tolerance = 1e-8)
+        int maxEvaluations = 2000, double tolerance = 1e-8, double pointTolerance = 0, bool restart = true)
     {
         ArgumentNullException.ThrowIfNull(objective);
         var adapter = new DelegateObjective(objective);
-        return Minimize(ref adapter, x, lower, upper, step, maxEvaluations, tolerance);
+        return Minimize(ref adapter, x, lower, upper, step, maxEvaluations, tolerance, pointTolerance, restart);
     }
 
     /// <summary>
     /// Minimises <paramref name="objective"/> over the box [<paramref name="lower"/>, <paramref name="upper"/>];
     /// allocation-free for up to 16 parameters.
     /// </summary>
-    /// <inheritdoc cref="Minimize(Func{ReadOnlySpan{double}, double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, double)"/>
+    /// <inheritdoc cref="Minimize(Func{ReadOnlySpan{double}, double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, ReadOnlySpan{double}, int, double, double, bool)"/>
     public static NelderMeadResult Minimize<TObjective>(ref TObjective objective, Span<double> x,
         ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, ReadOnlySpan<double> step = default,
-        int maxEvaluations = 2000, double tolerance = 1e-8)
+        int maxEvaluations = 2000, double tolerance = 1e-8, double pointTolerance = 0, bool restart = true)
         where TObjective : IObjectiveFunction, allows ref struct
     {
         var d = x.Length;
@@ -105,11 +115,11 @@ public static class NelderMead
             }
             for (var v = 0; v <= d; v++) values[v] = Evaluate(ref objective, simplex.Slice(v * d, d), ref evaluations);
 
-            converged = Search(ref objective, simplex, values, centroid, reflected, expanded, contracted,
-                lower, upper, maxEvaluations, tolerance, ref evaluations);
-
+            // The start point is the incumbent: a vertex replaces it only by being strictly better.
             var argBest = 0;
-            for (var v = 1; v <= d; v++)
+            converged = Search(ref objective, simplex, values, centroid, reflected, expanded, contracted,
+                lower, upper, maxEvaluations, tolerance, pointTolerance, ref argBest, ref evaluations);
+            for (var v = 0; v <= d; v++)
             {
                 if (values[v] < values[argBest]) argBest = v;
             }
@@ -117,23 +127,27 @@ public static class NelderMead
             var best = values[argBest];
             var improved = previous - best > tolerance * (Math.Abs(best) + tolerance);
             previous = Math.Min(previous, best);
-            if (!converged || !improved) break;
+            if (!restart || !converged || !improved) break;
         }
         return new NelderMeadResult(previous, evaluations, converged);
     }
 
-    /// <summary>The simplex iterations proper; true when the spread of values met the tolerance.</summary>
+    /// <summary>
+    /// The simplex iterations proper; true when the spread of values met the tolerance. <paramref name="best"/>
+    /// is the incumbent best vertex, kept on ties so that a new point equal to it does not displace it.
+    /// </summary>
     private static bool Search<TObjective>(ref TObjective objective, scoped Span<double> simplex, scoped Span<double> values,
         scoped Span<double> centroid, scoped Span<double> reflected, scoped Span<double> expanded, scoped Span<double> contracted,
-        ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, int maxEvaluations, double tolerance, ref int evaluations)
+        ReadOnlySpan<double> lower, ReadOnlySpan<double> upper, int maxEvaluations, double tolerance, double pointTolerance,
+        ref int best, ref int evaluations)
         where TObjective : IObjectiveFunction, allows ref struct
     {
         var d = centroid.Length;
         while (evaluations < maxEvaluations)
         {
             // Best, worst and second-worst vertices.
-            int best = 0, worst = 0;
-            for (var v = 1; v <= d; v++)
+            var worst = 0;
+            for (var v = 0; v <= d; v++)
             {
                 if (values[v] < values[best]) best = v;
                 if (values[v] > values[worst]) worst = v;
@@ -143,7 +157,8 @@ public static class NelderMead
             {
                 if (v != worst && values[v] > values[secondWorst]) secondWorst = v;
             }
-            if (values[worst] - values[best] <= tolerance * (Math.Abs(values[best]) + tolerance))
+            if (values[worst] - values[best] <= tolerance * (Math.Abs(values[best]) + tolerance)
+                || (pointTolerance > 0 && Width(simplex, d) <= pointTolerance))
             {
                 return true;
             }
@@ -174,11 +189,15 @@ public static class NelderMead
                 values[worst] = fr;
                 continue;
             }
-            // Contract: outside when the reflection improved on the worst vertex, inside otherwise.
+            // Contract: outside when the reflection improved on the worst vertex, inside otherwise. The
+            // contraction must beat the point it is compared with; a tie is no progress (at a bound the two
+            // are often one projected point) and shrinks instead, except between two inadmissible (+∞)
+            // points, where stepping inwards is the only way out for one evaluation instead of a shrink's d.
             var outside = fr < values[worst];
             Combine(centroid, worstVertex, outside ? -0.5 : 0.5, contracted, lower, upper);
             var fc = Evaluate(ref objective, contracted, ref evaluations);
-            if (fc <= (outside ? fr : values[worst]))
+            var against = outside ? fr : values[worst];
+            if (fc < against || (double.IsPositiveInfinity(fc) && double.IsPositiveInfinity(against)))
             {
                 contracted.CopyTo(worstVertex);
                 values[worst] = fc;
@@ -196,6 +215,24 @@ public static class NelderMead
         }
 
         return false;
+    }
+
+    /// <summary>The largest spread of any coordinate over the vertices.</summary>
+    private static double Width(ReadOnlySpan<double> simplex, int d)
+    {
+        var width = 0.0;
+        for (var i = 0; i < d; i++)
+        {
+            double min = simplex[i], max = simplex[i];
+            for (var v = 1; v <= d; v++)
+            {
+                var c = simplex[v * d + i];
+                if (c < min) min = c;
+                if (c > max) max = c;
+            }
+            width = Math.Max(width, max - min);
+        }
+        return width;
     }
 
     private static double Evaluate<TObjective>(ref TObjective objective, scoped ReadOnlySpan<double> point, ref int evaluations)
