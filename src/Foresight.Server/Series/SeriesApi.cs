@@ -2,10 +2,8 @@ using Foresight.Query;
 using Foresight.Series;
 using Foresight.Server.Http;
 using Foresight.Server.Security;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Foresight.Server.Series;
 
@@ -15,17 +13,7 @@ public static class SeriesApi
     /// <summary>Largest number of points one query returns; ask for a step to read more history.</summary>
     public const int MaxPoints = 500_000;
 
-    /// <summary>Maps <c>GET /api/v1/series</c> and <c>GET /api/v1/series/{id}/points</c>.</summary>
-    public static IEndpointRouteBuilder MapSeriesApi(this IEndpointRouteBuilder app)
-    {
-        // Under /api/v1 rather than /api/v1/series: a group's "" route would be /api/v1/series/ (the request metrics label routes by pattern).
-        var series = app.MapGroup("/api/v1").WithTags("Series");
-        series.MapGet("/series", ListSeries).ProducesProblem(StatusCodes.Status400BadRequest);
-        series.MapGet("/series/{id:long}/points", ReadPoints).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        return app;
-    }
-
-    private static async Task<Results<Ok<SeriesListResponse>, ProblemHttpResult>> ListSeries(HttpContext context, ITimeSeriesStore store, string? match)
+    internal static async Task<Results<Ok<SeriesListResponse>, ProblemHttpResult>> ListSeries(HttpContext context, ITimeSeriesStore store, string? match)
     {
         SeriesSelector? selector;
         if (string.IsNullOrWhiteSpace(match)) selector = SeriesSelector.All;
@@ -37,7 +25,7 @@ public static class SeriesApi
         return TypedResults.Ok(new SeriesListResponse(series.Select(s => new SeriesDto(s.Id, s.Metric, s.Labels.ToDictionary())).ToList()));
     }
 
-    private static async Task<Results<PointsResult, ProblemHttpResult>> ReadPoints(HttpContext context, ITimeSeriesStore store, TimeProvider time, long id,
+    internal static async Task<Results<PointsResult, ProblemHttpResult>> ReadPoints(HttpContext context, ITimeSeriesStore store, TimeProvider time, long id,
         string? from, string? to, string? step, string? agg)
     {
         var tenant = TenantResolution.TenantOf(context);
