@@ -1,6 +1,6 @@
+using Foresight.Configuration;
 using Foresight.Detection.Incidents;
 using Foresight.Scraping;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Foresight.Server.Detection;
@@ -16,57 +16,46 @@ namespace Foresight.Server.Detection;
 /// </summary>
 internal static class AlertConfig
 {
-    public static AlertOptions Parse(string yaml, string file)
+    /// <summary>The section's settings (the defaults without one).</summary>
+    /// <exception cref="ConfigException">The section breaks a rule; the message names file, line and key.</exception>
+    public static AlertOptions Read(ForesightConfig config)
     {
         var options = new AlertOptions();
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new InvalidOperationException($"{file}: {YamlErrors.Describe(e)}");
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return options;
-        if (!root.Children.TryGetValue(new YamlScalarNode("alerts"), out var node)) return options;
-        if (node is not YamlMappingNode section) throw Error(file, node, "alerts: expected a mapping with webhooks, cooldown, min_severity");
+        if (config.Section("alerts") is not { } node) return options;
+        if (node is not YamlMappingNode section) throw config.Error(node, "alerts: expected a mapping with webhooks, cooldown, min_severity");
         foreach (var (keyNode, value) in section.Children)
         {
             var key = (keyNode as YamlScalarNode)?.Value;
             switch (key)
             {
                 case "webhooks":
-                    if (value is not YamlSequenceNode list) throw Error(file, value, "alerts.webhooks: expected a list of http(s) URLs, e.g. [\"http://127.0.0.1:9000/hook\"]");
+                    if (value is not YamlSequenceNode list) throw config.Error(value, "alerts.webhooks: expected a list of http(s) URLs, e.g. [\"http://127.0.0.1:9000/hook\"]");
                     foreach (var item in list)
                     {
                         var url = (item as YamlScalarNode)?.Value;
                         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                         {
-                            throw Error(file, item, $"alerts.webhooks: '{url}' is not an http(s) URL");
+                            throw config.Error(item, $"alerts.webhooks: '{url}' is not an http(s) URL");
                         }
                         options.Webhooks.Add(url!);
                     }
                     break;
                 case "cooldown":
-                    if (value is not YamlScalarNode scalar || !PrometheusDuration.TryParse(scalar.Value, out var cooldown)) throw Error(file, value, $"alerts.cooldown: '{(value as YamlScalarNode)?.Value}' is not a duration (e.g. 5m)");
+                    if (value is not YamlScalarNode scalar || !PrometheusDuration.TryParse(scalar.Value, out var cooldown)) throw config.Error(value, $"alerts.cooldown: '{(value as YamlScalarNode)?.Value}' is not a duration (e.g. 5m)");
                     options.Cooldown = cooldown;
                     break;
                 case "min_severity":
                     var text = (value as YamlScalarNode)?.Value;
                     if (!Enum.TryParse<Severity>(text, ignoreCase: true, out var severity) || !Enum.IsDefined(severity) || int.TryParse(text, out _))
                     {
-                        throw Error(file, value, $"alerts.min_severity: '{text}' is not one of low, medium, high, critical");
+                        throw config.Error(value, $"alerts.min_severity: '{text}' is not one of low, medium, high, critical");
                     }
                     options.MinimumSeverity = severity;
                     break;
                 default:
-                    throw Error(file, keyNode, $"alerts.{key}: unknown setting (known: webhooks, cooldown, min_severity)");
+                    throw config.Error(keyNode, $"alerts.{key}: unknown setting (known: webhooks, cooldown, min_severity)");
             }
         }
         return options;
     }
-
-    private static InvalidOperationException Error(string file, YamlNode node, string message) =>
-        new($"{file}: line {node.Start.Line}: {message}");
 }

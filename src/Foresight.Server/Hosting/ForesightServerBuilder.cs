@@ -1,3 +1,4 @@
+using Foresight.Configuration;
 using Foresight.Scraping;
 using Foresight.Server.Demo;
 using Foresight.Server.Detection;
@@ -79,7 +80,8 @@ public sealed class ForesightServerBuilder
             if (_logging is not null) _logging(builder.Logging);
             else builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information)
                 .AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting", LogLevel.Warning);
-            AddServices(builder.Services, options, store);
+            var config = options.ConfigFile is null ? ForesightConfig.Empty : await ForesightConfig.LoadAsync(options.ConfigFile, cancellationToken);
+            AddServices(builder.Services, options, store, config);
             foreach (var configure in _services) configure(builder.Services);
 
             var app = builder.Build();
@@ -111,7 +113,7 @@ public sealed class ForesightServerBuilder
         }
     }
 
-    private static void AddServices(IServiceCollection services, ForesightServerOptions options, OpenedStore store)
+    private static void AddServices(IServiceCollection services, ForesightServerOptions options, OpenedStore store, ForesightConfig config)
     {
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(j =>
@@ -132,36 +134,20 @@ public sealed class ForesightServerBuilder
         services.AddSecurity(options.Insecure);
         services.AddForecasting(options.ForecastRefreshInterval);
         if (options.Demo) services.AddDemo();
-        var alerts = options.ConfigFile is null ? new AlertOptions() : AlertConfig.Parse(File.ReadAllText(options.ConfigFile), options.ConfigFile);
-        services.AddDetection(options.Detection, alerts);
-        var scrape = LoadScrapeConfig(options);
-        services.AddScaling(options.Scaling, LoadWorkloads(options), store.DataDirectory);
+        services.AddDetection(options.Detection, AlertConfig.Read(config));
+        var scrape = ScrapeConfig.Read(config);
+        services.AddScaling(options.Scaling, LoadWorkloads(options, config), store.DataDirectory);
         services.AddRecommendations(options.Recommendations);
         services.AddIngestion(scrape, options.Feed);
     }
 
-    /// <summary>Reads the config file's scrape section; errors name the file and line.</summary>
-    private static ScrapeConfig LoadScrapeConfig(ForesightServerOptions options)
-    {
-        if (options.ConfigFile is null) return ScrapeConfig.Empty;
-        if (!File.Exists(options.ConfigFile)) throw new InvalidOperationException($"--config: {options.ConfigFile} does not exist");
-        if (!ScrapeConfig.TryParse(File.ReadAllText(options.ConfigFile), out var config, out var error))
-        {
-            throw new InvalidOperationException($"{options.ConfigFile}: {error}");
-        }
-        return config;
-    }
-
     /// <summary>The config file's workloads, then the demo's (a name the config file uses is left to it).</summary>
-    private static List<(string Tenant, WorkloadSource Source, WorkloadSpec Spec)> LoadWorkloads(ForesightServerOptions options)
+    private static List<(string Tenant, WorkloadSource Source, WorkloadSpec Spec)> LoadWorkloads(ForesightServerOptions options, ForesightConfig config)
     {
         var result = new List<(string, WorkloadSource, WorkloadSpec)>();
-        if (options.ConfigFile is not null)
+        foreach (var (tenant, spec) in WorkloadConfig.Read(config))
         {
-            foreach (var (tenant, spec) in WorkloadConfig.Parse(File.ReadAllText(options.ConfigFile), options.ConfigFile))
-            {
-                result.Add((tenant, WorkloadSource.Config, spec));
-            }
+            result.Add((tenant, WorkloadSource.Config, spec));
         }
         if (options.Demo)
         {

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
-using Foresight.Scraping;
+using Foresight.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -105,7 +105,7 @@ internal sealed class CatalogReader
     /// <summary>One mapping being read: typed values by key, each error naming the key's line and path.</summary>
     public sealed class Entry(CatalogReader reader, YamlMappingNode map, string path, Dictionary<string, YamlNode> values)
     {
-        public bool Has(string key) => values.TryGetValue(key, out var node) && !IsNull(node);
+        public bool Has(string key) => values.TryGetValue(key, out var node) && !YamlNodes.IsNull(node);
 
         public YamlNode Node(string key) =>
             values.TryGetValue(key, out var node) ? node : throw reader.Error(map, path, $"{key} is required");
@@ -115,7 +115,7 @@ internal sealed class CatalogReader
         public string Text(string key)
         {
             var node = Node(key);
-            return node is YamlScalarNode { Value: { } value } && !IsNull(node) && value.Trim().Length > 0
+            return node is YamlScalarNode { Value: { } value } && !YamlNodes.IsNull(node) && value.Trim().Length > 0
                 ? value.Trim()
                 : throw reader.Error(node, Path(key), "expected a single non-empty value");
         }
@@ -142,9 +142,6 @@ internal sealed class CatalogReader
                 ? value
                 : throw reader.Error(Node(key), Path(key), $"'{text}' is not a whole number");
         }
-
-        private static bool IsNull(YamlNode node) =>
-            node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" };
     }
 }
 

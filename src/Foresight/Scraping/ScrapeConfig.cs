@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Foresight.Configuration;
 using Foresight.Series;
 
 namespace Foresight.Scraping;
@@ -54,6 +55,14 @@ public sealed record ScrapeConfig(TimeSpan Interval, TimeSpan Timeout, string Te
     /// <summary>Every target of every job, in configuration order.</summary>
     public IEnumerable<ScrapeTarget> Targets => Jobs.SelectMany(j => j.Targets);
 
+    /// <summary>The <c>scrape:</c> section of the config file (<see cref="Empty"/> without one).</summary>
+    /// <exception cref="ConfigException">The section breaks a rule; the message names the file, line and key.</exception>
+    public static ScrapeConfig Read(ForesightConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return ScrapeConfigReader.Read(config);
+    }
+
     /// <summary>Reads the <c>scrape:</c> section of a YAML document.</summary>
     /// <exception cref="FormatException">The YAML is invalid or the section breaks a rule; the message names the line and key.</exception>
     public static ScrapeConfig Load(string yamlText)
@@ -71,11 +80,11 @@ public sealed record ScrapeConfig(TimeSpan Interval, TimeSpan Timeout, string Te
         ArgumentNullException.ThrowIfNull(yamlText);
         try
         {
-            config = ScrapeConfigReader.Read(yamlText);
+            config = Read(ForesightConfig.Parse(yamlText, fileName: null));
             error = null;
             return true;
         }
-        catch (ScrapeConfigReader.ConfigException e)
+        catch (ConfigException e)
         {
             config = null;
             error = e.Message;

@@ -1,5 +1,5 @@
+using Foresight.Configuration;
 using Foresight.Series;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Foresight.Scraping;
@@ -8,35 +8,23 @@ namespace Foresight.Scraping;
 /// Walks the YAML node tree of the <c>scrape:</c> section (rather than deserializing into classes)
 /// so every error can name its line and key path, e.g. <c>line 6: scrape.jobs[0].interval: ...</c>.
 /// </summary>
-internal static class ScrapeConfigReader
+internal sealed class ScrapeConfigReader
 {
     private const string DurationHint = "(expected e.g. 500ms, 15s, 1m, 1h or 1m30s)";
 
-    /// <summary>A configuration error; the message is the one shown to the user.</summary>
-    internal sealed class ConfigException(string message) : Exception(message);
+    private readonly ForesightConfig _config;
 
-    public static ScrapeConfig Read(string yamlText)
+    private ScrapeConfigReader(ForesightConfig config) => _config = config;
+
+    /// <exception cref="ConfigException">The section breaks a rule.</exception>
+    public static ScrapeConfig Read(ForesightConfig config)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yamlText));
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException(YamlErrors.Describe(e));
-        }
-        if (stream.Documents.Count == 0) return ScrapeConfig.Empty;
-        var root = stream.Documents[0].RootNode;
-        if (IsNull(root)) return ScrapeConfig.Empty;
-        if (root is not YamlMappingNode rootMap) throw Error(root, "", "the document must be a mapping of settings");
+        var section = config.Section("scrape");
+        return section is null ? ScrapeConfig.Empty : new ScrapeConfigReader(config).ReadSection(section);
+    }
 
-        YamlNode? section = null;
-        foreach (var (key, value) in rootMap.Children)
-        {
-            if (key is YamlScalarNode { Value: "scrape" }) section = value;
-        }
-        if (section is null) return ScrapeConfig.Empty;
+    private ScrapeConfig ReadSection(YamlNode section)
+    {
         if (section is not YamlMappingNode scrape) throw Error(section, "scrape", "expected a mapping with 'jobs'");
 
         var keys = Keys(scrape, "scrape", ["interval|scrape_interval", "timeout|scrape_timeout", "tenant", "jobs|scrape_configs"]);
@@ -55,7 +43,7 @@ internal static class ScrapeConfigReader
         var tenant = keys.TryGetValue("tenant", out n) ? String(n, "scrape.tenant") : ScrapeConfig.DefaultTenant;
         if (string.IsNullOrWhiteSpace(tenant)) throw Error(keys["tenant"], "scrape.tenant", "must not be empty");
 
-        if (!keys.TryGetValue("jobs", out var jobsNode) || IsNull(jobsNode)) throw Error(scrape, "scrape", "'jobs' is required");
+        if (!keys.TryGetValue("jobs", out var jobsNode) || YamlNodes.IsNull(jobsNode)) throw Error(scrape, "scrape", "'jobs' is required");
         if (jobsNode is not YamlSequenceNode jobList) throw Error(jobsNode, "scrape.jobs", "expected a list of jobs");
         if (jobList.Children.Count == 0) throw Error(jobList, "scrape.jobs", "at least one job is required");
 
@@ -70,7 +58,7 @@ internal static class ScrapeConfigReader
         return new ScrapeConfig(interval, timeout, tenant, jobs);
     }
 
-    private static ScrapeJob ReadJob(YamlNode node, string path, TimeSpan globalInterval, TimeSpan globalTimeout)
+    private ScrapeJob ReadJob(YamlNode node, string path, TimeSpan globalInterval, TimeSpan globalTimeout)
     {
         if (node is not YamlMappingNode map) throw Error(node, path, "expected a mapping with job_name and static_configs");
         var keys = Keys(map, path,
@@ -101,7 +89,7 @@ internal static class ScrapeConfigReader
         if (scheme is not ("http" or "https")) throw Error(keys["scheme"], path + ".scheme", $"'{scheme}' is not supported (expected http or https)");
         if (!metricsPath.StartsWith('/')) throw Error(keys["metrics_path"], path + ".metrics_path", $"'{metricsPath}' must start with '/'");
 
-        if (!keys.TryGetValue("static_configs", out var groupsNode) || IsNull(groupsNode))
+        if (!keys.TryGetValue("static_configs", out var groupsNode) || YamlNodes.IsNull(groupsNode))
         {
             throw Error(map, path, $"static_configs is required (job '{name}')");
         }
@@ -119,7 +107,7 @@ internal static class ScrapeConfigReader
             var groupKeys = Keys(group, groupPath, ["targets", "labels"]);
             var labels = groupKeys.TryGetValue("labels", out var labelsNode) ? ReadLabels(labelsNode, groupPath + ".labels") : Labels.Empty;
 
-            if (!groupKeys.TryGetValue("targets", out var targetsNode) || IsNull(targetsNode)) throw Error(group, groupPath, "targets is required");
+            if (!groupKeys.TryGetValue("targets", out var targetsNode) || YamlNodes.IsNull(targetsNode)) throw Error(group, groupPath, "targets is required");
             if (targetsNode is not YamlSequenceNode targetList) throw Error(targetsNode, groupPath + ".targets", "expected a list of host:port");
             if (targetList.Children.Count == 0) throw Error(targetList, groupPath + ".targets", "is empty");
             for (var t = 0; t < targetList.Children.Count; t++)
@@ -134,9 +122,9 @@ internal static class ScrapeConfigReader
         return new ScrapeJob(name, interval, timeout, metricsPath, scheme, targets);
     }
 
-    private static Labels ReadLabels(YamlNode node, string path)
+    private Labels ReadLabels(YamlNode node, string path)
     {
-        if (IsNull(node)) return Labels.Empty;
+        if (YamlNodes.IsNull(node)) return Labels.Empty;
         if (node is not YamlMappingNode map) throw Error(node, path, "expected a mapping of label names to values");
         var pairs = new List<KeyValuePair<string, string>>();
         foreach (var (keyNode, valueNode) in map.Children)
@@ -153,7 +141,7 @@ internal static class ScrapeConfigReader
     /// The mapping's entries by canonical key. <paramref name="known"/> lists keys as
     /// <c>name|alias</c>; any other key, or a key given under both spellings, is an error.
     /// </summary>
-    private static Dictionary<string, YamlNode> Keys(YamlMappingNode map, string path, string[] known)
+    private Dictionary<string, YamlNode> Keys(YamlMappingNode map, string path, string[] known)
     {
         var result = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in map.Children)
@@ -170,7 +158,7 @@ internal static class ScrapeConfigReader
         return result;
     }
 
-    private static TimeSpan PositiveDuration(YamlNode node, string path)
+    private TimeSpan PositiveDuration(YamlNode node, string path)
     {
         var text = String(node, path);
         if (!PrometheusDuration.TryParse(text, out var duration)) throw Error(node, path, $"'{text}' is not a duration {DurationHint}");
@@ -178,12 +166,8 @@ internal static class ScrapeConfigReader
         return duration;
     }
 
-    private static string String(YamlNode node, string path) =>
+    private string String(YamlNode node, string path) =>
         node is YamlScalarNode { Value: { } value } ? value : throw Error(node, path, "expected a single value");
 
-    private static bool IsNull(YamlNode node) =>
-        node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" };
-
-    private static ConfigException Error(YamlNode node, string path, string message) =>
-        new(path.Length == 0 ? $"line {node.Start.Line}: {message}" : $"line {node.Start.Line}: {path}: {message}");
+    private ConfigException Error(YamlNode node, string path, string message) => _config.Error(node, $"{path}: {message}");
 }

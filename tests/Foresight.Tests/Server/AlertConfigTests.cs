@@ -1,3 +1,4 @@
+using Foresight.Configuration;
 using Foresight.Detection.Incidents;
 using Foresight.Server.Detection;
 
@@ -5,10 +6,12 @@ namespace Foresight.Tests.Server;
 
 public class AlertConfigTests
 {
+    private static AlertOptions Alerts(string yaml, string file) => AlertConfig.Read(ForesightConfig.Parse(yaml, file));
+
     [Fact]
     public void The_alerts_section_sets_webhooks_cooldown_and_minimum_severity()
     {
-        var options = AlertConfig.Parse("""
+        var options = Alerts("""
             scrape:
               jobs: []
             alerts:
@@ -19,7 +22,7 @@ public class AlertConfigTests
         options.Webhooks.Should().Equal("http://127.0.0.1:9000/hook", "https://ops.example.com/foresight");
         options.Cooldown.Should().Be(TimeSpan.FromMinutes(10));
         options.MinimumSeverity.Should().Be(Severity.High);
-        AlertConfig.Parse("scrape:\n  jobs: []\n", "foresight.yml").Webhooks.Should().BeEmpty("no section, no webhooks");
+        Alerts("scrape:\n  jobs: []\n", "foresight.yml").Webhooks.Should().BeEmpty("no section, no webhooks");
     }
 
     [Theory]
@@ -32,5 +35,5 @@ public class AlertConfigTests
     [InlineData("alerts:\n  webhooks: http://127.0.0.1:9000/hook\n", "foresight.yml: line 2: alerts.webhooks: expected a list of http(s) URLs")]
     [InlineData("alerts: 5\n", "foresight.yml: line 1: alerts: expected a mapping")]
     public void A_bad_alerts_section_is_refused_with_file_line_and_key(string yaml, string message) =>
-        FluentActions.Invoking(() => AlertConfig.Parse(yaml, "foresight.yml")).Should().Throw<InvalidOperationException>().WithMessage(message + "*");
+        FluentActions.Invoking(() => Alerts(yaml, "foresight.yml")).Should().Throw<InvalidOperationException>().WithMessage(message + "*");
 }

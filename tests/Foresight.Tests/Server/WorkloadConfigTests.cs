@@ -1,3 +1,4 @@
+using Foresight.Configuration;
 using Foresight.Server.Scaling;
 using Foresight.Tests.Support;
 
@@ -5,10 +6,12 @@ namespace Foresight.Tests.Server;
 
 public sealed class WorkloadConfigTests
 {
+    private static IReadOnlyList<(string Tenant, WorkloadSpec Spec)> Workloads(string yaml, string file) => WorkloadConfig.Read(ForesightConfig.Parse(yaml, file));
+
     [Fact]
     public void A_full_workloads_section_is_read_with_defaults_for_what_is_left_out()
     {
-        var workloads = WorkloadConfig.Parse("""
+        var workloads = Workloads("""
             scrape:
               jobs: []
             workloads:
@@ -43,13 +46,13 @@ public sealed class WorkloadConfigTests
         searchTenant.Should().Be("default");
         search.Capacity.Should().Be(new Foresight.Scaling.CapacityModel { ReplicaCapacity = 12.5 }, "unset fields take the capacity model's defaults");
         search.DecisionInterval.Should().BeNull();
-        WorkloadConfig.Parse("scrape:\n  jobs: []\n", "f.yml").Should().BeEmpty();
+        Workloads("scrape:\n  jobs: []\n", "f.yml").Should().BeEmpty();
     }
 
     [Fact]
     public void Resource_and_latency_settings_are_read_with_kubernetes_style_sizes()
     {
-        var workloads = WorkloadConfig.Parse("""
+        var workloads = Workloads("""
             workloads:
               - name: checkout
                 series: rps
@@ -118,7 +121,7 @@ public sealed class WorkloadConfigTests
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    replicas: 'up{'\n", "line 5: workloads[0] (checkout).replicas: 'up{' is not a series selector")]
     [InlineData("  - name: checkout\n    series: rps\n    replica_capacity: 5\n    scale_in_cooldown: 2h\n", "line 5: workloads[0] (checkout).scale_in_cooldown: must be between 0 and 1 hour")]
     public void Invalid_resource_settings_are_refused_naming_the_key(string section, string message) =>
-        FluentActions.Invoking(() => WorkloadConfig.Parse("workloads:\n" + section, "foresight.yml"))
+        FluentActions.Invoking(() => Workloads("workloads:\n" + section, "foresight.yml"))
             .Should().Throw<InvalidOperationException>().WithMessage($"foresight.yml: {message}*");
 
     [Theory]
@@ -138,7 +141,7 @@ public sealed class WorkloadConfigTests
     [InlineData("  checkout: {}\n", "line 2: workloads: expected a list of workloads")]
     public void Invalid_workloads_are_refused_naming_the_file_line_workload_and_key(string section, string message)
     {
-        var parse = () => WorkloadConfig.Parse("workloads:\n" + section, "foresight.yml");
+        var parse = () => Workloads("workloads:\n" + section, "foresight.yml");
         parse.Should().Throw<InvalidOperationException>().Which.Message.Should().StartWith("foresight.yml: ").And.Contain(message);
     }
 

@@ -1,6 +1,6 @@
 using YamlDotNet.Core;
 
-namespace Foresight.Scraping;
+namespace Foresight.Configuration;
 
 /// <summary>How the config readers report YAML that does not parse: the line, then the parser's reason.</summary>
 public static class YamlErrors
