@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using Foresight.Ingestion;
 using Foresight.Series;
+using Foresight.Server.Hosting;
 
 namespace Foresight.Benchmarks;
 
 /// <summary>
 /// <c>--remote-write-load URL [seconds] [concurrency]</c>: a Prometheus-shaped remote-write load
-/// against a running server (start it in another process: <c>foresight serve --data-dir DIR</c>).
+/// against a running server (start it in another process: <c>foresight serve --data-dir DIR</c>), or, with
+/// <see cref="RunEmbeddedAsync"/>, against one this process starts on a temporary data directory.
 /// Requests carry 2,000 samples (Prometheus' default <c>max_samples_per_send</c>): 500 series with
 /// 9 labels each x 4 samples, over 5,000 distinct series, timestamps advancing in order. All
 /// requests are encoded (snappy + protobuf) before the clock starts, so the figure is the
@@ -18,6 +20,23 @@ internal static class RemoteWriteLoad
     private const int SeriesTotal = 5000;
     private const int SeriesPerRequest = 500;
     private const int SamplesPerSeries = 4;
+
+    /// <summary>Starts a server in this process (loopback, a free port, a temporary data directory), runs the load against it, and removes it.</summary>
+    public static async Task<int> RunEmbeddedAsync(int seconds, int concurrency)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"foresight-load-{Environment.ProcessId}");
+        try
+        {
+            var options = new ForesightServerOptions { DataDirectory = dir, Urls = "http://127.0.0.1:0" };
+            await using var server = await ForesightServer.CreateBuilder(options).ConfigureLogging(_ => { }).StartAsync();
+            Console.WriteLine($"embedded server on {server.Urls[0]} (data directory {dir})");
+            return await Run(server.Urls[0], seconds, concurrency);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
 
     public static async Task<int> Run(string url, int seconds, int concurrency)
     {
