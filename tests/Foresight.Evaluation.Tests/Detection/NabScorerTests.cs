@@ -1,5 +1,4 @@
 using Foresight.Evaluation.Detection;
-using Foresight.Tests.Detection;
 
 namespace Foresight.Evaluation.Tests.Detection;
 

@@ -1,0 +1,122 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Foresight.Detection;
+using Foresight.Server.Detection;
+using Foresight.Tests.Support;
+
+namespace Foresight.Server.Tests.Ingestion;
+
+public sealed class IngestFeedTests
+{
+    private const int PointsPerBatch = 10;
+
+    [Fact]
+    public async Task A_flood_detection_cannot_keep_up_with_is_shed_and_counted_in_metrics_and_healthz_exactly()
+    {
+        using var gate = new DetectorGate();
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Feed.Capacity = 2;
+            o.Detection.CrossMetric = false;
+            o.Detection.DetectorFactory = () => new GatedDetector(gate);
+        });
+        using var http = server.Client();
+        var t0 = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - 3_600_000;
+        var batch = 0;
+        async Task Post()
+        {
+            var points = string.Join(",", Enumerable.Range(0, PointsPerBatch).Select(i => $"[{t0 + (batch * PointsPerBatch + i) * 1000L},{i}]"));
+            var body = $$"""{"series":[{"metric":"rps","labels":{"service":"api"},"points":[{{points}}]}]}""";
+            (await http.PostAsync("/api/v1/ingest", new StringContent(body, Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+            batch++;
+        }
+
+        // The first batch reaches detection, whose detector then holds it: the queue behind it fills.
+        await Post();
+        (await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue("detection takes the first batch");
+        for (var i = 0; i < 7; i++) await Post();   // 2 queue up (capacity 2), 5 are shed
+        var accepted = batch * PointsPerBatch;
+
+        var metrics = await http.GetStringAsync("/metrics");
+        metrics.Should().Contain("foresight_feed_shed_points_total{consumer=\"detection\"} 50")
+            .And.Contain("foresight_feed_shed_batches_total{consumer=\"detection\"} 5")
+            .And.Contain("foresight_feed_pending_batches{consumer=\"detection\"} 2");
+        var detection = await DetectionHealth(http);
+        detection.GetProperty("shedPoints").GetInt64().Should().Be(50);
+        detection.GetProperty("pendingBatches").GetInt32().Should().Be(2);
+        (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("status").GetString().Should().Be("ok", "a consumer that sheds is behind, not down");
+
+        gate.Release();
+        var pipeline = server.Server.Services<DetectionPipeline>();
+        var feed = server.Server.Ingest.Feed;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (pipeline.Pending > 0 || pipeline.Scored < feed.Consumers().Single(c => c.Consumer == "detection").DeliveredPoints)
+        {
+            await Task.Delay(20, timeout.Token);   // until detection has scored everything it was handed
+        }
+
+        var shed = (await DetectionHealth(http)).GetProperty("shedPoints").GetInt64();
+        (pipeline.Scored + shed).Should().Be(accepted, "every accepted point was either scored or counted as shed");
+        pipeline.Scored.Should().Be(3 * PointsPerBatch);
+        (await http.GetStringAsync("/metrics")).Should().Contain($"foresight_feed_shed_points_total{{consumer=\"detection\"}} {accepted - pipeline.Scored}");
+    }
+
+    [Fact]
+    public async Task Healthz_lists_each_consumer_of_the_feed_and_anomaly_scores_never_reach_it()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var http = server.Client();
+        var t0 = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - 600_000;
+        var points = string.Join(",", Enumerable.Range(0, 50).Select(i => $"[{t0 + i * 1000L},{i % 7}]"));
+        (await http.PostAsync("/api/v1/ingest", new StringContent($$"""{"series":[{"metric":"m","points":[{{points}}]}]}""", Encoding.UTF8, "application/json")))
+            .EnsureSuccessStatusCode();
+        var pipeline = server.Server.Services<DetectionPipeline>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (pipeline.Scored < 50) await Task.Delay(20, timeout.Token);
+
+        var consumers = (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("feed").GetProperty("consumers").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("consumer").GetString()!);
+        consumers.Keys.Should().BeEquivalentTo(["detection", "scaling"]);
+        consumers["detection"].GetProperty("deliveredBatches").GetInt64().Should().Be(1, "the scores detection stored were not published");
+        consumers["detection"].GetProperty("deliveredPoints").GetInt64().Should().Be(50);
+        consumers["detection"].GetProperty("shedPoints").GetInt64().Should().Be(0);
+    }
+
+    private static async Task<JsonElement> DetectionHealth(HttpClient http) =>
+        (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("feed").GetProperty("consumers").EnumerateArray()
+            .Single(c => c.GetProperty("consumer").GetString() == "detection");
+
+    /// <summary>Holds every detector's first update until released, and says when one is held.</summary>
+    private sealed class DetectorGate : IDisposable
+    {
+        private readonly ManualResetEventSlim _open = new(false);
+
+        public SemaphoreSlim Entered { get; } = new(0);
+
+        public void Wait()
+        {
+            if (_open.IsSet) return;
+            Entered.Release();
+            _open.Wait(TimeSpan.FromSeconds(60));
+        }
+
+        public void Release() => _open.Set();
+
+        public void Dispose()
+        {
+            _open.Set();
+            _open.Dispose();
+            Entered.Dispose();
+        }
+    }
+
+    private sealed class GatedDetector(DetectorGate gate) : IStreamingDetector
+    {
+        public double Update(long timestamp, double value)
+        {
+            gate.Wait();
+            return 0;
+        }
+    }
+}
