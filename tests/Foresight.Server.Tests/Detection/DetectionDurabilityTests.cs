@@ -6,7 +6,7 @@ using System.Text.Json;
 using Foresight.Detection;
 using Foresight.Tests.Support;
 
-namespace Foresight.Tests.Server;
+namespace Foresight.Server.Tests.Detection;
 
 /// <summary>The real server killed with SIGKILL and restarted on its data directory resumes detection where it was.</summary>
 public sealed class DetectionDurabilityTests

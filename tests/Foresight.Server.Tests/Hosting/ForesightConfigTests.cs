@@ -4,7 +4,7 @@ using Foresight.Server.Detection;
 using Foresight.Server.Scaling;
 using Foresight.Tests.Support;
 
-namespace Foresight.Tests.Configuration;
+namespace Foresight.Server.Tests.Hosting;
 
 public sealed class ForesightConfigTests
 {

@@ -5,7 +5,7 @@ using Foresight.Server.Detection;
 using Foresight.Server.Hosting;
 using Foresight.Tests.Support;
 
-namespace Foresight.Tests.Detection;
+namespace Foresight.Server.Tests.Detection;
 
 /// <summary>Live detection saved and restored across restarts, and what was stored meanwhile replayed.</summary>
 public sealed class DetectionStateTests

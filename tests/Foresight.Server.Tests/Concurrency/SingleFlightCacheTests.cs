@@ -1,6 +1,6 @@
 using Foresight.Server.Concurrency;
 
-namespace Foresight.Tests.Server;
+namespace Foresight.Server.Tests.Concurrency;
 
 public sealed class SingleFlightCacheTests
 {
