@@ -8,22 +8,26 @@ namespace Foresight.Storage.Sqlite;
 /// <summary>
 /// API keys in the <c>api_keys</c> table of an embedded data directory's database. The store's own
 /// instance (<see cref="SqliteTimeSeriesStore.ApiKeys"/>) serves lookups from memory and reloads the
-/// table at most once a second, so a key created by <c>foresight keys create</c> while the server
-/// runs works within a second; <see cref="TryOpen"/> opens the table alone for that command.
+/// table at most once a second of the store's clock (<see cref="StoreOptions.Time"/>), so a key created
+/// by <c>foresight keys create</c> while the server runs works within a second; <see cref="TryOpen"/> opens the table alone for that command.
 /// </summary>
 public sealed class SqliteApiKeyStore : IApiKeyStore
 {
     private readonly SqliteDatabase _db;
+    private static readonly TimeSpan ReloadAfter = TimeSpan.FromSeconds(1);
+
     private readonly bool _ownsDatabase;
+    private readonly TimeProvider _time;
     private List<ApiKeyRecord> _keys;
     private long _loadedAt;
 
-    internal SqliteApiKeyStore(SqliteDatabase db, bool ownsDatabase)
+    internal SqliteApiKeyStore(SqliteDatabase db, bool ownsDatabase, TimeProvider time)
     {
         _db = db;
         _ownsDatabase = ownsDatabase;
+        _time = time;
         _keys = db.LoadApiKeys();
-        _loadedAt = Environment.TickCount64;
+        _loadedAt = time.GetTimestamp();
     }
 
     /// <summary>
@@ -74,7 +78,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
         try
         {
             db = new SqliteDatabase(database, fullSync: true);
-            keys = new SqliteApiKeyStore(db, ownsDatabase: true);
+            keys = new SqliteApiKeyStore(db, ownsDatabase: true, TimeProvider.System);
         }
         catch (SqliteException ex)
         {
@@ -131,8 +135,8 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
 
     private List<ApiKeyRecord> Refresh(bool force)
     {
-        var now = Environment.TickCount64;
-        if (force || now - Volatile.Read(ref _loadedAt) > 1000)
+        var now = _time.GetTimestamp();
+        if (force || _time.GetElapsedTime(Volatile.Read(ref _loadedAt), now) > ReloadAfter)
         {
             Volatile.Write(ref _keys, _db.LoadApiKeys());
             Volatile.Write(ref _loadedAt, now);

@@ -75,7 +75,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
         {
             _db = new SqliteDatabase(Path.Combine(DataDirectory, DatabaseFile), options.SyncWrites);
             _wal = new WriteAheadLog(Path.Combine(DataDirectory, "wal"));
-            ApiKeys = new SqliteApiKeyStore(_db, ownsDatabase: false);
+            ApiKeys = new SqliteApiKeyStore(_db, ownsDatabase: false, options.Time);
         }
         catch
         {

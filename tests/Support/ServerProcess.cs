@@ -54,21 +54,28 @@ public sealed class ServerProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        try
         {
-            if (process.HasExited) throw new InvalidOperationException($"foresight serve exited with {process.ExitCode}: {server.Output}");
-            try
+            await Wait.UntilAsync(async () =>
             {
-                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode) return server;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-            await Task.Delay(100);
+                if (process.HasExited) throw new InvalidOperationException($"foresight serve exited with {process.ExitCode}: {server.Output}");
+                try
+                {
+                    using var ready = await http.GetAsync("/readyz");
+                    return ready.IsSuccessStatusCode;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, "foresight serve to answer /readyz", TimeSpan.FromSeconds(60));
+            return server;
         }
-        server.Dispose();
-        throw new TimeoutException($"foresight serve did not become ready: {server.Output}");
+        catch (TimeoutException)
+        {
+            server.Dispose();
+            throw new TimeoutException($"foresight serve did not become ready: {server.Output}");
+        }
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no final checkpoint.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Foresight.Cli;
 using Foresight.Series;
 using Foresight.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Foresight.Cli.Tests.Commands;
 
@@ -71,7 +72,8 @@ public sealed class CliTests
     [Fact]
     public async Task Keys_created_on_the_command_line_scope_requests_to_their_tenant()
     {
-        await using var server = await TestServer.StartAsync();
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var server = await TestServer.StartAsync(o => o.Time = clock);
         var output = new StringWriter();
         var original = Console.Out;
         Console.SetOut(output);
@@ -89,7 +91,7 @@ public sealed class CliTests
         secret.Should().StartWith("fs_");
 
         using var anonymous = server.Client();
-        await Task.Delay(1100);   // the server re-reads keys at most once a second
+        clock.Advance(TimeSpan.FromSeconds(1.1));   // the server re-reads keys at most once a second of its clock
         (await anonymous.GetAsync("/api/v1/series")).StatusCode.Should().Be(System.Net.HttpStatusCode.Unauthorized, "the running server picked the new key up");
         using var ops = server.Client(secret);
         var list = await ops.GetFromJsonAsync<JsonElement>("/api/v1/series");
@@ -114,13 +116,8 @@ public sealed class CliTests
                     - targets: ["127.0.0.1:1"]
             """);
         await using var server = await TestServer.StartAsync(o => o.ConfigFile = config);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        IReadOnlyList<SeriesInfo> up = [];
-        while (waited.Elapsed < TimeSpan.FromSeconds(20) && up.Count == 0)
-        {
-            await Task.Delay(200);
-            up = await server.Server.Store.FindAsync("default", Sel("up{job=\"self\"}"));
-        }
+        var up = await Wait.ForAsync(() => server.Server.Store.FindAsync("default", Sel("up{job=\"self\"}")).AsTask(), s => s.Count > 0,
+            "the first scrape of the self target");
         up.Should().ContainSingle();
         (await server.Server.Store.FindAsync("default", Sel("foresight_store_series{job=\"self\"}"))).Should().ContainSingle();
         using var http = server.Client();
@@ -128,13 +125,8 @@ public sealed class CliTests
             "scraped points count among the points ingested, by protocol");
 
         // GET /api/v1/targets: each target's last scrape, as Prometheus shows it.
-        JsonElement targets = default;
-        while (waited.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            targets = (await http.GetFromJsonAsync<JsonElement>("/api/v1/targets")).GetProperty("activeTargets");
-            if (targets.EnumerateArray().All(t => t.GetProperty("health").GetString() != "unknown")) break;
-            await Task.Delay(200);
-        }
+        var targets = await Wait.ForAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/api/v1/targets")).GetProperty("activeTargets"),
+            t => t.EnumerateArray().All(target => target.GetProperty("health").GetString() != "unknown"), "both targets to be scraped once");
         targets.GetArrayLength().Should().Be(2);
         var self = targets[0];
         self.GetProperty("job").GetString().Should().Be("self");

@@ -35,8 +35,7 @@ public sealed class CrossMetricPipelineTests
                 .Accepted.Should().BeTrue();
         }
         var pipeline = server.Server.Services<DetectionPipeline>();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (pipeline.Scored < 4000 && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(50);
+        await Wait.UntilAsync(() => pipeline.Scored >= 4000, "detection to score both series' 2,000 points");
 
         var tracker = server.Server.Services<Foresight.Detection.Incidents.IncidentTracker>();
         tracker.List("default").Should().Contain(i => i.Detectors.Contains("isolation-forest")

@@ -27,10 +27,8 @@ public sealed class StreamingEqualsBatchTests
         }
 
         var pipeline = server.Server.Services<DetectionPipeline>();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (pipeline.Scored < points.Length && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(50);
+        await Wait.UntilAsync(() => pipeline.Scored >= points.Length && pipeline.Pending == 0, "detection to score every point sent");
         pipeline.Scored.Should().Be(points.Length);
-        while (pipeline.Pending > 0) await Task.Delay(50);
 
         var scoreSeries = (await server.Server.Store.FindAsync("default", Selector("anomaly_score{metric=\"latency_ms\",service=\"api\"}"))).Single();
         var stored = new List<Point>();

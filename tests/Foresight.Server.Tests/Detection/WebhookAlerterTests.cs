@@ -3,15 +3,23 @@ using Foresight.Detection.Incidents;
 using Foresight.Series;
 using Foresight.Server.Detection;
 using Foresight.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Foresight.Server.Tests.Detection;
 
 public sealed class WebhookAlerterTests
 {
+    private static readonly DateTimeOffset Start = new(2025, 6, 4, 9, 0, 0, TimeSpan.Zero);
+    private static readonly long T = Start.ToUnixTimeMilliseconds();
+
+    /// <summary>The longest retry delay of the rig's alerter: advancing its clock by this much fires any retry that is waiting.</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMilliseconds(400);
+
     /// <summary>
     /// A receiver on a free port and a started alerter posting to it (after <paramref name="downWebhook"/>, when given),
-    /// with no cooldown and retries 50 ms to 400 ms apart.
+    /// with no cooldown and retries 50 ms to 400 ms apart on a fake clock (at <see cref="Start"/>): a retry happens when
+    /// the test advances <see cref="Clock"/>, so no test waits for one in real time.
     /// </summary>
     private sealed class Rig : IAsyncDisposable
     {
@@ -21,8 +29,18 @@ public sealed class WebhookAlerterTests
         {
             Receiver = receiver;
             Tracker = tracker;
-            Alerter = new WebhookAlerter(options, Tracker, _http, TimeProvider.System, NullLogger<WebhookAlerter>.Instance, state);
+            Alerter = new WebhookAlerter(options, Tracker, _http, Clock, Logger, state);
         }
+
+        public FakeTimeProvider Clock { get; } = new(Start);
+
+        public FakeLogger<WebhookAlerter> Logger { get; } = new();
+
+        /// <summary>Failed attempts so far (each logs the retry it waits for).</summary>
+        public int Retries => Logged(11);
+
+        /// <summary>Alerts a webhook refused with a 4xx and that were dropped, not retried.</summary>
+        public int Refused => Logged(19);
 
         public WebhookReceiver Receiver { get; }
 
@@ -40,7 +58,7 @@ public sealed class WebhookAlerterTests
                 Webhooks = [.. downWebhook is null ? [] : new[] { downWebhook }, receiver.Url],
                 Cooldown = TimeSpan.Zero,
                 FirstRetryDelay = TimeSpan.FromMilliseconds(50),
-                MaxRetryDelay = TimeSpan.FromMilliseconds(400),
+                MaxRetryDelay = MaxRetryDelay,
                 AttemptTimeout = TimeSpan.FromSeconds(5),
             };
             var rig = new Rig(receiver, options, tracker ?? new IncidentTracker(), state);
@@ -55,6 +73,8 @@ public sealed class WebhookAlerterTests
             _http.Dispose();
             await Receiver.DisposeAsync();
         }
+
+        private int Logged(int eventId) => Logger.Collector.GetSnapshot().Count(r => r.Id.Id == eventId);
     }
 
     private static AnomalyPoint Point(string service, long t, double score = 0.95) =>
@@ -66,7 +86,7 @@ public sealed class WebhookAlerterTests
         await using var rig = await Rig.StartAsync();
         var (receiver, tracker, alerter) = (rig.Receiver, rig.Tracker, rig.Alerter);
 
-        var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var t = T;
         tracker.Add("default", Point("checkout", t), t);
         tracker.Add("default", Point("checkout", t + 60_000), t);   // same incident: no second alert
         await WaitFor(() => receiver.Received.Count == 1);
@@ -75,12 +95,13 @@ public sealed class WebhookAlerterTests
         tracker.Add("default", Point("payments", t + 120_000), t);
         tracker.Add("default", Point("search", t + 180_000), t);
         tracker.Add("default", Point("checkout", t + 3_600_000), t); // checkout's first incident resolved by quiet time: a new one
-        await Task.Delay(1500);                                      // several failed attempts
+        await Wait.AdvancingUntilAsync(rig.Clock, MaxRetryDelay, () => rig.Retries >= 3, "three failed attempts");
         receiver.Received.Count.Should().Be(1);
 
         await receiver.StartAsync();
-        await WaitFor(() => receiver.Received.Count == 4);
-        await Task.Delay(500);
+        await Wait.AdvancingUntilAsync(rig.Clock, MaxRetryDelay, () => alerter.DeliveryDelays.Count == 4, "the three held-back alerts to be delivered");
+        // Delivery is in order and each alert is retried until acknowledged: once the last is, nothing is left to send.
+        alerter.Pending.Should().Be(0);
         var ids = receiver.Received.Select(r => r.GetProperty("id").GetString()).ToList();
         ids.Should().OnlyHaveUniqueItems().And.HaveCount(4);
         receiver.Received.Select(r => r.GetProperty("service").GetString()).Should().BeEquivalentTo(["checkout", "payments", "search", "checkout"]);
@@ -94,7 +115,7 @@ public sealed class WebhookAlerterTests
         await using var rig = await Rig.StartAsync(downWebhook: $"http://127.0.0.1:{ServerProcess.FreePort()}/hook");   // refuses connections
         var (receiver, tracker, alerter) = (rig.Receiver, rig.Tracker, rig.Alerter);
 
-        var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var t = T;
         tracker.Add("default", Point("checkout", t), t);
         tracker.Add("default", Point("payments", t), t);
         await WaitFor(() => receiver.Received.Count == 2);
@@ -109,18 +130,19 @@ public sealed class WebhookAlerterTests
         await using var rig = await Rig.StartAsync(status: 404);
         var (receiver, tracker, alerter) = (rig.Receiver, rig.Tracker, rig.Alerter);
 
-        var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var t = T;
         tracker.Add("default", Point("checkout", t), t);
-        await WaitFor(() => receiver.Received.Count == 1);
-        await Task.Delay(600);                                        // several retry delays
-        receiver.Received.Should().HaveCount(1, "a 404 will not turn into a 200 by asking again");
+        await WaitFor(() => rig.Refused == 1);                        // logged as refused: dropped, no retry waiting
+        rig.Retries.Should().Be(0, "a 404 will not turn into a 200 by asking again");
+        receiver.Received.Should().HaveCount(1);
         alerter.DeliveryDelays.Should().BeEmpty();
 
         receiver.Status = 503;
         tracker.Add("default", Point("payments", t), t);
-        await WaitFor(() => receiver.Received.Count >= 3);            // retried
+        await Wait.AdvancingUntilAsync(rig.Clock, MaxRetryDelay, () => receiver.Received.Count >= 3, "payments' alert to be retried");
         receiver.Status = 200;
-        await WaitFor(() => alerter.DeliveryDelays.Count == 1);
+        await Wait.AdvancingUntilAsync(rig.Clock, MaxRetryDelay, () => alerter.DeliveryDelays.Count == 1, "payments' alert to be delivered");
+        // The clock went through many retry delays meanwhile, and the refused checkout alert was never sent again.
         receiver.Received.Skip(1).Should().OnlyContain(r => r.GetProperty("service").GetString() == "payments");
     }
 
@@ -130,11 +152,12 @@ public sealed class WebhookAlerterTests
         await using var rig = await Rig.StartAsync();
         var (receiver, tracker, alerter) = (rig.Receiver, rig.Tracker, rig.Alerter);
 
-        var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = T;
         tracker.Add("default", Point("checkout", now - 86_400_000), now);   // a day-old anomaly found while backfilling
         tracker.Add("default", Point("payments", now - 60_000), now);       // a minute old: live
-        await WaitFor(() => receiver.Received.Count == 1);
-        await Task.Delay(300);
+        await WaitFor(() => alerter.DeliveryDelays.Count == 1);
+        // Alerts go out in the order their incidents opened: had the old one been queued, it would have been delivered first.
+        alerter.Pending.Should().Be(0);
         receiver.Received.Should().ContainSingle().Which.GetProperty("service").GetString().Should().Be("payments");
         tracker.List("default").Should().HaveCount(2, "the old incident is still listed");
     }
@@ -143,7 +166,7 @@ public sealed class WebhookAlerterTests
     public async Task An_incident_announced_before_a_restart_is_not_announced_again_when_it_grows_after_it()
     {
         var state = new MemoryStateStore();
-        var t = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var t = T;
         byte[] incidents;
         string announced;
         await using (var before = await Rig.StartAsync(state: state))

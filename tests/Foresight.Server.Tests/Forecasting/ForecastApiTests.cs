@@ -90,8 +90,7 @@ public sealed class ForecastApiTests
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var second = http.GetStringAsync($"/api/v1/series/{id}/forecast");
         var cache = server.Server.Services<ForecastCache>();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (cache.SharedFits == 0 && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(20);
+        await Wait.UntilAsync(() => cache.SharedFits > 0, "the second request to wait for the running fit", TimeSpan.FromSeconds(30));
         // At least the second request: had the first background refresh been late, it would have started the fit and both requests joined it.
         cache.SharedFits.Should().BeGreaterThanOrEqualTo(1, "the second request waits for the fit the first one started");
         release.SetResult();

@@ -50,11 +50,8 @@ public sealed class IngestFeedTests
         gate.Release();
         var pipeline = server.Server.Services<DetectionPipeline>();
         var feed = server.Server.Ingest.Feed;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (pipeline.Pending > 0 || pipeline.Scored < feed.Consumers().Single(c => c.Consumer == "detection").DeliveredPoints)
-        {
-            await Task.Delay(20, timeout.Token);   // until detection has scored everything it was handed
-        }
+        await Wait.UntilAsync(() => pipeline.Pending == 0 && pipeline.Scored >= feed.Consumers().Single(c => c.Consumer == "detection").DeliveredPoints,
+            "detection to score everything it was handed");
 
         var shed = (await DetectionHealth(http)).GetProperty("shedPoints").GetInt64();
         (pipeline.Scored + shed).Should().Be(accepted, "every accepted point was either scored or counted as shed");
@@ -72,8 +69,7 @@ public sealed class IngestFeedTests
         (await http.PostAsync("/api/v1/ingest", new StringContent($$"""{"series":[{"metric":"m","points":[{{points}}]}]}""", Encoding.UTF8, "application/json")))
             .EnsureSuccessStatusCode();
         var pipeline = server.Server.Services<DetectionPipeline>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (pipeline.Scored < 50) await Task.Delay(20, timeout.Token);
+        await Wait.UntilAsync(() => pipeline.Scored >= 50, "detection to score the 50 points");
 
         var consumers = (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("feed").GetProperty("consumers").EnumerateArray()
             .ToDictionary(c => c.GetProperty("consumer").GetString()!);

@@ -21,17 +21,9 @@ public sealed class RealClientIntegrationTests
         return s!;
     }
 
-    private static async Task<IReadOnlyList<SeriesInfo>> WaitForSeries(ITimeSeriesStore store, string selector, TimeSpan timeout, Func<string> diagnostics)
-    {
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < timeout)
-        {
-            var found = await store.FindAsync("default", Sel(selector));
-            if (found.Count > 0) return found;
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"no series matched {selector} within {timeout}: {diagnostics()}");
-    }
+    private static Task<IReadOnlyList<SeriesInfo>> WaitForSeries(ITimeSeriesStore store, string selector, TimeSpan timeout, Func<string> diagnostics) =>
+        Wait.ForAsync(() => store.FindAsync("default", Sel(selector)).AsTask(), found => found.Count > 0, $"a series matching {selector}", timeout,
+            _ => $"none; the log: {diagnostics()}");
 
     [RequiresBinaryFact("prometheus")]
     public async Task Prometheus_scrapes_a_target_and_remote_writes_its_series_to_foresight()
@@ -77,14 +69,12 @@ public sealed class RealClientIntegrationTests
             up.Single().Labels.Get("instance").Should().Be(target);
             // up is 1 for a successful scrape; a scrape that times out on a busy test machine is 0,
             // so wait for a successful one.
-            var points = new List<Point>();
-            var waited = Stopwatch.StartNew();
-            while (waited.Elapsed < TimeSpan.FromSeconds(60) && !points.Any(p => p.Value == 1))
+            var points = await Wait.ForAsync(async () =>
             {
-                await Task.Delay(250);
-                points.Clear();
-                await server.Server.Store.ReadAsync("default", up.Single().Id, 0, long.MaxValue, points);
-            }
+                var read = new List<Point>();
+                await server.Server.Store.ReadAsync("default", up.Single().Id, 0, long.MaxValue, read);
+                return read;
+            }, read => read.Any(p => p.Value == 1), "a successful scrape (up 1)", TimeSpan.FromSeconds(60), read => $"{read.Count} points of up, none 1");
             points.Should().Contain(p => p.Value == 1).And.OnlyContain(p => p.Value == 0 || p.Value == 1);
 
             // The scraped target's own metrics arrived too, with Prometheus' job label.

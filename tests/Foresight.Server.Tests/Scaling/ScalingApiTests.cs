@@ -236,13 +236,13 @@ public sealed class ScalingApiTests
             .StatusCode.Should().Be(HttpStatusCode.Created);
         (await http.PostAsync("/api/v1/ingest", Json($$"""{"series":[{"metric":"rps","points":[[{{clock.GetUtcNow().ToUnixTimeMilliseconds() - 1000}},12]]}]}""")))
             .EnsureSuccessStatusCode();
-        var fresh = await Poll(() => http.GetAsync("/api/v1/scaling/web"), r => r.StatusCode == HttpStatusCode.OK);
+        var fresh = await ScalingOf(http, "web", HttpStatusCode.OK, "web's first decision");
         fresh.StatusCode.Should().Be(HttpStatusCode.OK);
         var desired = (await fresh.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("desiredReplicas").GetInt32();
         (await http.GetStringAsync("/metrics")).Should().Contain("foresight_desired_replicas{tenant=\"default\",workload=\"web\"}");
 
         clock.Advance(TimeSpan.FromMinutes(6));                       // the demand series has no point in the last 5 minutes
-        var stale = await Poll(() => http.GetAsync("/api/v1/scaling/web"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+        var stale = await ScalingOf(http, "web", HttpStatusCode.ServiceUnavailable, "web's decision to be no longer current");
         var problem = await stale.Content.ReadFromJsonAsync<JsonElement>();
         problem.GetProperty("title").GetString().Should().Be("No current decision");
         problem.GetProperty("detail").GetString().Should().Contain("no point of rps in the last 5 minutes")
@@ -255,21 +255,13 @@ public sealed class ScalingApiTests
 
         (await http.PostAsync("/api/v1/ingest", Json($$"""{"series":[{"metric":"rps","points":[[{{clock.GetUtcNow().ToUnixTimeMilliseconds() - 1000}},12]]}]}""")))
             .EnsureSuccessStatusCode();
-        (await Poll(() => http.GetAsync("/api/v1/scaling/web"), r => r.StatusCode == HttpStatusCode.OK)).StatusCode
-            .Should().Be(HttpStatusCode.OK, "new demand makes a current decision again");
+        (await ScalingOf(http, "web", HttpStatusCode.OK, "a current decision again, from new demand")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
-    private static async Task<HttpResponseMessage> Poll(Func<Task<HttpResponseMessage>> get, Func<HttpResponseMessage, bool> until)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var response = await get();
-            if (until(response) || waited.Elapsed > TimeSpan.FromSeconds(30)) return response;
-            response.Dispose();
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>GET /api/v1/scaling/{workload} until it answers <paramref name="status"/> (the decision loop runs in the background).</summary>
+    private static Task<HttpResponseMessage> ScalingOf(HttpClient http, string workload, HttpStatusCode status, string what) =>
+        Wait.ForAsync(() => http.GetAsync($"/api/v1/scaling/{workload}"), r => r.StatusCode == status, what, TimeSpan.FromSeconds(30),
+            r => $"HTTP {(int)r.StatusCode}");
 
     [Fact]
     public async Task A_replicas_series_is_where_each_decision_starts_from()

@@ -32,7 +32,7 @@ public class NodeExporterScrapeTests
         await using var scraper = new Scraper(config, http, sink.AppendAsync, TimeProvider.System, NullLogger.Instance);
 
         scraper.Start();
-        await sink.WaitUntilAsync(s => s.Series("up").Count >= 2, TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(() => sink.Series("up").Count >= 2, "two scrapes of node-exporter", TimeSpan.FromSeconds(30));
         await scraper.StopAsync();
 
         var status = scraper.GetStatus().Single();
@@ -91,24 +91,23 @@ public class NodeExporterScrapeTests
             return new NodeExporterProcess(process, address);
         }
 
-        public async Task WaitUntilListeningAsync(TimeSpan limit)
+        public Task WaitUntilListeningAsync(TimeSpan limit)
         {
             var (host, port) = (Address.Split(':')[0], int.Parse(Address.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
-            var deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
-            while (true)
+            return Wait.UntilAsync(async () =>
             {
                 if (_process.HasExited) throw new InvalidOperationException($"node-exporter exited with code {_process.ExitCode}");
                 try
                 {
                     using var client = new TcpClient();
                     await client.ConnectAsync(host, port);
-                    return;
+                    return true;
                 }
-                catch (SocketException) when (Environment.TickCount64 < deadline)
+                catch (SocketException)
                 {
-                    await Task.Delay(50);
+                    return false;
                 }
-            }
+            }, $"node-exporter to listen on {Address}", limit);
         }
 
         public void Dispose()

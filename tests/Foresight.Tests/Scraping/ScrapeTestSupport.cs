@@ -77,16 +77,6 @@ internal sealed class RecordingSink
     }
 
     public IReadOnlyList<SeriesWrite> Series(string metric) => [.. Writes.Select(w => w.Write).Where(w => w.Metric == metric)];
-
-    public async Task WaitUntilAsync(Func<RecordingSink, bool> condition, TimeSpan limit)
-    {
-        var deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
-        while (!condition(this))
-        {
-            if (Environment.TickCount64 > deadline) throw new TimeoutException($"condition not met within {limit}; {Writes.Count} writes recorded");
-            await Task.Delay(20);
-        }
-    }
 }
 
 internal static class FreePort

@@ -119,8 +119,8 @@ public sealed class ScraperTests : IAsyncLifetime
     [Fact]
     public async Task Http_errors_malformed_lines_and_timeouts_mark_the_target_down_with_the_reason()
     {
-        // A generous timeout: the machine running the tests may be busy; only the slow case should hit it.
-        await using var scraper = NewScraper(Config(_server.Address, interval: "10s", timeout: "3s"), TimeProvider.System);
+        var clock = new FakeTimeProvider(Now);
+        await using var scraper = NewScraper(Config(_server.Address, interval: "10s", timeout: "3s"), clock);
         var target = scraper.Targets[0];
 
         _server.StatusCode = 500;
@@ -132,9 +132,13 @@ public sealed class ScraperTests : IAsyncLifetime
 
         _server.Body = "ok 1\n";
         _server.Delay = TimeSpan.FromSeconds(20);
-        var slow = await scraper.ScrapeOnceAsync(target, CancellationToken.None);
+        var requests = Volatile.Read(ref _server.Requests);
+        var scraping = scraper.ScrapeOnceAsync(target, CancellationToken.None);
+        await Wait.UntilAsync(() => Volatile.Read(ref _server.Requests) > requests, "the slow scrape to reach the target");
+        clock.Advance(TimeSpan.FromSeconds(3));                     // the scrape's timeout runs on the scraper's clock
+        var slow = await scraping;
         slow.Error.Should().Be("scrape timed out after 3s");
-        slow.Duration.Should().BeLessThan(TimeSpan.FromSeconds(15));
+        slow.Duration.Should().Be(TimeSpan.FromSeconds(3));
 
         _server.Delay = TimeSpan.Zero;
         (await scraper.ScrapeOnceAsync(target, CancellationToken.None)).Up.Should().BeTrue();
@@ -160,16 +164,25 @@ public sealed class ScraperTests : IAsyncLifetime
     public async Task Started_loops_scrape_at_the_interval_until_stopped()
     {
         _server.Body = "x 1\n";
-        var scraper = NewScraper(Config(_server.Address, interval: "200ms", timeout: "200ms"), TimeProvider.System);
-        (await _http.GetStringAsync($"http://{_server.Address}/metrics")).Should().Be("x 1\n", "a warm server answers within the timeout");
+        var clock = new FakeTimeProvider(Now);
+        var interval = TimeSpan.FromSeconds(10);
+        var scraper = NewScraper(Config(_server.Address, interval: "10s", timeout: "10s"), clock);
 
         scraper.Start();
         scraper.IsRunning.Should().BeTrue();
         FluentActions.Invoking(scraper.Start).Should().Throw<InvalidOperationException>();
-        await _sink.WaitUntilAsync(s => s.Series("up").Count >= 3, TimeSpan.FromSeconds(10));
+        // The loop first waits for the target's phase (under one interval) on the scraper's clock; steps of a quarter
+        // interval stop as soon as the first scrape reaches the target, long before its 10 s timeout could pass.
+        await Wait.AdvancingUntilAsync(clock, interval / 4, () => Volatile.Read(ref _server.Requests) >= 1, "the first scrape");
+        for (var scrapes = 1; scrapes <= 3; scrapes++)
+        {
+            var done = scrapes;
+            await Wait.UntilAsync(() => _sink.Series("up").Count >= done, $"scrape {done} to be written");
+            if (scrapes < 3) clock.Advance(interval);                  // one tick of the loop's timer: one more scrape
+        }
         await scraper.StopAsync();
         var requests = Volatile.Read(ref _server.Requests);
-        await Task.Delay(300);
+        clock.Advance(10 * interval);                                  // a loop still running would scrape again now
 
         scraper.IsRunning.Should().BeFalse();
         Volatile.Read(ref _server.Requests).Should().Be(requests, "no scrape happens after StopAsync returned");
