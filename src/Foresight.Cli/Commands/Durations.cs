@@ -33,13 +33,14 @@ internal static class Durations
         return false;
     }
 
-    public static bool TryApply(string? text, string option, Action<TimeSpan> apply, [NotNullWhen(false)] out string? error)
+    /// <summary>Parses <paramref name="text"/> (when given) and applies it; <paramref name="examples"/> is the list the refusal shows (options that refuse 0 pass their own, without it).</summary>
+    public static bool TryApply(string? text, string option, Action<TimeSpan> apply, [NotNullWhen(false)] out string? error, string examples = "90s, 15m, 12h, 30d, 0")
     {
         error = null;
         if (text is null) return true;
         if (!TryParse(text, out var value))
         {
-            error = $"{option}: '{text}' is not a duration (examples: 90s, 15m, 12h, 30d, 0; at most 10000 years)";
+            error = $"{option}: '{text}' is not a duration (examples: {examples}; at most 10000 years)";
             return false;
         }
         apply(value);

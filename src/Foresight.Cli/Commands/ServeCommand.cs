@@ -33,7 +33,7 @@ internal static class ServeCommand
             };
             if (!Durations.TryApply(parse.GetValue(retention), "--retention", v => options.Store.Retention = v, out var error)
                 || !Durations.TryApply(parse.GetValue(oooWindow), "--out-of-order-window", v => options.Store.OutOfOrderWindow = v, out error)
-                || !Durations.TryApply(parse.GetValue(snapshotInterval), "--snapshot-interval", v => options.Detection.SnapshotInterval = v, out error)
+                || !Durations.TryApply(parse.GetValue(snapshotInterval), "--snapshot-interval", v => options.Detection.SnapshotInterval = v, out error, examples: "30s, 5m, 1h")
                 || !AtLeastOneSecond(options.Detection.SnapshotInterval, "--snapshot-interval", out error))
             {
                 await Console.Error.WriteLineAsync(error);

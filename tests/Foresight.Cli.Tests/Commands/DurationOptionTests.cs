@@ -45,4 +45,20 @@ public sealed class DurationOptionTests
         (await CliRun.Run(["serve", "--data-dir", Path.Combine(dir.Path, "data"), "--snapshot-interval", text]))
             .ShouldBeRefused("--snapshot-interval: at least 1s");
     }
+
+    [Fact]
+    public async Task A_snapshot_interval_that_is_not_a_duration_gives_examples_it_accepts()
+    {
+        using var dir = new TempDirectory();
+        var run = await CliRun.Run(["serve", "--data-dir", Path.Combine(dir.Path, "data"), "--snapshot-interval", "abc"]);
+        run.ShouldBeRefused("--snapshot-interval: 'abc' is not a duration (examples: 30s, 5m, 1h; at most 10000 years)");
+    }
+
+    [Fact]
+    public async Task A_retention_that_is_not_a_duration_still_lists_0_among_its_examples()
+    {
+        using var dir = new TempDirectory();
+        var run = await CliRun.Run(["serve", "--data-dir", Path.Combine(dir.Path, "data"), "--retention", "abc"]);
+        run.ShouldBeRefused("--retention: 'abc' is not a duration (examples: 90s, 15m, 12h, 30d, 0; at most 10000 years)");
+    }
 }
