@@ -69,6 +69,7 @@ public sealed class DetectionStateTests
         var restarted = second.Server.Services<DetectionPipeline>();
         restarted.RestoredSeries.Should().Be(1);
         restarted.ReplayedPoints.Should().Be(Points - SavedUpTo);
+        restarted.Scored.Should().Be(Points - SavedUpTo, "replayed points count as scored (foresight_detection_scored_points), after a crash as after a clean stop");
 
         var scoreSeries = (await second.Server.Store.FindAsync("default", Selector("anomaly_score"))).Single();
         var stored = new List<Point>();
