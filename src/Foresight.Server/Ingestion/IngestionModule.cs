@@ -1,6 +1,7 @@
 using Foresight.Ingestion;
 using Foresight.Scraping;
 using Foresight.Series;
+using Foresight.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -41,13 +42,17 @@ public static class IngestionModule
         var api = app.MapGroup("/api/v1").WithTags("Ingestion");
         // No Accepts(...): it would make routing answer 415 itself for other content types, which these endpoints never did.
         api.MapPost("/ingest", IngestApi.IngestJson).DisableAntiforgery()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status507InsufficientStorage);
+            .WithDocumentedBody("A batch of series and their points (docs/ingestion.md), optionally gzip-encoded.", binary: false, "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status507InsufficientStorage);
         api.MapPost("/write", IngestApi.RemoteWrite).DisableAntiforgery()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status507InsufficientStorage);
+            .WithDocumentedBody("A snappy-compressed Prometheus remote-write WriteRequest.", binary: true, IngestApi.Protobuf)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status507InsufficientStorage);
         api.MapGet("/targets", TargetsApi.Get);
         app.MapGroup("/v1").WithTags("Ingestion")
             .MapPost("/metrics", IngestApi.Otlp).DisableAntiforgery()
+            .WithDocumentedBody("An OTLP ExportMetricsServiceRequest, as protocol buffers or JSON.", binary: true, IngestApi.Protobuf, "application/json")
             .Produces<byte[]>(StatusCodes.Status200OK, IngestApi.Protobuf, "application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }

@@ -2,6 +2,7 @@ using Foresight.Detection.Incidents;
 using Foresight.Ingestion;
 using Foresight.Series;
 using Foresight.Server.Forecasting;
+using Foresight.Server.Hosting;
 using Foresight.Server.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -45,6 +46,7 @@ public static class ScalingModule
         api.MapGet("/workloads", ScalingApi.ListWorkloads);
         api.MapGet("/workloads/{name}", ScalingApi.GetWorkload).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/workloads/{name}", ScalingApi.PutWorkload).DisableAntiforgery()
+            .WithDocumentedBody("The workload: its demand series, replica capacity and bounds (docs/scaling.md).", binary: false, "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         api.MapDelete("/workloads/{name}", ScalingApi.DeleteWorkload).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/scaling", ScalingApi.ListDecisions);

@@ -64,6 +64,52 @@ public sealed class OpenApiTests
         schemas.GetProperty("DecisionDto").GetProperty("properties").TryGetProperty("desiredReplicas", out _).Should().BeTrue("the schema uses the API's camelCase names");
     }
 
+    [Fact]
+    public async Task The_document_declares_the_api_key_schemes_the_bodies_read_and_numbers_as_numbers()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var document = JsonDocument.Parse(await server.Client().GetStringAsync(OpenApiDocument.Path));
+        var root = document.RootElement;
+        var paths = root.GetProperty("paths");
+
+        var schemes = root.GetProperty("components").GetProperty("securitySchemes");
+        schemes.GetProperty("Bearer").GetProperty("scheme").GetString().Should().Be("bearer");
+        schemes.GetProperty("ApiKey").GetProperty("in").GetString().Should().Be("header");
+        schemes.GetProperty("ApiKey").GetProperty("name").GetString().Should().Be("X-API-Key");
+        schemes.GetProperty("Basic").GetProperty("scheme").GetString().Should().Be("basic");
+        paths.GetProperty("/api/v1/series").GetProperty("get").GetProperty("security").EnumerateArray()
+            .SelectMany(r => r.EnumerateObject().Select(p => p.Name)).Should().BeEquivalentTo(["Bearer", "ApiKey", "Basic"]);
+        paths.GetProperty("/v1/metrics").GetProperty("post").TryGetProperty("security", out _).Should().BeTrue();
+        foreach (var open in new[] { "/metrics", "/healthz", "/readyz", "/" })
+        {
+            paths.GetProperty(open).GetProperty("get").TryGetProperty("security", out _).Should().BeFalse($"{open} needs no key");
+        }
+
+        var ingest = paths.GetProperty("/api/v1/ingest").GetProperty("post");
+        ingest.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _).Should().BeTrue();
+        ingest.GetProperty("responses").TryGetProperty("400", out _).Should().BeTrue();
+        paths.GetProperty("/api/v1/write").GetProperty("post").GetProperty("requestBody").GetProperty("content")
+            .GetProperty("application/x-protobuf").GetProperty("schema").GetProperty("format").GetString().Should().Be("binary");
+        var otlp = paths.GetProperty("/v1/metrics").GetProperty("post");
+        otlp.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(c => c.Name).Should().BeEquivalentTo(["application/x-protobuf", "application/json"]);
+        otlp.GetProperty("responses").TryGetProperty("413", out _).Should().BeTrue();
+        paths.GetProperty("/api/v1/workloads/{name}").GetProperty("put").TryGetProperty("requestBody", out _).Should().BeTrue();
+
+        var replicas = root.GetProperty("components").GetProperty("schemas").GetProperty("DecisionDto").GetProperty("properties").GetProperty("desiredReplicas");
+        replicas.GetProperty("type").ValueKind.Should().Be(JsonValueKind.String, "one type, not [\"integer\",\"string\"]");
+        replicas.GetProperty("type").GetString().Should().Be("integer");
+        replicas.TryGetProperty("pattern", out _).Should().BeFalse();
+        Patterns(root, "").Should().BeEmpty("no number is documented as a string with a pattern");
+    }
+
+    /// <summary>Where <paramref name="element"/> holds a <c>pattern</c>, as JSON paths.</summary>
+    private static IEnumerable<string> Patterns(JsonElement element, string at) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => p.Name == "pattern" ? [$"{at}/pattern"] : Patterns(p.Value, $"{at}/{p.Name}")),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany((e, i) => Patterns(e, $"{at}/{i}")),
+        _ => [],
+    };
+
     private static List<(RouteEndpoint Endpoint, string Pattern, IReadOnlyList<string> Methods)> Endpoints(TestServer server) =>
         server.Server.Services<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (e, e.RoutePattern.RawText ?? "", e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? (IReadOnlyList<string>)[]))
