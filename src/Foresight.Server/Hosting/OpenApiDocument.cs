@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
+using Foresight.Server.Http;
+
 namespace Foresight.Server.Hosting;
 
 /// <summary>
@@ -63,10 +65,6 @@ public static class OpenApiDocument
         return app;
     }
 
-    /// <summary>Documents the body an endpoint reads itself: metadata for the document only, routing and parsing are unchanged.</summary>
-    internal static RouteHandlerBuilder WithDocumentedBody(this RouteHandlerBuilder builder, string description, bool binary, params string[] contentTypes) =>
-        builder.WithMetadata(new DocumentedBody(description, binary, contentTypes));
-
     /// <summary>A number the server writes is a JSON number: drops the string alternative (and its pattern) that reading-from-string adds.</summary>
     private static void NumbersAsSent(OpenApiSchema schema)
     {
@@ -95,23 +93,4 @@ public static class OpenApiDocument
             }
         }
     }
-}
-
-/// <summary>The body an endpoint reads itself, for the OpenAPI document (see <see cref="OpenApiDocument"/>).</summary>
-/// <param name="Description">What the body is.</param>
-/// <param name="Binary">Protocol buffers rather than a JSON object.</param>
-/// <param name="ContentTypes">The media types the endpoint reads.</param>
-internal sealed record DocumentedBody(string Description, bool Binary, IReadOnlyList<string> ContentTypes)
-{
-    public OpenApiRequestBody ToRequestBody() => new()
-    {
-        Required = true,
-        Description = Description,
-        Content = ContentTypes.ToDictionary(t => t, t => new OpenApiMediaType
-        {
-            Schema = Binary && t != "application/json"
-                ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }
-                : new OpenApiSchema { Type = JsonSchemaType.Object },
-        }),
-    };
 }

@@ -1,7 +1,7 @@
 using Foresight.Ingestion;
 using Foresight.Scraping;
 using Foresight.Series;
-using Foresight.Server.Hosting;
+using Foresight.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

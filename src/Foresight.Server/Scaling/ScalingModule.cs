@@ -2,7 +2,7 @@ using Foresight.Detection.Incidents;
 using Foresight.Ingestion;
 using Foresight.Series;
 using Foresight.Server.Forecasting;
-using Foresight.Server.Hosting;
+using Foresight.Server.Http;
 using Foresight.Server.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
