@@ -116,6 +116,7 @@ public sealed class ForesightServerBuilder
     private static void AddServices(IServiceCollection services, ForesightServerOptions options, OpenedStore store, ForesightConfig config)
     {
         services.AddProblemDetails();
+        services.AddExceptionHandler<RegexTimeoutHandler>();
         services.ConfigureHttpJsonOptions(j =>
         {
             j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;

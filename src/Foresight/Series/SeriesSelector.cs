@@ -17,12 +17,25 @@ public enum MatchOp
     NotRegex,
 }
 
-/// <summary>One label matcher of a selector. The metric name is matched as label <c>__name__</c>.</summary>
+/// <summary>
+/// One label matcher of a selector. The metric name is matched as label <c>__name__</c>.
+/// A regular expression is anchored at both ends (<c>^(?:re)\z</c>), as PromQL anchors its RE2
+/// expressions. It runs on .NET's <see cref="RegexOptions.NonBacktracking"/> engine, which like RE2
+/// matches in time linear in the label value, so a pattern such as <c>(a+)+b</c> cannot blow up.
+/// The few constructs that engine lacks and RE2 lacks too (lookarounds, backreferences, atomic
+/// groups) fall back to the backtracking engine with a <see cref="RegexTimeout"/> per label value;
+/// a match that takes longer throws <see cref="RegexMatchTimeoutException"/> (the HTTP API answers
+/// 422 saying so).
+/// </summary>
 public sealed class LabelMatcher
 {
     private readonly Regex? _regex;
 
+    /// <summary>How long a backtracking regular expression may take on one label value: 100 ms.</summary>
+    public static TimeSpan RegexTimeout { get; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Creates a matcher; regular expressions are anchored at both ends as in PromQL.</summary>
+    /// <exception cref="ArgumentException">The regular expression does not parse.</exception>
     public LabelMatcher(string name, MatchOp op, string value)
     {
         Name = name;
@@ -30,9 +43,20 @@ public sealed class LabelMatcher
         Value = value;
         if (op is MatchOp.Regex or MatchOp.NotRegex)
         {
-            _regex = new Regex("^(?:" + value + @")\z", RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
+            var anchored = "^(?:" + value + @")\z";
+            try
+            {
+                _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexTimeout);
+            }
+            catch (NotSupportedException)
+            {
+                _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+            }
         }
     }
+
+    /// <summary>True when the regular expression runs in linear time (no time-out possible); false for a backtracking one or no regex.</summary>
+    public bool LinearTime => _regex is not null && (_regex.Options & RegexOptions.NonBacktracking) != 0;
 
     /// <summary>Label name (<c>__name__</c> for the metric).</summary>
     public string Name { get; }
@@ -51,9 +75,22 @@ public sealed class LabelMatcher
         {
             MatchOp.Equal => v == Value,
             MatchOp.NotEqual => v != Value,
-            MatchOp.Regex => _regex!.IsMatch(v),
-            _ => !_regex!.IsMatch(v),
+            MatchOp.Regex => IsMatch(v),
+            _ => !IsMatch(v),
         };
+    }
+
+    private bool IsMatch(string v)
+    {
+        try
+        {
+            return _regex!.IsMatch(v);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Name the pattern as the user wrote it, not its anchored form.
+            throw new RegexMatchTimeoutException(v, Value, RegexTimeout);
+        }
     }
 }
 
