@@ -31,7 +31,9 @@ internal static class RequestBody
         else if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase)
             && !encoding.Equals(opaqueEncoding, StringComparison.OrdinalIgnoreCase))
         {
-            return (null, Problems.BadRequest("Unsupported Content-Encoding", $"Content-Encoding '{encoding}' is not supported; use gzip or none."));
+            // 415 for a content coding the server does not take (RFC 9110 §15.5.16); remote-write checks its own first.
+            return (null, TypedResults.Problem($"Content-Encoding '{encoding}' is not supported by this endpoint; it takes gzip or no encoding.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported Content-Encoding"));
         }
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(request.ContentLength ?? 64 * 1024, 1024, limit));
         var length = 0;

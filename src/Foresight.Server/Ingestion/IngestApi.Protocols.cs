@@ -12,19 +12,31 @@ public static partial class IngestApi
 {
     internal const string Protobuf = "application/x-protobuf";
 
+    /// <summary>The protobuf message of remote-write 1.0, as the <c>proto</c> parameter of its Content-Type names it.</summary>
+    internal const string RemoteWriteV1Message = "prometheus.WriteRequest";
+
+    /// <summary>The protobuf message of remote-write 2.0, which this server does not take.</summary>
+    internal const string RemoteWriteV2Message = "io.prometheus.write.v2.Request";
+
     /// <summary>
     /// Prometheus remote-write 1.0: a snappy block-compressed protobuf <c>WriteRequest</c>.
-    /// 204 on success; 400 (which Prometheus does not retry) when the batch is refused.
+    /// 204 on success; 400 (which Prometheus does not retry) when the batch is refused, including a body that
+    /// declares more than the limit (32 MiB) decompressed, checked in the snappy header before anything is allocated;
+    /// 415 for a remote-write 2.0 message or an encoding other than snappy (see <see cref="RemoteWriteMediaProblem"/>).
     /// </summary>
     internal static async Task<Results<NoContent, ProblemHttpResult>> RemoteWrite(HttpContext context, IngestWriter writer, ServerMetrics metrics,
         RequestLimits limits, ILoggerFactory loggers)
     {
+        if (RemoteWriteMediaProblem(context.Request) is { } unsupported)
+        {
+            return Reject("remote_write", TenantResolution.TenantOf(context), unsupported, metrics, Logger(loggers), unsupported.ProblemDetails.Detail ?? "", 0);
+        }
         var (body, error) = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted, opaqueEncoding: "snappy");
         if (error is not null) return error;
         using (body)
         {
             var logger = Logger(loggers);
-            if (!RemoteWriteDecoder.TryDecode(body!.Span, out var series, out var samples, out var decodeError, (int)Math.Min(int.MaxValue, limits.MaxBodyBytes * 4)))
+            if (!RemoteWriteDecoder.TryDecode(body!.Span, out var series, out var samples, out var decodeError, (int)Math.Min(int.MaxValue, limits.MaxBodyBytes)))
             {
                 return Reject("remote_write", TenantResolution.TenantOf(context), Problems.BadRequest("Invalid remote-write request", decodeError), metrics, logger, decodeError, 0);
             }
@@ -32,6 +44,47 @@ public static partial class IngestApi
             return stored is null ? problem! : TypedResults.NoContent();
         }
     }
+
+    /// <summary>
+    /// The 415 a remote-write request gets for what this endpoint does not take, as Prometheus' own receiver answers
+    /// with 2.0 off (https://prometheus.io/docs/specs/remote_write_spec_2_0/#protocol): a media type other than
+    /// <c>application/x-protobuf</c>, a <c>proto</c> parameter other than <c>prometheus.WriteRequest</c> (a 2.0 sender
+    /// then falls back to 1.0), or a <c>Content-Encoding</c> other than snappy. No Content-Type, or no encoding, is taken
+    /// as 1.0 and snappy, as Prometheus does for old senders. Null when the request is remote-write 1.0.
+    /// </summary>
+    internal static ProblemHttpResult? RemoteWriteMediaProblem(HttpRequest request)
+    {
+        var contentType = request.ContentType;
+        if (!string.IsNullOrWhiteSpace(contentType))
+        {
+            var parts = contentType.Split(';', StringSplitOptions.TrimEntries);
+            if (!parts[0].Equals(Protobuf, StringComparison.OrdinalIgnoreCase))
+            {
+                return UnsupportedMedia($"Content-Type '{contentType}' is not remote-write: this endpoint takes {Protobuf} " +
+                                        $"(remote-write 1.0, proto={RemoteWriteV1Message}).");
+            }
+            foreach (var parameter in parts.Skip(1))
+            {
+                var eq = parameter.IndexOf('=');
+                if (eq < 0 || !parameter[..eq].Trim().Equals("proto", StringComparison.OrdinalIgnoreCase)) continue;
+                var message = parameter[(eq + 1)..].Trim().Trim('"');
+                if (message == RemoteWriteV1Message) break;
+                var version = message == RemoteWriteV2Message ? "Remote-write 2.0" : "The protobuf message";
+                return UnsupportedMedia($"{version} ({message}) is not supported by this server; it takes remote-write 1.0 " +
+                                        $"({Protobuf};proto={RemoteWriteV1Message}). Send 1.0: set protobuf_message: {RemoteWriteV1Message} " +
+                                        "in Prometheus' remote_write (the default), or let the sender fall back.");
+            }
+        }
+        var encoding = request.Headers.ContentEncoding.ToString().Trim();
+        if (encoding.Length > 0 && !encoding.Equals("snappy", StringComparison.OrdinalIgnoreCase))
+        {
+            return UnsupportedMedia($"Content-Encoding '{encoding}' is not supported by remote-write: snappy (block format) is its only encoding.");
+        }
+        return null;
+    }
+
+    private static ProblemHttpResult UnsupportedMedia(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
 
     /// <summary>
     /// OTLP/HTTP metrics (<c>application/x-protobuf</c> or <c>application/json</c>), mapped to series as

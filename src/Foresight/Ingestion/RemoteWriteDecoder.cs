@@ -26,8 +26,8 @@ namespace Foresight.Ingestion;
 /// </remarks>
 public static partial class RemoteWriteDecoder
 {
-    /// <summary>The default cap on the decompressed size of one request (64 MiB).</summary>
-    public const int DefaultMaxDecodedBytes = 64 << 20;
+    /// <summary>The default cap on the decompressed size of one request: 32 MiB, the limit of Prometheus' own receiver and client_golang's.</summary>
+    public const int DefaultMaxDecodedBytes = 32 << 20;
 
     [ThreadStatic] private static List<Point>? t_points;
     [ThreadStatic] private static List<KeyValuePair<string, string>>? t_labels;
@@ -114,7 +114,8 @@ public static partial class RemoteWriteDecoder
         }
         if (length > maxDecodedBytes)
         {
-            error = $"body declares {length} decompressed bytes, more than the limit of {maxDecodedBytes}";
+            error = $"body declares {length} bytes once decompressed (snappy header), more than the limit of {maxDecodedBytes} bytes " +
+                    $"({maxDecodedBytes / (1024.0 * 1024):0.#} MiB); send fewer samples per request (Prometheus: queue_config.max_samples_per_send)";
             return false;
         }
         rented = ArrayPool<byte>.Shared.Rent(length);
