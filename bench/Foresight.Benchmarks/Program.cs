@@ -1,16 +1,25 @@
 using BenchmarkDotNet.Running;
 using Foresight.Benchmarks;
 
-// `--storage-report`: bytes per point of the demo fleet. `--remote-write-load URL [seconds] [senders]`:
-// remote-write throughput against a running server (URL `embedded`: one started in this process). Otherwise BenchmarkDotNet: run all with
-// `dotnet run -c Release --project bench/Foresight.Benchmarks -- --filter '*'`, or one class with
-// e.g. `--filter '*StoreRead*'`.
+// `--storage-report`: bytes per point of the demo fleet. `--remote-write-load URL [SECONDS] [SENDERS] [options]`: remote-write
+// throughput, latency and the receiver's memory against any remote-write receiver (URL `embedded`: a Foresight server started
+// in this process). `--soak [options]`: a scrape-like load on a `foresight serve` child for a duration, with a kill -9 in the
+// middle. `--help` lists the load and soak options. Otherwise BenchmarkDotNet: run all with
+// `dotnet run -c Release --project bench/Foresight.Benchmarks -- --filter '*'`, or one class with e.g. `--filter '*StoreRead*'`.
 if (args is ["--storage-report"]) return await StorageReport.RunAsync();
-if (args is ["--remote-write-load", var url, ..])
+if (args is ["--help" or "-h"])
 {
-    var seconds = args.Length > 2 ? int.Parse(args[2]) : 10;
-    var senders = args.Length > 3 ? int.Parse(args[3]) : 4;
-    return url == "embedded" ? await RemoteWriteLoad.RunEmbeddedAsync(seconds, senders) : await RemoteWriteLoad.Run(url, seconds, senders);
+    Console.WriteLine(LoadOptions.Usage);
+    return 0;
+}
+if (args is ["--remote-write-load", ..] or ["--soak", ..])
+{
+    if (!LoadOptions.TryParse(args, soak: args[0] == "--soak", out var options, out var error))
+    {
+        await Console.Error.WriteLineAsync($"{args[0]}: {error}\n{LoadOptions.Usage}");
+        return 2;
+    }
+    return options.Soak ? await Soak.RunAsync(options) : await RemoteWriteLoad.RunAsync(options);
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

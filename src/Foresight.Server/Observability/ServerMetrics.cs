@@ -113,6 +113,7 @@ public sealed class ServerMetrics : IDisposable
         PerConsumer(sb, "foresight_feed_delivered_points_total", "counter", "Points in the batches an ingest feed consumer has read.", feed, c => c.DeliveredPoints);
         PerConsumer(sb, "foresight_feed_shed_batches_total", "counter", "Accepted batches not handed to an ingest feed consumer because its queue was full.", feed, c => c.ShedBatches);
         PerConsumer(sb, "foresight_feed_shed_points_total", "counter", "Points stored but never handed to an ingest feed consumer because its queue was full.", feed, c => c.ShedPoints);
+        ProcessGauges(sb);
         return sb.ToString();
     }
 
@@ -121,6 +122,26 @@ public sealed class ServerMetrics : IDisposable
     {
         _listener.Dispose();
         _meter.Dispose();
+    }
+
+    /// <summary>
+    /// The process' own figures under the names Prometheus' client libraries use (<c>process_*</c> as in the Go and
+    /// Java clients, <c>dotnet_*</c> as in prometheus-net): resident memory (VmRSS on Linux), CPU seconds, the GC heap
+    /// after the last collection, the managed bytes in use and the collections per generation.
+    /// </summary>
+    private static void ProcessGauges(StringBuilder sb)
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        Gauge(sb, "process_resident_memory_bytes", "Resident memory size in bytes.", process.WorkingSet64);
+        Help(sb, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
+        sb.Append("process_cpu_seconds_total ").Append(process.TotalProcessorTime.TotalSeconds.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        Gauge(sb, "dotnet_gc_heap_size_bytes", "GC heap size in bytes after the last collection (all generations, fragmentation included).", GC.GetGCMemoryInfo().HeapSizeBytes);
+        Gauge(sb, "dotnet_total_memory_bytes", "Managed bytes currently thought to be allocated (GC.GetTotalMemory).", GC.GetTotalMemory(false));
+        Help(sb, "dotnet_collection_count_total", "counter", "Garbage collections since the process started, by generation.");
+        for (var g = 0; g <= GC.MaxGeneration; g++)
+        {
+            sb.Append("dotnet_collection_count_total{generation=\"").Append(g).Append("\"} ").Append(GC.CollectionCount(g)).Append('\n');
+        }
     }
 
     private static void Help(StringBuilder sb, string name, string type, string help) =>
