@@ -21,5 +21,10 @@ if (args is ["--remote-write-load", ..] or ["--soak", ..])
     }
     return options.Soak ? await Soak.RunAsync(options) : await RemoteWriteLoad.RunAsync(options);
 }
+if (args is ["--detection-throughput", ..])
+{
+    return await DetectionThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 5000, args.Length > 2 ? int.Parse(args[2]) : 20,
+        args.Length > 3 ? long.Parse(args[3]) : 150);
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

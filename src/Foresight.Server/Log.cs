@@ -79,4 +79,7 @@ internal static partial class Log
 
     [LoggerMessage(45, LogLevel.Error, "Saving what the alerter announced failed; will retry")]
     public static partial void AlertStateSaveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(50, LogLevel.Information, "Service {Service} of tenant {Tenant} has more than {Max} series: it is no longer scored across metrics (each series still is)")]
+    public static partial void ServiceTooWide(ILogger logger, string service, string tenant, int max);
 }

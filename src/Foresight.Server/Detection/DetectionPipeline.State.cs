@@ -149,7 +149,11 @@ public sealed partial class DetectionPipeline
                 _staleKeys.Add(key);   // the series is gone
                 continue;
             }
-            var detector = DetectorOf(header.Tenant, series);
+            if (DetectorOf(header.Tenant, series) is not { } detector)
+            {
+                _staleKeys.Add(key);   // the policy no longer scores it
+                continue;
+            }
             lastScored[(header.Tenant, header.Id)] = header.LastScored;
             if (DetectorSnapshot.TryRestore(header.Scorer, detector.Scorer, out error)) Interlocked.Increment(ref _restoredSeries);
             else
@@ -198,9 +202,10 @@ public sealed partial class DetectionPipeline
                 if (_detectors.TryGetValue((tenant, series.Id), out var detector))
                 {
                     var last = lastScored.TryGetValue((tenant, series.Id), out var l) ? l : detector.Scorer.LastScored;
-                    from = last == long.MaxValue ? long.MaxValue : last + 1;
+                    // A counter's last scored point is read again: it seeds the rate of the next one.
+                    from = last == long.MaxValue ? long.MaxValue : detector.IsCounter && last != long.MinValue ? last : last + 1;
                 }
-                else if (series.Id > newest) from = long.MinValue;
+                else if (series.Id > newest && _options.Policy.Decide(series.Metric, series.Labels, _options.ScoreMetric) != ScoreAs.Skip) from = long.MinValue;
                 else continue;
                 var points = new List<Point>();
                 await _store.ReadAsync(tenant, series.Id, from, long.MaxValue, points, cancellationToken);
@@ -243,6 +248,11 @@ public sealed partial class DetectionPipeline
     {
         static Func<IEnumerable<Measurement<double>>> Of(Func<long> value) => () => [new Measurement<double>(value())];
         metrics.ObserveGauge("foresight_detection_scored_points", "Points scored by live detection since the server started.", Of(() => Scored));
+        metrics.ObserveGauge("foresight_detection_skipped_points",
+            "Points handed to live detection and not scored by design since the server started (series the scoring policy skips, each counter's first point).",
+            Of(() => Skipped));
+        metrics.ObserveGauge("foresight_detection_cross_metric_wide_services",
+            "Services with more series than detection's cross-metric limit, scored series by series only.", Of(() => WideServices));
         metrics.ObserveGauge("foresight_detection_state_saves", "Snapshots of the detection state written since the server started.", Of(() => StateSaves));
         metrics.ObserveGauge("foresight_detection_state_saved_points", "Points scored since the server started that the last snapshot covers.", Of(() => StateSavedScored));
         metrics.ObserveGauge("foresight_detection_state_restored_series", "Series whose detector state was restored at start (they need no warm-up).", Of(() => RestoredSeries));

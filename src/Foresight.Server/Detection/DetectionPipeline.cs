@@ -30,6 +30,18 @@ public sealed class DetectionOptions
     /// <summary>Also score each service's series together (isolation forest over their joint values). Default true.</summary>
     public bool CrossMetric { get; set; } = true;
 
+    /// <summary>
+    /// Most series a service may have for cross-metric detection, 2 or more. Default 16. The isolation forest's
+    /// features are the series and every pair of them (n + n(n−1)/2), so its memory and time per point grow with
+    /// the square: 16 series are 136 features, about 7 MB of history per service; 5,000 series (one node-exporter
+    /// <c>job</c>) would be 12.5 million. A service with more series is not scored across metrics (its series still
+    /// are one by one); <c>foresight_detection_cross_metric_wide_services</c> counts them.
+    /// </summary>
+    public int CrossMetricMaxSeries { get; set; } = 16;
+
+    /// <summary>Which series are scored, and which as rates (see <see cref="ScoringPolicy"/>; the config file's <c>detection:</c> section).</summary>
+    public ScoringPolicy Policy { get; set; } = new();
+
     /// <summary>Anomalous points kept in memory for <c>GET /api/v1/anomalies</c>. Default 10,000.</summary>
     public int KeepAnomalies { get; set; } = 10_000;
 
@@ -60,6 +72,8 @@ public sealed record TenantAnomaly(string Tenant, AnomalyPoint Point, Severity S
 /// A service's series are also scored together (<see cref="ServiceCorrelationDetector"/>) for
 /// anomalies that show only across metrics.
 /// Points older than a series' last scored point (out-of-order writes) are stored but not scored.
+/// Which series are scored, and counters as per-second rates, is <see cref="DetectionOptions.Policy"/>'s
+/// decision, made once per series.
 /// When the worker falls behind by more than the feed's queue, the feed sheds batches for it and
 /// counts them (<c>/metrics</c>, <c>/healthz</c>): those points are stored but not scored either.
 /// The state of every detector, the incidents and the recent anomalies are saved to the store's
@@ -78,10 +92,13 @@ public sealed partial class DetectionPipeline : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<DetectionPipeline> _logger;
     private readonly Dictionary<(string Tenant, long Id), SeriesDetector> _detectors = [];
+    private readonly HashSet<(string Tenant, long Id)> _skippedSeries = [];
+    private readonly HashSet<(string Tenant, string Service)> _wideServices = [];
     private readonly Dictionary<(string Tenant, string Service), ServiceCorrelationDetector> _services = [];
     private readonly ConcurrentQueue<TenantAnomaly> _anomalies = new();
     private readonly IStateStore? _state;
     private long _scored;
+    private long _skipped;
 
     /// <summary>
     /// Creates the pipeline and, when detection is enabled, subscribes it to the feed; scores go to <paramref name="store"/>.
@@ -107,6 +124,17 @@ public sealed partial class DetectionPipeline : BackgroundService
 
     /// <summary>Points scored so far (since the process started).</summary>
     public long Scored => Interlocked.Read(ref _scored);
+
+    /// <summary>
+    /// Points handed to detection and not scored by design since the process started: of series the policy
+    /// skips, and each counter's first point (a rate needs two).
+    /// </summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>Services with more series than <see cref="DetectionOptions.CrossMetricMaxSeries"/>, not scored across metrics.</summary>
+    public int WideServices => Volatile.Read(ref _wideCount);
+
+    private int _wideCount;
 
     /// <summary>Recent anomalous points of a tenant within [from, to), newest first, at or above a severity.</summary>
     public IReadOnlyList<TenantAnomaly> Anomalies(string tenant, long from, long to, Severity minimum) =>
@@ -180,15 +208,25 @@ public sealed partial class DetectionPipeline : BackgroundService
         var observed = new List<Observation>();
         foreach (var (series, points) in batch)
         {
-            var state = DetectorOf(tenant, series);
+            if (DetectorOf(tenant, series) is not { } state)
+            {
+                Interlocked.Add(ref _skipped, points.Count);
+                continue;
+            }
             var until = announcedUntil is not null && announcedUntil.TryGetValue(series.Id, out var u) ? u : long.MinValue;
             List<Point>? scored = null;
             foreach (var p in points)
             {
-                if (!state.Scorer.TryScore(p.Timestamp, p.Value, out var result)) continue;
+                var value = p.Value;
+                if (state.IsCounter && !state.Rate.TryNext(p.Timestamp, p.Value, out value))
+                {
+                    Interlocked.Increment(ref _skipped);
+                    continue;
+                }
+                if (!state.Scorer.TryScore(p.Timestamp, value, out var result)) continue;
                 var (score, low, high) = result;
                 var announce = p.Timestamp > until;
-                if (_options.CrossMetric) observed.Add(new Observation(state.Service, p.Timestamp, series.Id, state.Name, p.Value, low, high, announce));
+                if (_options.CrossMetric) observed.Add(new Observation(state.Service, p.Timestamp, series.Id, state.Name, value, low, high, announce));
                 Interlocked.Increment(ref _scored);
                 if (announce)
                 {
@@ -197,10 +235,10 @@ public sealed partial class DetectionPipeline : BackgroundService
                 }
                 if (score >= _options.Threshold && double.IsFinite(low))
                 {
-                    var point = new AnomalyPoint(series.Id, state.Name, state.Service, p.Timestamp, p.Value, score, low, high,
+                    var point = new AnomalyPoint(series.Id, state.Name, state.Service, p.Timestamp, value, score, low, high,
                         state.Scorer.Detector is IExplainingDetector e ? e.Fired : [_options.DetectorName]);
                     _tracker.Add(tenant, point, now, announce);
-                    Remember(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, p.Value, low, high)));
+                    Remember(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, value, low, high)));
                 }
                 else
                 {
@@ -212,12 +250,18 @@ public sealed partial class DetectionPipeline : BackgroundService
         if (observed.Count > 0) ScoreServices(tenant, observed, now);
     }
 
-    private SeriesDetector DetectorOf(string tenant, SeriesInfo series)
+    /// <summary>The series' detector, created on its first point; null for a series the policy does not score.</summary>
+    private SeriesDetector? DetectorOf(string tenant, SeriesInfo series)
     {
-        if (!_detectors.TryGetValue((tenant, series.Id), out var state))
+        if (_detectors.TryGetValue((tenant, series.Id), out var state)) return state;
+        if (_skippedSeries.Contains((tenant, series.Id))) return null;
+        var kind = _options.Policy.Decide(series.Metric, series.Labels, _options.ScoreMetric);
+        if (kind == ScoreAs.Skip)
         {
-            _detectors[(tenant, series.Id)] = state = new SeriesDetector(_options.DetectorFactory(), series);
+            _skippedSeries.Add((tenant, series.Id));
+            return null;
         }
+        _detectors[(tenant, series.Id)] = state = new SeriesDetector(_options.DetectorFactory(), series, kind == ScoreAs.Rate);
         return state;
     }
 
@@ -248,11 +292,17 @@ public sealed partial class DetectionPipeline : BackgroundService
     {
         foreach (var group in observed.GroupBy(o => o.Service))
         {
+            if (_wideServices.Contains((tenant, group.Key))) continue;
             if (!_services.TryGetValue((tenant, group.Key), out var detector)) _services[(tenant, group.Key)] = detector = new ServiceCorrelationDetector();
             _dirtyServices.Add((tenant, group.Key));
             foreach (var at in group.GroupBy(o => o.Timestamp).OrderBy(g => g.Key))
             {
                 foreach (var o in at) detector.Set(o.SeriesId, o.Value);
+                if (detector.Series > _options.CrossMetricMaxSeries)
+                {
+                    MarkWide(tenant, group.Key);
+                    break;
+                }
                 var score = detector.Score(at.Key);
                 if (score < _options.Threshold) continue;
                 var worst = at.Where(o => double.IsFinite(o.Low)).OrderByDescending(o => Distance(o.Value, o.Low, o.High)).FirstOrDefault();
@@ -262,6 +312,17 @@ public sealed partial class DetectionPipeline : BackgroundService
                 Remember(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, worst.Value, worst.Low, worst.High)));
             }
         }
+    }
+
+    /// <summary>Stops cross-metric detection for a service that has grown past the limit, and forgets its detector (saved state included).</summary>
+    private void MarkWide(string tenant, string service)
+    {
+        _wideServices.Add((tenant, service));
+        Interlocked.Increment(ref _wideCount);
+        _services.Remove((tenant, service));
+        _dirtyServices.Remove((tenant, service));
+        _staleKeys.Add(ServiceKey(tenant, service));
+        Log.ServiceTooWide(_logger, service, tenant, _options.CrossMetricMaxSeries);
     }
 
     private void Remember(TenantAnomaly anomaly)
@@ -279,8 +340,13 @@ public sealed partial class DetectionPipeline : BackgroundService
 
     private static string ServiceOf(SeriesInfo series) => series.Labels.Get("service") ?? series.Labels.Get("job") ?? series.Metric;
 
-    private sealed class SeriesDetector(IStreamingDetector detector, SeriesInfo series)
+    private sealed class SeriesDetector(IStreamingDetector detector, SeriesInfo series, bool isCounter)
     {
+        /// <summary>The counter's previous sample (a field: the struct is updated in place).</summary>
+        public CounterRate Rate;
+
+        public bool IsCounter { get; } = isCounter;
+
         public SeriesScorer Scorer { get; set; } = new(detector);
         public string Service { get; } = ServiceOf(series);
         public string Name { get; } = series.Metric + series.Labels;

@@ -135,7 +135,7 @@ public sealed class ForesightServerBuilder
         services.AddSecurity(options.Insecure);
         services.AddForecasting(options.ForecastRefreshInterval);
         if (options.Demo) services.AddDemo();
-        services.AddDetection(options.Detection, AlertConfig.Read(config));
+        services.AddDetection(DetectionConfig.Read(config, options.Detection), AlertConfig.Read(config));
         var scrape = ScrapeConfig.Read(config);
         services.AddScaling(options.Scaling, LoadWorkloads(options, config), store.DataDirectory);
         services.AddRecommendations(options.Recommendations);

@@ -24,6 +24,7 @@ public static class IngestionModule
     /// </summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services, ScrapeConfig scrape, IngestFeedOptions feed)
     {
+        services.AddSingleton(feed);
         services.AddSingleton<IIngestFeed>(sp => new InProcessIngestFeed(feed, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<InProcessIngestFeed>>()));
         services.AddSingleton(sp => new IngestWriter(sp.GetRequiredService<ITimeSeriesStore>(), sp.GetRequiredService<IIngestFeed>()));

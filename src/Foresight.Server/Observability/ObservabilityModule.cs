@@ -40,7 +40,7 @@ public static class ObservabilityModule
         var ops = app.MapGroup("").WithTags("Observability");
         ops.MapGet("/metrics", Metrics).Produces<string>(StatusCodes.Status200OK, "text/plain");
         // Liveness: "ok" while the process runs, with the ingest feed's figures (a consumer that sheds is behind, not dead).
-        ops.MapGet("/healthz", (IIngestFeed feed) => TypedResults.Ok(new HealthResponse("ok", new FeedHealth([.. feed.Consumers().Select(ConsumerHealth.From)]))));
+        ops.MapGet("/healthz", Health);
         ops.MapGet("/readyz", Ready).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         ops.MapGet("/", () => TypedResults.Ok(new IndexResponse("foresight", "/api/v1/series", "/api/v1/scaling", "/api/v1/recommendations", "/metrics")));
         return app;
@@ -48,6 +48,19 @@ public static class ObservabilityModule
 
     private static async Task<ContentHttpResult> Metrics(ServerMetrics metrics, ITimeSeriesStore store, IIngestFeed feed, CancellationToken cancellationToken) =>
         TypedResults.Text(metrics.Render(await store.GetStatsAsync(cancellationToken), feed.Consumers()), "text/plain; version=0.0.4; charset=utf-8");
+
+    private static Ok<HealthResponse> Health(IIngestFeed feed, IngestFeedOptions options)
+    {
+        var consumers = feed.Consumers();
+        var window = (int)options.RecentShedWindow.TotalSeconds;
+        var detection = consumers.FirstOrDefault(c => c.Consumer == DetectionConsumer) is { } d
+            ? DetectionHealth.From(d, window)
+            : new DetectionHealth("off", 0, 0, 0, window, null);
+        return TypedResults.Ok(new HealthResponse("ok", detection, new FeedHealth([.. consumers.Select(c => ConsumerHealth.From(c, window))])));
+    }
+
+    /// <summary>The name under which live detection reads the ingest feed (<c>DetectionPipeline.ConsumerName</c>; not referenced, so Observability stays a leaf).</summary>
+    private const string DetectionConsumer = "detection";
 
     private static Results<Ok<StatusResponse>, ProblemHttpResult> Ready(Readiness readiness) => readiness.Ready
         ? TypedResults.Ok(new StatusResponse("ready"))
@@ -74,20 +87,41 @@ public static class ObservabilityModule
     /// <summary><c>{"status":"ready"}</c>.</summary>
     public sealed record StatusResponse(string Status);
 
-    /// <summary><c>GET /healthz</c>: <c>status</c> is <c>ok</c> while the process runs; <c>feed</c> has the ingest feed's figures.</summary>
-    public sealed record HealthResponse(string Status, FeedHealth Feed);
+    /// <summary>
+    /// <c>GET /healthz</c>: <c>status</c> is <c>ok</c> while the process runs; <c>detection</c> says whether live
+    /// detection keeps up; <c>feed</c> has the ingest feed's figures.
+    /// </summary>
+    public sealed record HealthResponse(string Status, DetectionHealth Detection, FeedHealth Feed);
+
+    /// <summary>
+    /// Whether live detection keeps up: <c>status</c> is <c>ok</c>, <c>behind</c> (points were shed for it within the
+    /// last <c>recentWindowSeconds</c>: stored but not scored) or <c>off</c> (detection disabled).
+    /// </summary>
+    public sealed record DetectionHealth(string Status, long PendingPoints, long ShedPoints, long RecentShedPoints, int RecentWindowSeconds,
+        DateTimeOffset? LastShed)
+    {
+        /// <summary>The detection consumer's figures.</summary>
+        public static DetectionHealth From(IngestConsumerStats stats, int window) => new(StatusOf(stats), stats.PendingPoints, stats.ShedPoints,
+            stats.RecentShedPoints, window, stats.LastShed);
+    }
 
     /// <summary>The ingest feed's consumers, in subscription order.</summary>
     public sealed record FeedHealth(IReadOnlyList<ConsumerHealth> Consumers);
 
-    /// <summary>One consumer of the ingest feed: batches and points waiting, delivered and shed (accepted and stored, never handed to it) since start.</summary>
-    public sealed record ConsumerHealth(string Consumer, int PendingBatches, long PendingPoints, long DeliveredBatches, long DeliveredPoints,
-        long ShedBatches, long ShedPoints)
+    /// <summary>
+    /// One consumer of the ingest feed: <c>behind</c> when it had points shed within the recent window, else <c>ok</c>;
+    /// batches and points waiting, delivered and shed (accepted and stored, never handed to it) since start, and shed recently.
+    /// </summary>
+    public sealed record ConsumerHealth(string Consumer, string Status, int PendingBatches, long PendingPoints, long DeliveredBatches, long DeliveredPoints,
+        long ShedBatches, long ShedPoints, long RecentShedPoints, int RecentWindowSeconds, DateTimeOffset? LastShed)
     {
         /// <summary>The figures of <paramref name="stats"/>.</summary>
-        public static ConsumerHealth From(IngestConsumerStats stats) => new(stats.Consumer, stats.PendingBatches, stats.PendingPoints,
-            stats.DeliveredBatches, stats.DeliveredPoints, stats.ShedBatches, stats.ShedPoints);
+        public static ConsumerHealth From(IngestConsumerStats stats, int window) => new(stats.Consumer, StatusOf(stats), stats.PendingBatches,
+            stats.PendingPoints, stats.DeliveredBatches, stats.DeliveredPoints, stats.ShedBatches, stats.ShedPoints, stats.RecentShedPoints, window,
+            stats.LastShed);
     }
+
+    private static string StatusOf(IngestConsumerStats stats) => stats.RecentShedPoints > 0 ? "behind" : "ok";
 
     /// <summary>The index at <c>/</c>: where the main APIs and the metrics are.</summary>
     public sealed record IndexResponse(string Name, string Api, string Scaling, string Recommendations, string Metrics);

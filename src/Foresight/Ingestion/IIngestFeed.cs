@@ -43,14 +43,27 @@ public sealed record IngestBatch(string Tenant, IReadOnlyList<AppendedSeries> Se
 /// <param name="DeliveredPoints">Points in those batches.</param>
 /// <param name="ShedBatches">Batches not queued because the consumer's queue was full.</param>
 /// <param name="ShedPoints">Points in those batches: accepted and stored, never seen by this consumer.</param>
+/// <param name="RecentShedPoints">Points shed within the last <see cref="IngestFeedOptions.RecentShedWindow"/>.</param>
+/// <param name="LastShed">When a batch was last shed for this consumer, or null when never.</param>
 public sealed record IngestConsumerStats(string Consumer, int PendingBatches, long PendingPoints, long DeliveredBatches, long DeliveredPoints,
-    long ShedBatches, long ShedPoints);
+    long ShedBatches, long ShedPoints, long RecentShedPoints = 0, DateTimeOffset? LastShed = null);
 
 /// <summary>Settings of the in-process ingest feed.</summary>
 public sealed class IngestFeedOptions
 {
     /// <summary>Batches queued per consumer before the feed sheds new ones for it. Default 10,000.</summary>
     public int Capacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Points queued per consumer before the feed sheds new batches for it (a batch larger than this
+    /// still passes an empty queue). Default 1,000,000: what bounds a slow consumer's queue in memory
+    /// (about 40 MB of points and their lists), some 15 s of the default detection worker's steady
+    /// rate (<c>--detection-throughput</c> in the benchmarks) and ten 15 s scrapes of 100,000 series.
+    /// </summary>
+    public long CapacityPoints { get; set; } = 1_000_000;
+
+    /// <summary>The window of <see cref="IngestConsumerStats.RecentShedPoints"/>, 1 to 60 minutes. Default 5 minutes.</summary>
+    public TimeSpan RecentShedWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A consumer's shedding is logged at most once per this interval (with what was shed since). Default 10 s.</summary>
     public TimeSpan ShedLogInterval { get; set; } = TimeSpan.FromSeconds(10);

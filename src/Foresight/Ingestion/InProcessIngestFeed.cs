@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Foresight.Ingestion;
 
 /// <summary>
-/// The ingest feed within one process: one bounded queue per consumer (<see cref="IngestFeedOptions.Capacity"/>
-/// batches). Publishing never blocks the write path: when a consumer's queue is full the batch is shed
+/// The ingest feed within one process: one bounded queue per consumer (at most <see cref="IngestFeedOptions.Capacity"/>
+/// batches and <see cref="IngestFeedOptions.CapacityPoints"/> points, so a slow consumer holds bounded memory).
+/// Publishing never blocks the write path: when a consumer's queue is full the batch is shed
 /// for that consumer alone, counted (batches and points) and logged at most once per
 /// <see cref="IngestFeedOptions.ShedLogInterval"/> with what was shed since. Thread-safe.
 /// </summary>
@@ -20,10 +21,13 @@ public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider 
     {
         ArgumentException.ThrowIfNullOrEmpty(consumer);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CapacityPoints, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RecentShedWindow, TimeSpan.FromMinutes(1));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.RecentShedWindow, TimeSpan.FromMinutes(60));
         lock (_lock)
         {
             if (_consumers.Any(c => c.Name == consumer)) throw new ArgumentException($"the ingest feed already has a consumer '{consumer}'", nameof(consumer));
-            var added = new Consumer(consumer, options.Capacity);
+            var added = new Consumer(consumer, options.Capacity, options.CapacityPoints, options.RecentShedWindow);
             _consumers = [.. _consumers, added];
             return added.Reader;
         }
@@ -38,19 +42,28 @@ public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider 
             if (consumer.TryQueue(batch)) continue;
             if (consumer.Shed(batch, time, options.ShedLogInterval, out var since) is { } report)
             {
-                IngestionLog.Shed(logger, consumer.Name, report.Batches, report.Points, since.TotalSeconds, report.TotalPoints, options.Capacity);
+                IngestionLog.Shed(logger, consumer.Name, report.Batches, report.Points, since.TotalSeconds, report.TotalPoints, options.Capacity, options.CapacityPoints);
             }
         }
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<IngestConsumerStats> Consumers() => [.. _consumers.Select(c => c.Stats())];
+    public IReadOnlyList<IngestConsumerStats> Consumers()
+    {
+        var now = time.GetUtcNow();
+        return [.. _consumers.Select(c => c.Stats(now))];
+    }
 
     private sealed class Consumer
     {
         private readonly Channel<IngestBatch> _queue;
+        private readonly long _capacityPoints;
+        private readonly TimeSpan _recentWindow;
         private readonly Lock _shedLock = new();
+        // Points shed per minute (by minute since the epoch), for the recent window; guarded by _shedLock.
+        private readonly List<(long Minute, long Points)> _recent = [];
+        private DateTimeOffset? _lastShed;
         private long _pendingPoints;
         private long _deliveredBatches;
         private long _deliveredPoints;
@@ -60,9 +73,11 @@ public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider 
         private long _reportedPoints;
         private DateTimeOffset _lastReport = DateTimeOffset.MinValue;
 
-        public Consumer(string name, int capacity)
+        public Consumer(string name, int capacity, long capacityPoints, TimeSpan recentWindow)
         {
             Name = name;
+            _capacityPoints = capacityPoints;
+            _recentWindow = recentWindow;
             // Wait (not a Drop mode): TryWrite then says when the queue is full, so the feed can count what it sheds.
             _queue = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
             Reader = new CountingReader(this);
@@ -75,8 +90,8 @@ public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider 
         public bool TryQueue(IngestBatch batch)
         {
             // Counted before the write so a reader never sees pending go below zero.
-            Interlocked.Add(ref _pendingPoints, batch.Points);
-            if (_queue.Writer.TryWrite(batch)) return true;
+            var pending = Interlocked.Add(ref _pendingPoints, batch.Points);
+            if ((pending <= _capacityPoints || pending == batch.Points) && _queue.Writer.TryWrite(batch)) return true;
             Interlocked.Add(ref _pendingPoints, -batch.Points);
             return false;
         }
@@ -89,6 +104,12 @@ public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider 
                 _shedBatches++;
                 _shedPoints += batch.Points;
                 var now = time.GetUtcNow();
+                _lastShed = now;
+                var minute = now.ToUnixTimeSeconds() / 60;
+                if (_recent.Count > 0 && _recent[^1].Minute == minute) _recent[^1] = (minute, _recent[^1].Points + batch.Points);
+                else _recent.Add((minute, batch.Points));
+                // At most one entry per minute of the window (60).
+                _recent.RemoveAll(m => m.Minute <= minute - (long)_recentWindow.TotalMinutes);
                 since = _lastReport == DateTimeOffset.MinValue ? TimeSpan.Zero : now - _lastReport;
                 if (_lastReport != DateTimeOffset.MinValue && since < interval) return null;
                 var report = (_shedBatches - _reportedBatches, _shedPoints - _reportedPoints, _shedPoints);
@@ -97,12 +118,19 @@ public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider 
             }
         }
 
-        public IngestConsumerStats Stats()
+        public IngestConsumerStats Stats(DateTimeOffset now)
         {
-            long shedBatches, shedPoints;
-            lock (_shedLock) (shedBatches, shedPoints) = (_shedBatches, _shedPoints);
+            long shedBatches, shedPoints, recent;
+            DateTimeOffset? last;
+            lock (_shedLock)
+            {
+                (shedBatches, shedPoints, last) = (_shedBatches, _shedPoints, _lastShed);
+                // Whole minutes: the current one and the ones before it that the window covers.
+                var since = now.ToUnixTimeSeconds() / 60 - (long)_recentWindow.TotalMinutes;
+                recent = _recent.Where(m => m.Minute > since).Sum(m => m.Points);
+            }
             return new IngestConsumerStats(Name, _queue.Reader.Count, Interlocked.Read(ref _pendingPoints), Interlocked.Read(ref _deliveredBatches),
-                Interlocked.Read(ref _deliveredPoints), shedBatches, shedPoints);
+                Interlocked.Read(ref _deliveredPoints), shedBatches, shedPoints, recent, last);
         }
 
         private void Delivered(IngestBatch batch)

@@ -45,7 +45,15 @@ public sealed class IngestFeedTests
         var detection = await DetectionHealth(http);
         detection.GetProperty("shedPoints").GetInt64().Should().Be(50);
         detection.GetProperty("pendingBatches").GetInt32().Should().Be(2);
-        (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("status").GetString().Should().Be("ok", "a consumer that sheds is behind, not down");
+        var health = await http.GetFromJsonAsync<JsonElement>("/healthz");
+        health.GetProperty("status").GetString().Should().Be("ok", "a consumer that sheds is behind, not down");
+        detection.GetProperty("status").GetString().Should().Be("behind");
+        detection.GetProperty("recentShedPoints").GetInt64().Should().Be(50);
+        var summary = health.GetProperty("detection");
+        summary.GetProperty("status").GetString().Should().Be("behind", "detection was handed less than was stored within the last 5 minutes");
+        (summary.GetProperty("shedPoints").GetInt64(), summary.GetProperty("recentShedPoints").GetInt64(), summary.GetProperty("recentWindowSeconds").GetInt32())
+            .Should().Be((50L, 50L, 300));
+        summary.GetProperty("lastShed").ValueKind.Should().Be(JsonValueKind.String);
 
         gate.Release();
         var pipeline = server.Server.Services<DetectionPipeline>();
@@ -77,6 +85,10 @@ public sealed class IngestFeedTests
         consumers["detection"].GetProperty("deliveredBatches").GetInt64().Should().Be(1, "the scores detection stored were not published");
         consumers["detection"].GetProperty("deliveredPoints").GetInt64().Should().Be(50);
         consumers["detection"].GetProperty("shedPoints").GetInt64().Should().Be(0);
+        consumers["detection"].GetProperty("status").GetString().Should().Be("ok");
+        var detection = (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("detection");
+        detection.GetProperty("status").GetString().Should().Be("ok");
+        detection.GetProperty("lastShed").ValueKind.Should().Be(JsonValueKind.Null);
     }
 
     private static async Task<JsonElement> DetectionHealth(HttpClient http) =>

@@ -30,17 +30,46 @@ public sealed class InProcessIngestFeedTests
 
         var stats = feed.Consumers();
         stats.Select(s => s.Consumer).Should().Equal("slow", "fast");
-        stats[0].Should().Be(new IngestConsumerStats("slow", 2, 3, 0, 0, 4, 3 + 4 + 5 + 10));
-        stats[1].Should().Be(new IngestConsumerStats("fast", 2, 4 + 5, 3, 1 + 2 + 3, 1, 10),
+        var now = clock.GetUtcNow();
+        stats[0].Should().Be(new IngestConsumerStats("slow", 2, 3, 0, 0, 4, 3 + 4 + 5 + 10, 3 + 4 + 5 + 10, now));
+        stats[1].Should().Be(new IngestConsumerStats("fast", 2, 4 + 5, 3, 1 + 2 + 3, 1, 10, 10, now),
             "fast read three and left two queued, so the last batch found its queue full too");
         log.Messages.Should().HaveCount(3, "the first shed of each consumer is logged at once, the rest once the interval has passed");
-        log.Messages[0].Should().Be("Ingest feed consumer 'slow' is behind: 1 batches (3 points) not handed to it in the last 0 s, 3 points since start (its queue holds 2 batches)");
+        log.Messages[0].Should().Be("Ingest feed consumer 'slow' is behind: 1 batches (3 points) not handed to it in the last 0 s, 3 points since start (its queue holds at most 2 batches and 1000000 points)");
         log.Messages[1].Should().StartWith("Ingest feed consumer 'slow' is behind: 3 batches (19 points) not handed to it in the last 11 s, 22 points since start");
         log.Messages[2].Should().StartWith("Ingest feed consumer 'fast' is behind: 1 batches (10 points)");
 
         slow.TryRead(out var first).Should().BeTrue();
         first!.Points.Should().Be(1, "a consumer reads its batches in publication order");
-        feed.Consumers()[0].Should().Be(new IngestConsumerStats("slow", 1, 2, 1, 1, 4, 22));
+        feed.Consumers()[0].Should().Be(new IngestConsumerStats("slow", 1, 2, 1, 1, 4, 22, 22, now));
+    }
+
+    [Fact]
+    public async Task A_queue_is_bounded_in_points_too_and_the_recent_shed_count_covers_the_window_only()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:30Z"));
+        var feed = new InProcessIngestFeed(new IngestFeedOptions { CapacityPoints = 10, RecentShedWindow = TimeSpan.FromMinutes(2) }, clock, new ListLogger());
+        var reader = feed.Subscribe("detection");
+        await feed.PublishAsync(Batch(25));   // larger than the bound, but the queue is empty: it passes
+        await feed.PublishAsync(Batch(1));    // shed: 26 points would be queued
+        reader.TryRead(out _).Should().BeTrue();
+        await feed.PublishAsync(Batch(6));
+        await feed.PublishAsync(Batch(4));    // 10: at the bound, queued
+        await feed.PublishAsync(Batch(1));    // shed
+        var stats = feed.Consumers()[0];
+        (stats.PendingBatches, stats.PendingPoints, stats.ShedBatches, stats.ShedPoints, stats.RecentShedPoints).Should().Be((2, 10L, 2L, 2L, 2L));
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        reader.TryRead(out _).Should().BeTrue();
+        reader.TryRead(out _).Should().BeTrue();
+        await feed.PublishAsync(Batch(11));   // queue empty again: passes
+        await feed.PublishAsync(Batch(3));    // shed, a minute later
+        feed.Consumers()[0].RecentShedPoints.Should().Be(5);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        feed.Consumers()[0].RecentShedPoints.Should().Be(3, "the first minute's sheds have left the 2-minute window");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        stats = feed.Consumers()[0];
+        (stats.RecentShedPoints, stats.ShedPoints, stats.LastShed).Should().Be((0L, 5L, DateTimeOffset.Parse("2026-01-01T00:01:30Z")));
     }
 
     private sealed class ListLogger : ILogger
