@@ -55,7 +55,8 @@ public sealed class ScoringPolicyPipelineTests
         (await server.Server.Ingest.WriteAsync("default", [.. Enumerable.Range(0, 4).Select(i => Write("wide", i)), .. Enumerable.Range(0, 3).Select(i => Write("narrow", i))]))
             .Accepted.Should().BeTrue();
         var pipeline = server.Server.Services<DetectionPipeline>();
-        await Wait.UntilAsync(() => pipeline.Scored >= 7 * 20, "detection to score every series");
+        // Services are scored after the batch's series: wait for both.
+        await Wait.UntilAsync(() => pipeline.Scored >= 7 * 20 && pipeline.WideServices > 0, "detection to score every series and find the wide service");
         pipeline.WideServices.Should().Be(1, "'wide' has 4 series, over the limit of 3; 'narrow' has 3");
         (await Metrics(server)).Should().Contain("foresight_detection_cross_metric_wide_services 1");
     }
