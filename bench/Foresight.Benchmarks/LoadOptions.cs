@@ -30,6 +30,8 @@ internal sealed record LoadOptions
     public int? Pid { get; init; }
     /// <summary>After the load, sample the receiver's memory this long with no load.</summary>
     public TimeSpan IdleAfter { get; init; }
+    /// <summary>Stop the load when the receiver's resident memory passes this many MB (a guard for a shared machine).</summary>
+    public int? RssLimitMb { get; init; }
     /// <summary>How often memory (and, in the soak, everything else) is sampled.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Max-rate mode encodes its requests before the clock starts, enough for this many samples per second over <see cref="Duration"/>.</summary>
@@ -61,6 +63,7 @@ internal sealed record LoadOptions
           --pid PID              sample the receiver's VmRSS (/proc/PID/status) during and after the load
           --idle-after D         then sample it this long with no load
           --sample-interval D    (default 5s)
+          --rss-limit MB         stop the load when the receiver's VmRSS passes MB (the soak also kills the server)
           --max-rate N           max-rate mode pre-encodes enough requests for N samples/s (default 1500000)
           --path P               remote-write path (default /api/v1/write)
           --name NAME            the receiver's name in the output
@@ -102,6 +105,7 @@ internal sealed record LoadOptions
                 "--samples-per-series" => Int(value, 1, v => o = o with { SamplesPerSeries = v }),
                 "--senders" => Int(value, 1, v => o = o with { Senders = v }),
                 "--pid" => Int(value, 1, v => o = o with { Pid = v }),
+                "--rss-limit" => Int(value, 1, v => o = o with { RssLimitMb = v }),
                 "--max-rate" => Int(value, 1, v => o = o with { MaxRate = v }),
                 "--duration" => Span(value, v => o = o with { Duration = v }),
                 "--cadence" => Span(value, v => o = o with { Cadence = v }),

@@ -32,9 +32,15 @@ internal sealed class RssSampler : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Task _loop;
 
-    public RssSampler(int pid, TimeSpan interval)
+    private readonly double _limitMb;
+    private readonly Action? _onLimit;
+
+    /// <summary>Samples <paramref name="pid"/>; when a sample passes <paramref name="limitMb"/>, <paramref name="onLimit"/> runs (once).</summary>
+    public RssSampler(int pid, TimeSpan interval, int? limitMb = null, Action? onLimit = null)
     {
         _pid = pid;
+        _limitMb = limitMb ?? double.PositiveInfinity;
+        _onLimit = onLimit;
         _loop = Task.Run(async () =>
         {
             using var timer = new PeriodicTimer(interval);
@@ -49,11 +55,19 @@ internal sealed class RssSampler : IAsyncDisposable
 
     public double Seconds => _clock.Elapsed.TotalSeconds;
 
+    /// <summary>When (seconds since the sampler started) and at what size the memory first passed the limit.</summary>
+    public (double Seconds, double Mb)? LimitPassedAt { get; private set; }
+
     /// <summary>Takes a sample now and returns it.</summary>
     public double? Sample()
     {
         var mb = ProcessMemory.RssMb(_pid);
         if (mb is { } v) lock (_samples) _samples.Add((_clock.Elapsed.TotalSeconds, v));
+        if (mb > _limitMb && LimitPassedAt is null)
+        {
+            LimitPassedAt = (_clock.Elapsed.TotalSeconds, mb.Value);
+            _onLimit?.Invoke();
+        }
         return mb;
     }
 

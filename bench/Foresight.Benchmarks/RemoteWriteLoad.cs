@@ -51,16 +51,21 @@ internal static class RemoteWriteLoad
         var labels = LoadSeries.Build(o);
         var bodies = o.ScrapeLike ? [] : Encode(o, labels);
         using var http = Client(o);
-        await using var sampler = o.Pid is { } pid ? new RssSampler(pid, o.SampleInterval) : null;
+        using var guard = new CancellationTokenSource();
+        await using var sampler = o.Pid is { } pid ? new RssSampler(pid, o.SampleInterval, o.RssLimitMb, guard.Cancel) : null;
         var before = sampler?.Sample();
-        var run = o.ScrapeLike ? await new ScrapeLoad(o, labels, http).RunAsync(o.Duration, CancellationToken.None) : await SendAsync(o, bodies, http);
+        var run = o.ScrapeLike ? await new ScrapeLoad(o, labels, http).RunAsync(o.Duration, guard.Token) : await SendAsync(o, bodies, http, guard.Token);
+        if (sampler?.LimitPassedAt is { } passed)
+        {
+            run = run with { Note = $"stopped: the receiver's memory passed --rss-limit ({passed.Mb:0} MB at {passed.Seconds:0} s)" + (run.Note is null ? "" : "; " + run.Note) };
+        }
         bodies = [];
         GC.Collect();   // the encoded requests are the client's, not the receiver's (they count for 'embedded')
         var loadEnd = sampler?.Seconds ?? 0;
         var peak = sampler?.Samples.Select(s => s.Mb).DefaultIfEmpty().Max();
         var afterLoad = sampler?.Sample();
         double? afterIdle = null;
-        if (sampler is not null && o.IdleAfter > TimeSpan.Zero)
+        if (sampler is { LimitPassedAt: null } && o.IdleAfter > TimeSpan.Zero)
         {
             await Console.Error.WriteLineAsync($"load done; sampling memory for {o.IdleAfter.TotalSeconds:0} s with no load ...");
             await Task.Delay(o.IdleAfter);
@@ -109,7 +114,7 @@ internal static class RemoteWriteLoad
         return bodies;
     }
 
-    private static async Task<LoadRun> SendAsync(LoadOptions o, byte[][] bodies, HttpClient http)
+    private static async Task<LoadRun> SendAsync(LoadOptions o, byte[][] bodies, HttpClient http, CancellationToken stop)
     {
         var next = -1;
         long samples = 0;
@@ -120,7 +125,7 @@ internal static class RemoteWriteLoad
         var samplesPerRequest = o.SeriesPerRequest * o.SamplesPerSeries;
         var workers = Enumerable.Range(0, o.Senders).Select(async _ =>
         {
-            while (sw.Elapsed < o.Duration)
+            while (sw.Elapsed < o.Duration && !stop.IsCancellationRequested)
             {
                 var i = Interlocked.Increment(ref next);
                 if (i >= bodies.Length)

@@ -100,6 +100,10 @@ internal sealed class ScrapeLoad
             var rest = duration - clock.Elapsed;
             if (rest > TimeSpan.Zero) await Task.Delay(rest, cancellationToken);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped early (the memory guard): what is queued is not sent.
+        }
         finally
         {
             foreach (var q in queues) q.Writer.TryComplete();

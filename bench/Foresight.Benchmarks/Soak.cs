@@ -59,7 +59,9 @@ internal static class Soak
         var rows = new List<SoakRow>();
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
-        var run = load.RunAsync(o.Duration, CancellationToken.None);
+        using var guard = new CancellationTokenSource();
+        string? limitNote = null;
+        var run = load.RunAsync(o.Duration, guard.Token);
         double? killedAt = null, readyAt = null;
         long shedBeforeKill = 0;
         var up = true;
@@ -70,13 +72,18 @@ internal static class Soak
             {
                 var row = await SampleAsync(load, server, probe, clock.Elapsed.TotalSeconds, up);
                 lock (rows) rows.Add(row);
+                if (row.RssMb > o.RssLimitMb && !guard.IsCancellationRequested)
+                {
+                    limitNote = $"stopped: the server's memory passed --rss-limit ({row.RssMb:0} MB at {row.Seconds:0} s)";
+                    await Console.Error.WriteLineAsync($"soak: {limitNote}");
+                    await guard.CancelAsync();
+                }
                 await Console.Error.WriteLineAsync($"[{row.Seconds,6:0}s] rss {row.RssMb,7:0.0} MB, gc heap {row.GcHeapMb,7:0.0} MB, p50 {row.P50Ms,6:0.0} ms, p99 {row.P99Ms,6:0.0} ms, " +
                                                    $"failures {row.Failures}, acked {row.AckedSamples:N0}, queued {row.QueuedRequests}, backlog {row.DetectionPendingPoints:N0}, shed {row.DetectionShedPoints:N0}");
             }
         });
-        if (o.KillAt is { } killAt)
+        if (o.KillAt is { } killAt && await DelayAsync(killAt, guard.Token))
         {
-            await Task.Delay(killAt);
             shedBeforeKill = (long)(await MetricsAsync(probe, server.Url)).GetValueOrDefault("foresight_feed_shed_points_total{consumer=\"detection\"}");
             up = false;
             await server.KillAsync();
@@ -93,8 +100,18 @@ internal static class Soak
         await sampling;
         var final = await SampleAsync(load, server, probe, clock.Elapsed.TotalSeconds, true);
         rows.Add(final);
-        await Console.Error.WriteLineAsync($"soak: load done ({result.Samples:N0} samples acknowledged); reading every acknowledged sample back ...");
-        var verify = await load.VerifyAsync(CancellationToken.None);
+        VerifyResult verify;
+        if (limitNote is not null)
+        {
+            await server.KillAsync();   // free the memory now; nothing is read back
+            verify = new VerifyResult(result.Samples, -1, 0);
+            result = result with { Note = limitNote + "; nothing read back" + (result.Note is null ? "" : "; " + result.Note) };
+        }
+        else
+        {
+            await Console.Error.WriteLineAsync($"soak: load done ({result.Samples:N0} samples acknowledged); reading every acknowledged sample back ...");
+            verify = await load.VerifyAsync(CancellationToken.None);
+        }
 
         SoakReport.WriteCsv(Path.Combine(outDir, "soak.csv"), rows);
         SoakReport.WriteSvg(Path.Combine(outDir, "soak.svg"), rows, killedAt, readyAt, o);
@@ -114,6 +131,19 @@ internal static class Soak
             killedAt, readyAt is { } ra && killedAt is { } ka ? Math.Round(ra - ka, 2) : null,
             rows.Select(r => r.DetectionPendingPoints).DefaultIfEmpty().Max(), shedBeforeKill + final.DetectionShedPoints,
             verify.Acknowledged, verify.Missing + verify.WrongValue, verify.Missing, verify.WrongValue, result.Note);
+    }
+
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static async Task<SoakRow> SampleAsync(ScrapeLoad load, ServerChild server, HttpClient probe, double seconds, bool up)
@@ -162,7 +192,8 @@ internal static class Soak
         Console.WriteLine($"latency: max interval p99 {s.MaxIntervalP99Ms:0.0} ms ({s.MaxIntervalP99OutsideOutageMs:0.0} ms outside the outage), whole-run p99 {s.RunP99Ms:0.0} ms");
         if (s.KilledAtSeconds is not null) Console.WriteLine($"kill -9 at {s.KilledAtSeconds:0.0} s: ready again in {s.ReadySeconds:0.00} s");
         Console.WriteLine($"detection: max backlog {s.MaxDetectionBacklogPoints:N0} points, {s.DetectionShedPoints:N0} points shed");
-        Console.WriteLine($"read back: {s.VerifiedAcknowledged:N0} acknowledged samples checked, {s.LostPoints:N0} lost ({s.MissingPoints:N0} missing, {s.WrongValuePoints:N0} with another value)");
+        Console.WriteLine(s.MissingPoints < 0 ? "read back: not done (the run was stopped)"
+            : $"read back: {s.VerifiedAcknowledged:N0} acknowledged samples checked, {s.LostPoints:N0} lost ({s.MissingPoints:N0} missing, {s.WrongValuePoints:N0} with another value)");
         if (s.Note is not null) Console.WriteLine($"note: {s.Note}");
         Console.WriteLine($"wrote {outDir}/soak.csv, soak.svg, soak.json, server.log");
     }
