@@ -18,7 +18,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
 
     private readonly bool _ownsDatabase;
     private readonly TimeProvider _time;
-    private List<ApiKeyRecord> _keys;
+    private KeySet _keys;
     private long _loadedAt;
 
     internal SqliteApiKeyStore(SqliteDatabase db, bool ownsDatabase, TimeProvider time)
@@ -26,7 +26,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
         _db = db;
         _ownsDatabase = ownsDatabase;
         _time = time;
-        _keys = db.LoadApiKeys();
+        _keys = new KeySet(db.LoadApiKeys());
         _loadedAt = time.GetTimestamp();
     }
 
@@ -105,8 +105,7 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         // A key created by `foresight keys create` while the server runs: reload, at most once a second.
-        var found = Volatile.Read(ref _keys).FirstOrDefault(k => k.KeyHash == keyHash)
-                    ?? Refresh(force: false).FirstOrDefault(k => k.KeyHash == keyHash);
+        if (!Volatile.Read(ref _keys).ByHash.TryGetValue(keyHash, out var found)) Refresh(force: false).ByHash.TryGetValue(keyHash, out found);
         return ValueTask.FromResult(found);
     }
 
@@ -114,14 +113,21 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
     public ValueTask<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult<IReadOnlyList<ApiKeyRecord>>(Refresh(force: false));
+        return ValueTask.FromResult(Refresh(force: false).Active);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ApiKeyRecord>> ListAllAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Refresh(force: false).All);
     }
 
     /// <inheritdoc />
     public ValueTask<bool> RevokeAsync(string keyId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var removed = _db.DeleteApiKey(keyId);
+        var removed = _db.RevokeApiKey(keyId, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Refresh(force: true);
         return ValueTask.FromResult(removed);
     }
@@ -133,14 +139,31 @@ public sealed class SqliteApiKeyStore : IApiKeyStore
         return ValueTask.CompletedTask;
     }
 
-    private List<ApiKeyRecord> Refresh(bool force)
+    private KeySet Refresh(bool force)
     {
         var now = _time.GetTimestamp();
         if (force || _time.GetElapsedTime(Volatile.Read(ref _loadedAt), now) > ReloadAfter)
         {
-            Volatile.Write(ref _keys, _db.LoadApiKeys());
+            Volatile.Write(ref _keys, new KeySet(_db.LoadApiKeys()));
             Volatile.Write(ref _loadedAt, now);
         }
         return Volatile.Read(ref _keys);
+    }
+
+    /// <summary>One load of the table: every key (active first), the active ones, and all by hash.</summary>
+    private sealed class KeySet(List<ApiKeyRecord> all)
+    {
+        public IReadOnlyList<ApiKeyRecord> All { get; } = all;
+
+        public IReadOnlyList<ApiKeyRecord> Active { get; } = all.Where(k => k.Active).ToList();
+
+        public Dictionary<string, ApiKeyRecord> ByHash { get; } = ByKeyHash(all);
+
+        private static Dictionary<string, ApiKeyRecord> ByKeyHash(List<ApiKeyRecord> all)
+        {
+            var byHash = new Dictionary<string, ApiKeyRecord>(all.Count, StringComparer.Ordinal);
+            foreach (var key in all) byHash.TryAdd(key.KeyHash, key);   // active first, so an active key wins
+            return byHash;
+        }
     }
 }

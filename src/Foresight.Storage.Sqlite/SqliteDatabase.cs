@@ -9,7 +9,7 @@ namespace Foresight.Storage.Sqlite;
 /// definitions, sealed chunks, the head snapshot of the last checkpoint, API keys and the
 /// server's live state (key → blob).
 /// </summary>
-internal sealed class SqliteDatabase : IDisposable
+internal sealed partial class SqliteDatabase : IDisposable
 {
     /// <summary>Version of the on-disk layout; a newer file is refused with a clear message.</summary>
     public const int FormatVersion = 1;
@@ -46,6 +46,7 @@ internal sealed class SqliteDatabase : IDisposable
                 name TEXT NOT NULL, created_ms INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value BLOB NOT NULL);
             """);
+        EnsureApiKeySchema();
         var version = ReadMeta("format_version");
         if (version is null)
         {
@@ -278,44 +279,6 @@ internal sealed class SqliteDatabase : IDisposable
             }
             tx.Commit();
             return (chunks, points, bytes);
-        }
-    }
-
-    public void InsertApiKey(ApiKeyRecord key)
-    {
-        lock (_writerLock)
-        {
-            using var cmd = _writer.CreateCommand();
-            cmd.CommandText = "INSERT INTO api_keys(id, tenant, key_hash, name, created_ms) VALUES($i,$t,$h,$n,$c)";
-            cmd.Parameters.AddWithValue("$i", key.Id);
-            cmd.Parameters.AddWithValue("$t", key.Tenant);
-            cmd.Parameters.AddWithValue("$h", key.KeyHash);
-            cmd.Parameters.AddWithValue("$n", key.Name);
-            cmd.Parameters.AddWithValue("$c", key.CreatedUnixMs);
-            cmd.ExecuteNonQuery();
-        }
-    }
-
-    public List<ApiKeyRecord> LoadApiKeys()
-    {
-        var list = new List<ApiKeyRecord>();
-        using var conn = new SqliteConnection(_connectionString);
-        conn.Open();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT id, tenant, key_hash, name, created_ms FROM api_keys ORDER BY created_ms";
-        using var r = cmd.ExecuteReader();
-        while (r.Read()) list.Add(new ApiKeyRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4)));
-        return list;
-    }
-
-    public bool DeleteApiKey(string id)
-    {
-        lock (_writerLock)
-        {
-            using var cmd = _writer.CreateCommand();
-            cmd.CommandText = "DELETE FROM api_keys WHERE id=$i";
-            cmd.Parameters.AddWithValue("$i", id);
-            return cmd.ExecuteNonQuery() > 0;
         }
     }
 

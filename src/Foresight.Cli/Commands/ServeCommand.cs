@@ -13,7 +13,7 @@ internal static class ServeCommand
         var dataDir = new Option<string>("--data-dir") { Description = "Data directory of the embedded store", DefaultValueFactory = _ => "./foresight-data" };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, ';'-separated", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var config = new Option<string?>("--config") { Description = "YAML config file (scrape targets, alerts, workloads)" };
-        var insecure = new Option<bool>("--insecure") { Description = "Allow a non-loopback address without API keys" };
+        var insecure = new Option<bool>("--insecure") { Description = "Serve without an API key whenever none is active, on any address (default: only while no key was ever created, and only on loopback)" };
         var retention = new Option<string?>("--retention") { Description = "How long data is kept, e.g. 30d, 12h; 0 keeps it forever (default 30d)" };
         var oooWindow = new Option<string?>("--out-of-order-window") { Description = "How far behind a series' newest point a write may be (default 1h)" };
         var prices = new Option<FileInfo?>("--prices") { Description = "Price catalog (YAML; `foresight catalog prices` prints the defaults, OpenCost's sheet)" };

@@ -14,7 +14,7 @@ public sealed class ForesightServerOptions
     /// <summary>Fill the store with the synthetic demo fleet (two weeks backfilled, then live).</summary>
     public bool Demo { get; set; }
 
-    /// <summary>Allow binding a non-loopback address without any API key configured.</summary>
+    /// <summary>Serve without an API key whenever no key is active, on any address (<c>--insecure</c>); without it, only while no key was ever created, and only on loopback.</summary>
     public bool Insecure { get; set; }
 
     /// <summary>Optional YAML config file (scrape targets, alerts, workloads).</summary>

@@ -7,7 +7,9 @@ namespace Foresight.Server.Security;
 
 /// <summary>
 /// Tenancy and API keys: every request to <c>/api</c> and <c>/v1</c> is scoped to a tenant by
-/// <see cref="TenantResolution"/>, and a server refuses to listen on a public address while the store holds no key.
+/// <see cref="TenantResolution"/>, and a server refuses to listen on a public address while no key was ever created in its
+/// store (it would serve anyone as tenant <c>default</c>) unless <c>--insecure</c>. Once a key was created the server needs
+/// keys for good (revoking them all leaves it answering 401), so a public address is then safe.
 /// </summary>
 public static class SecurityModule
 {
@@ -23,12 +25,12 @@ public static class SecurityModule
 
     /// <summary>
     /// Throws <see cref="InvalidOperationException"/> with a user-facing message when one of <paramref name="urls"/>
-    /// (';'-separated) is not loopback while <paramref name="keys"/> holds no key and <paramref name="insecure"/> is false,
-    /// or is not a URL.
+    /// (';'-separated) is not loopback while no key was ever created in <paramref name="keys"/> and <paramref name="insecure"/>
+    /// is false, or is not a URL.
     /// </summary>
     public static async ValueTask CheckBindingAsync(string urls, bool insecure, IApiKeyStore keys, CancellationToken cancellationToken)
     {
-        if (insecure || (await keys.ListAsync(cancellationToken)).Count > 0) return;
+        if (insecure || (await keys.ListAllAsync(cancellationToken)).Count > 0) return;
         foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri))

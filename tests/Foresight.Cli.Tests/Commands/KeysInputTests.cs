@@ -2,7 +2,7 @@ using Foresight.Tests.Support;
 
 namespace Foresight.Cli.Tests.Commands;
 
-/// <summary><c>foresight keys</c> with a <c>--data-dir</c> that is a file, missing or mistyped.</summary>
+/// <summary><c>foresight keys</c> with a <c>--data-dir</c> that is a file, missing or mistyped; scopes and revoked keys.</summary>
 [Collection("Console")]
 public sealed class KeysInputTests
 {
@@ -62,5 +62,39 @@ public sealed class KeysInputTests
         (exit, _, error) = await CliRun.Run("keys", "list", "--data-dir", data);
         exit.Should().Be(0, error);
         error.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Keys_create_a_scrape_key_without_a_tenant_and_list_all_shows_revoked_keys()
+    {
+        using var dir = new TempDirectory();
+        var data = Path.Combine(dir.Path, "data");
+        var (exit, _, error) = await CliRun.Run("keys", "create", "--data-dir", data);
+        exit.Should().Be(2);
+        error.Should().Contain("--tenant is required (or --scope metrics for a scrape key)");
+        (exit, _, error) = await CliRun.Run("keys", "create", "--scope", "metrics", "--tenant", "ops", "--data-dir", data);
+        exit.Should().Be(2);
+        error.Should().Contain("takes no --tenant");
+
+        (exit, var scrape, error) = await CliRun.Run("keys", "create", "--scope", "metrics", "--name", "prometheus", "--data-dir", data);
+        exit.Should().Be(0, error);
+        scrape.Should().StartWith("fs_");
+        error.Should().Contain("scrape key");
+        (exit, _, error) = await CliRun.Run("keys", "create", "--tenant", "ops", "--data-dir", data);
+        exit.Should().Be(0, error);
+        var id = error.Split(' ')[2];
+
+        (exit, _, error) = await CliRun.Run("keys", "revoke", id, "--data-dir", data);
+        exit.Should().Be(0, error);
+        (exit, _, error) = await CliRun.Run("keys", "revoke", id, "--data-dir", data);
+        exit.Should().Be(1, "a revoked key is not active any more");
+        error.Should().Contain($"there is no active key '{id}'");
+
+        (exit, var active, _) = await CliRun.Run("keys", "list", "--data-dir", data);
+        exit.Should().Be(0);
+        active.Should().Contain("metrics").And.NotContain(id);
+        (exit, var all, _) = await CliRun.Run("keys", "list", "--all", "--data-dir", data);
+        exit.Should().Be(0);
+        all.Should().Contain(id);
     }
 }

@@ -25,9 +25,9 @@ public sealed class OpenApiTests
     public async Task The_openapi_document_lists_every_route_the_server_maps_and_no_other()
     {
         await using var server = await TestServer.StartAsync();
-        await Foresight.Security.ApiKeys.CreateAsync(server.Server.ApiKeys, "team-a", "test", TimeProvider.System);
+        var (key, _) = await Foresight.Security.ApiKeys.CreateAsync(server.Server.ApiKeys, "team-a", "test", TimeProvider.System);
 
-        using var response = await server.Client().GetAsync(OpenApiDocument.Path);   // no key, like /metrics
+        using var response = await server.Client(key).GetAsync(OpenApiDocument.Path);   // once keys exist, the document needs one too
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var documented = document.RootElement.GetProperty("paths").EnumerateObject()
@@ -80,7 +80,11 @@ public sealed class OpenApiTests
         paths.GetProperty("/api/v1/series").GetProperty("get").GetProperty("security").EnumerateArray()
             .SelectMany(r => r.EnumerateObject().Select(p => p.Name)).Should().BeEquivalentTo(["Bearer", "ApiKey", "Basic"]);
         paths.GetProperty("/v1/metrics").GetProperty("post").TryGetProperty("security", out _).Should().BeTrue();
-        foreach (var open in new[] { "/metrics", "/healthz", "/readyz", "/" })
+        foreach (var gated in new[] { "/metrics", "/" })
+        {
+            paths.GetProperty(gated).GetProperty("get").TryGetProperty("security", out _).Should().BeTrue($"{gated} needs a key once the server has keys");
+        }
+        foreach (var open in new[] { "/healthz", "/readyz" })
         {
             paths.GetProperty(open).GetProperty("get").TryGetProperty("security", out _).Should().BeFalse($"{open} needs no key");
         }
