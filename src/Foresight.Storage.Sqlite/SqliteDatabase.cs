@@ -11,8 +11,23 @@ namespace Foresight.Storage.Sqlite;
 /// </summary>
 internal sealed partial class SqliteDatabase : IDisposable
 {
-    /// <summary>Version of the on-disk layout; a newer file is refused with a clear message.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// Version of the on-disk layout; a newer file is refused with a clear message, an older one migrated
+    /// at open in one transaction (<see cref="Migrate"/>).
+    /// </summary>
+    /// <remarks>
+    /// <para>Version 2 identifies a series by its columns, <c>UNIQUE(tenant, metric, labels)</c>, where
+    /// <c>labels</c> is the label set as JSON in name order (equal sets, equal text; JSON escapes NUL and
+    /// every control character). Version 1 had a <c>key TEXT UNIQUE</c> column holding
+    /// tenant + NUL + <c>metric{labels}</c>: SQLitePCLRaw binds a .NET string longer than about 512 UTF-8
+    /// bytes as NUL-terminated text, so such keys were cut at the NUL to the bare tenant name and the second
+    /// long-labelled series of a tenant collided with the first (<c>UNIQUE constraint failed: series.key</c>).
+    /// A key that repeats the columns also tripled the bytes of a long label set on disk; the columns kept
+    /// in a unique index store them twice and need no separator.</para>
+    /// <para>Text columns hold no NUL: tenant and metric names are validated before a series is created and
+    /// labels are JSON-escaped, so nothing bound to a statement can be cut.</para>
+    /// </remarks>
+    public const int FormatVersion = 2;
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
@@ -35,7 +50,7 @@ internal sealed partial class SqliteDatabase : IDisposable
             CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS series(
                 id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, metric TEXT NOT NULL,
-                labels TEXT NOT NULL, key TEXT NOT NULL UNIQUE);
+                labels TEXT NOT NULL, UNIQUE(tenant, metric, labels));
             CREATE TABLE IF NOT EXISTS chunks(
                 series_id INTEGER NOT NULL, min_ts INTEGER NOT NULL, seq INTEGER NOT NULL,
                 max_ts INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL,
@@ -47,17 +62,66 @@ internal sealed partial class SqliteDatabase : IDisposable
             CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value BLOB NOT NULL);
             """);
         EnsureApiKeySchema();
-        var version = ReadMeta("format_version");
-        if (version is null)
+        var text = ReadMeta("format_version");
+        if (text is null)
         {
             WriteMeta("format_version", FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return;
         }
-        else if (int.Parse(version, System.Globalization.CultureInfo.InvariantCulture) > FormatVersion)
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) || version < 1)
+        {
+            throw new InvalidDataException($"{path} records store format '{text}', which no Foresight wrote; move it aside to start afresh, or use another --data-dir");
+        }
+        if (version > FormatVersion)
         {
             throw new InvalidDataException(
                 $"The data directory was written by a newer Foresight (store format {version}; this build reads up to {FormatVersion}). Upgrade Foresight or use another --data-dir.");
         }
+        if (version < FormatVersion) Migrate(version);
     }
+
+    /// <summary>
+    /// Brings a file of an older format to <see cref="FormatVersion"/> in one transaction: a crash or an
+    /// error part-way leaves the file as it was, readable by the build that wrote it.
+    /// </summary>
+    private void Migrate(int from)
+    {
+        lock (_writerLock)
+        {
+            using var tx = _writer.BeginTransaction();
+            using var cmd = _writer.CreateCommand();
+            cmd.Transaction = tx;
+            if (from < 2)
+            {
+                // Version 1 → 2: the series key column goes; identity is UNIQUE(tenant, metric, labels). Ids are kept,
+                // so chunks, heads and the write-ahead log still refer to the same series.
+                cmd.CommandText = """
+                    CREATE TABLE series_v2(
+                        id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, metric TEXT NOT NULL,
+                        labels TEXT NOT NULL, UNIQUE(tenant, metric, labels));
+                    INSERT INTO series_v2(id, tenant, metric, labels) SELECT id, tenant, metric, labels FROM series;
+                    DROP TABLE series;
+                    ALTER TABLE series_v2 RENAME TO series;
+                    """;
+                cmd.ExecuteNonQuery();
+            }
+            cmd.CommandText = "UPDATE meta SET value=$v WHERE key='format_version'";
+            cmd.Parameters.AddWithValue("$v", FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            cmd.ExecuteNonQuery();
+            tx.Commit();
+        }
+    }
+
+    /// <summary>
+    /// Whether an error is the database failing as a whole (a full disk, an I/O error, a read-only or locked
+    /// file), which a retry may cure, rather than SQLite refusing the one row (a constraint, a value too big).
+    /// </summary>
+    public static bool IsStorageFailure(SqliteException ex) =>
+        (ex.SqliteErrorCode & 0xff) is SqliteBusy or SqliteLocked or SqliteNoMem or SqliteReadOnly or SqliteIoErr
+            or SqliteCorrupt or SqliteFull or SqliteCantOpen;
+
+    private const int SqliteBusy = 5, SqliteLocked = 6, SqliteNoMem = 7, SqliteReadOnly = 8, SqliteIoErr = 10,
+        SqliteCorrupt = 11, SqliteFull = 13, SqliteCantOpen = 14;
 
     public string Path { get; }
 
@@ -97,26 +161,25 @@ internal sealed partial class SqliteDatabase : IDisposable
         return list;
     }
 
-    public void InsertSeries(IReadOnlyList<(long Id, string Tenant, string Metric, string Labels, string Key)> rows)
+    /// <summary>Records new series in one transaction: all of them, or (on an error) none.</summary>
+    public void InsertSeries(IReadOnlyList<SeriesRow> rows)
     {
         lock (_writerLock)
         {
             using var tx = _writer.BeginTransaction();
             using var cmd = _writer.CreateCommand();
             cmd.Transaction = tx;
-            cmd.CommandText = "INSERT INTO series(id, tenant, metric, labels, key) VALUES($id,$t,$m,$l,$k)";
+            cmd.CommandText = "INSERT INTO series(id, tenant, metric, labels) VALUES($id,$t,$m,$l)";
             var pId = cmd.Parameters.Add("$id", SqliteType.Integer);
             var pT = cmd.Parameters.Add("$t", SqliteType.Text);
             var pM = cmd.Parameters.Add("$m", SqliteType.Text);
             var pL = cmd.Parameters.Add("$l", SqliteType.Text);
-            var pK = cmd.Parameters.Add("$k", SqliteType.Text);
             foreach (var row in rows)
             {
                 pId.Value = row.Id;
                 pT.Value = row.Tenant;
                 pM.Value = row.Metric;
                 pL.Value = row.Labels;
-                pK.Value = row.Key;
                 cmd.ExecuteNonQuery();
             }
             tx.Commit();
@@ -373,3 +436,6 @@ internal sealed partial class SqliteDatabase : IDisposable
         cmd.ExecuteNonQuery();
     }
 }
+
+/// <summary>One row of the series table: the id and the identity (tenant, metric, labels as JSON in name order).</summary>
+internal sealed record SeriesRow(long Id, string Tenant, string Metric, string Labels);

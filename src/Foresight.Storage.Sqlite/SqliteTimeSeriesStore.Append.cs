@@ -21,15 +21,17 @@ public sealed partial class SqliteTimeSeriesStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(batch);
+        if (tenant.Contains('\0', StringComparison.Ordinal)) throw new ArgumentException("a tenant name holds no NUL", nameof(tenant));
         ObjectDisposedException.ThrowIf(_disposed, this);
         int accepted;
         int dropped;
         long mark;
         List<AppendedSeries> stored = [];
 
+        AppendVerdict verdict;
         lock (_writeLock)
         {
-            // Resolve every entry to its series (existing, or to be created once the batch passes).
+            // Resolve every entry to its series (existing, or to be created if any of its points is stored).
             var keys = new string[batch.Count];
             var targets = new SeriesState?[batch.Count];
             for (var i = 0; i < batch.Count; i++)
@@ -37,41 +39,11 @@ public sealed partial class SqliteTimeSeriesStore
                 keys[i] = StorageKey(tenant, batch[i].Metric, batch[i].Labels);
                 _byKey.TryGetValue(keys[i], out targets[i]);
             }
-            var rejections = _validator.Validate(batch, keys, key => _byKey.TryGetValue(key, out var s) ? s.MaxTimestamp : long.MinValue);
-            if (rejections.Count > 0) return AppendResult.Rejected(rejections);
-
-            // Create new series (durable in SQLite before any log record refers to them).
-            List<(long, string, string, string, string)>? newRows = null;
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (targets[i] is not null) continue;
-                if (_byKey.TryGetValue(keys[i], out var existing))
-                {
-                    targets[i] = existing;
-                    continue;
-                }
-                var w = batch[i];
-                var info = new SeriesInfo(_nextSeriesId, tenant, w.Metric, w.Labels);
-                targets[i] = Register(info);
-                (newRows ??= []).Add((info.Id, tenant, w.Metric, SerializeLabels(w.Labels), keys[i]));
-            }
-            if (newRows is not null)
-            {
-                try
-                {
-                    _db.InsertSeries(newRows);
-                }
-                catch (Exception ex)
-                {
-                    foreach (var row in newRows) Unregister(row.Item1);
-                    if (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
-                        throw new StoreWriteException($"the new series could not be recorded ({ex.Message}); nothing of the batch was stored", ex);
-                    throw;
-                }
-            }
+            verdict = _validator.Validate(batch, keys, key => _byKey.TryGetValue(key, out var s) ? s.MaxTimestamp : long.MinValue);
+            CreateSeries(tenant, batch, keys, targets, verdict);
 
             // One log record for the batch, then apply to the heads.
-            var payload = BuildPayload(batch, targets, out accepted, out dropped);
+            var payload = BuildPayload(batch, targets, verdict, out accepted, out dropped);
             if (accepted > 0)
             {
                 if (_walScratch.Length < payload.Length + 8) _walScratch = new byte[payload.Length + 8];
@@ -85,7 +57,7 @@ public sealed partial class SqliteTimeSeriesStore
                     throw new StoreWriteException($"the write-ahead log could not be written ({ex.Message}); nothing of the batch was stored", ex);
                 }
                 ApplyPayload(payload);
-                stored = _validator.Stored(batch, i => targets[i]!.Info);
+                stored = AppendValidator.Stored(batch, verdict, i => targets[i]!.Info);
             }
             else
             {
@@ -94,7 +66,72 @@ public sealed partial class SqliteTimeSeriesStore
         }
         if (mark > 0 && _options.SyncWrites) _wal.SyncTo(mark);
         if (_wal.CurrentSegmentBytes > CheckpointWalBytes) CheckpointRequested?.Invoke();
-        return AppendResult.Ok(accepted, dropped, stored);
+        return new AppendResult(accepted, dropped, verdict.RejectedPoints, verdict.Rejections, stored);
+    }
+
+    /// <summary>
+    /// Creates the series of the entries that store a point and have none yet, durable in SQLite before any
+    /// log record refers to them. A series SQLite refuses for itself is refused alone (named in
+    /// <paramref name="verdict"/>) and the others are created; a failure of the database as a whole (full disk,
+    /// I/O error, read-only file) throws <see cref="StoreWriteException"/> with nothing of the batch stored.
+    /// </summary>
+    private void CreateSeries(string tenant, IReadOnlyList<SeriesWrite> batch, string[] keys, SeriesState?[] targets, AppendVerdict verdict)
+    {
+        List<(int Entry, SeriesRow Row)>? created = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (targets[i] is not null || !verdict.StoresAny(batch, i)) continue;
+            if (_byKey.TryGetValue(keys[i], out var existing))
+            {
+                targets[i] = existing;
+                continue;
+            }
+            var w = batch[i];
+            var info = new SeriesInfo(_nextSeriesId, tenant, w.Metric, w.Labels);
+            targets[i] = Register(info);
+            (created ??= []).Add((i, new SeriesRow(info.Id, tenant, w.Metric, SerializeLabels(w.Labels))));
+        }
+        if (created is null) return;
+        try
+        {
+            _db.InsertSeries([.. created.Select(c => c.Row)]);
+            return;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (!SqliteDatabase.IsStorageFailure(ex))
+        {
+            // One series at a time, so only the ones SQLite refuses are left out.
+        }
+        catch (Exception ex)
+        {
+            foreach (var (_, row) in created) Unregister(row.Id);
+            if (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+                throw new StoreWriteException($"the new series could not be recorded ({ex.Message}); nothing of the batch was stored", ex);
+            throw;
+        }
+        foreach (var (entry, row) in created)
+        {
+            try
+            {
+                _db.InsertSeries([row]);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex) when (!SqliteDatabase.IsStorageFailure(ex))
+            {
+                Unregister(row.Id);
+                for (var i = entry; i < batch.Count; i++)
+                {
+                    if (targets[i]?.Info.Id != row.Id) continue;
+                    targets[i] = null;
+                    var points = 0;
+                    for (var j = 0; j < batch[i].Points.Count; j++)
+                    {
+                        if (verdict.Stores(i, j, batch[i].Points[j].Value)) points++;
+                    }
+                    verdict.RefuseSeries(i, points,
+                        new PointRejection(i, new SeriesKey("", batch[i].Metric, batch[i].Labels).Canonical(), -1,
+                            $"the series could not be recorded ({ex.Message.TrimEnd('.')})"));
+                }
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -103,7 +140,7 @@ public sealed partial class SqliteTimeSeriesStore
     /// <summary>Log size after which a checkpoint is requested.</summary>
     internal const long CheckpointWalBytes = 128L * 1024 * 1024;
 
-    private ReadOnlySpan<byte> BuildPayload(IReadOnlyList<SeriesWrite> batch, SeriesState?[] targets, out int accepted, out int dropped)
+    private ReadOnlySpan<byte> BuildPayload(IReadOnlyList<SeriesWrite> batch, SeriesState?[] targets, AppendVerdict verdict, out int accepted, out int dropped)
     {
         accepted = 0;
         dropped = 0;
@@ -118,6 +155,16 @@ public sealed partial class SqliteTimeSeriesStore
         for (var i = 0; i < batch.Count; i++)
         {
             var points = batch[i].Points;
+            if (targets[i] is null)
+            {
+                // Refused whole, or nothing of it stored (no series was created): count what policy left out.
+                if (verdict.RefusesSeries(i)) continue;
+                for (var j = 0; j < points.Count; j++)
+                {
+                    if (!_validator.Keeps(points[j].Value)) dropped++;
+                }
+                continue;
+            }
             var countPos = pos + 8;
             BinaryPrimitives.WriteInt64LittleEndian(span[pos..], targets[i]!.Info.Id);
             pos += 12;
@@ -125,6 +172,7 @@ public sealed partial class SqliteTimeSeriesStore
             for (var j = 0; j < points.Count; j++)
             {
                 var p = points[j];
+                if (verdict.Refuses(i, j)) continue;
                 if (!_validator.Keeps(p.Value))
                 {
                     dropped++;

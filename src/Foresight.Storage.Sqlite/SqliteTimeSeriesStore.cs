@@ -234,11 +234,28 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
         _lockFile.Dispose();
     }
 
-    private static string SerializeLabels(Labels labels) => JsonSerializer.Serialize(labels.ToDictionary());
+    /// <summary>
+    /// The stored form of a label set: a JSON object with the pairs in name order, written pair by pair so
+    /// equal label sets give equal text (part of the series' identity in the database, see
+    /// <see cref="SqliteDatabase.FormatVersion"/>). JSON escapes control characters, NUL included, so the
+    /// text has none.
+    /// </summary>
+    internal static string SerializeLabels(Labels labels)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + 32 * labels.Count);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var (name, value) in labels) json.WriteString(name, value);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static Labels DeserializeLabels(string json) =>
         Labels.From(JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []);
 
+    /// <summary>The in-memory key of a series (never stored: the database keys a series by its columns).</summary>
     private static string StorageKey(string tenant, string metric, Labels labels) =>
         tenant + "\u0000" + new SeriesKey(tenant, metric, labels).Canonical();
 

@@ -150,6 +150,76 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
             .WithMessage($"The data directory {Path.Combine(file, "data")} cannot be created or written: *");
     }
 
+    [Theory]
+    [InlineData(480)]
+    [InlineData(600)]
+    [InlineData(4_096)]
+    [InlineData(65_536)]
+    public async Task Series_with_long_label_values_are_distinct_series_and_survive_a_restart(int length)
+    {
+        var t0 = NowMs - 60_000;
+        var values = new[] { new string('a', length), new string('a', length - 1) + "b", new string('b', length), new string('a', length + 100) };
+        await using (var store = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var result = await store.AppendAsync("acme", [Write("kube_pod_info", [("pod", values[i])], new Point(t0, i))]);
+                result.Accepted.Should().BeTrue(string.Join("; ", result.Rejections.Select(r => r.Reason)));
+            }
+            (await store.FindAsync("acme", Sel("kube_pod_info"))).Should().HaveCount(values.Length);
+        }
+        await using var reopened = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        var found = await reopened.FindAsync("acme", Sel("kube_pod_info"));
+        found.Select(s => s.Labels.Get("pod")).Should().BeEquivalentTo(values);
+        foreach (var s in found)
+        {
+            (await ReadAllAsync(reopened, "acme", s.Id)).Single().Value.Should().Be(Array.IndexOf(values, s.Labels.Get("pod")));
+        }
+    }
+
+    [Fact]
+    public async Task A_format_1_data_directory_is_migrated_at_open_keeping_ids_points_and_the_log()
+    {
+        var t0 = NowMs - 60_000;
+        var longPod = new string('p', 600);
+        long shortId, longId;
+        await using (var store = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            (await store.AppendAsync("acme", [Write("cpu", [("host", "a")], new Point(t0, 1)), Write("kube_pod_info", [("pod", longPod)], new Point(t0, 2))]))
+                .Accepted.Should().BeTrue();
+            await store.CheckpointAsync();
+            (await store.AppendAsync("acme", [Write("cpu", [("host", "a")], new Point(t0 + 1000, 3))])).Accepted.Should().BeTrue();
+            shortId = (await store.FindAsync("acme", Sel("cpu"))).Single().Id;
+            longId = (await store.FindAsync("acme", Sel("kube_pod_info"))).Single().Id;
+            store.CloseWithoutCheckpoint();   // the last batch lives only in the write-ahead log
+        }
+        FormatOne.Downgrade(Path.Combine(_dir.Path, SqliteTimeSeriesStore.DatabaseFile));
+
+        await using (var migrated = SqliteTimeSeriesStore.Open(_dir.Path, Options()))
+        {
+            (await ReadAllAsync(migrated, "acme", shortId)).Should().Equal(new Point(t0, 1), new Point(t0 + 1000, 3));
+            (await ReadAllAsync(migrated, "acme", longId)).Should().Equal(new Point(t0, 2));
+            var second = await migrated.AppendAsync("acme", [Write("kube_pod_info", [("pod", longPod + "-2")], new Point(t0, 4))]);
+            second.Accepted.Should().BeTrue("format 1 refused a second long-labelled series of a tenant: {0}", string.Join("; ", second.Rejections.Select(r => r.Reason)));
+        }
+        FormatOne.Version(Path.Combine(_dir.Path, SqliteTimeSeriesStore.DatabaseFile)).Should().Be(SqliteDatabase.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await using var reopened = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        (await reopened.FindAsync("acme", Sel("kube_pod_info"))).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task A_data_directory_of_an_unknown_format_is_refused_naming_it()
+    {
+        await SqliteTimeSeriesStore.Open(_dir.Path, Options()).DisposeAsync();
+        var file = Path.Combine(_dir.Path, SqliteTimeSeriesStore.DatabaseFile);
+        FormatOne.SetVersion(file, "99");
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(_dir.Path, Options())).Should().Throw<InvalidDataException>()
+            .WithMessage("*written by a newer Foresight (store format 99; this build reads up to 2)*");
+        FormatOne.SetVersion(file, "x");
+        FluentActions.Invoking(() => SqliteTimeSeriesStore.Open(_dir.Path, Options())).Should().Throw<InvalidDataException>()
+            .WithMessage("*records store format 'x', which no Foresight wrote*");
+    }
+
     private static SeriesSelector Sel(string text)
     {
         SeriesSelector.TryParse(text, out var s, out var e).Should().BeTrue(e);

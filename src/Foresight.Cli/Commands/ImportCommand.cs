@@ -227,7 +227,7 @@ internal static class ImportCommand
             var result = await store.AppendAsync("default", batch, ct);
             if (result.Accepted) return new SendResult(result.PointsAccepted);
             var first = result.Rejections[0];
-            return new SendResult(0, $"{first.Series} point {first.PointIndex}: {first.Reason}", first.SeriesIndex, first.PointIndex, first.Reason);
+            return new SendResult(result.PointsAccepted, $"{first.Series} point {first.PointIndex}: {first.Reason}", first.SeriesIndex, first.PointIndex, first.Reason);
         }
 
         public ValueTask DisposeAsync() => store.DisposeAsync();
@@ -253,14 +253,17 @@ internal static class ImportCommand
             var (text, error, problem) = await client.SendForProblemAsync(request, ct);
             if (text is null)
             {
-                // A rejected batch's ProblemDetails lists the rejected points by series and point index.
+                // A rejected batch's ProblemDetails lists the rejected points by series and point index, and
+                // says how many of the others were stored all the same.
+                var stored = problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("accepted", out var accepted)
+                    && accepted.TryGetInt32(out var count) ? count : 0;
                 if (problem.ValueKind == JsonValueKind.Object && problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
                     && errors.GetArrayLength() > 0 && errors[0] is { ValueKind: JsonValueKind.Object } first
                     && first.TryGetProperty("series", out var series) && series.TryGetInt32(out var seriesIndex)
                     && first.TryGetProperty("point", out var point) && point.TryGetInt32(out var pointIndex)
                     && first.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String)
-                    return new SendResult(0, error, seriesIndex, pointIndex, $"the server refused the batch: {reason.GetString()}");
-                return new SendResult(0, error);
+                    return new SendResult(stored, error, seriesIndex, pointIndex, $"the server refused the point: {reason.GetString()}");
+                return new SendResult(stored, error);
             }
             using var doc = JsonDocument.Parse(text);
             return new SendResult(doc.RootElement.GetProperty("accepted").GetInt32());

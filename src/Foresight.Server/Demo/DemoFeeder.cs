@@ -88,7 +88,7 @@ internal sealed class DemoFeeder(IngestWriter writer, TimeProvider time, ServerM
     private async ValueTask<long> WriteAsync(List<SeriesWrite> batch, CancellationToken cancellationToken)
     {
         var result = await writer.WriteAsync(TenantResolution.DefaultTenant, batch, cancellationToken);
-        metrics.CountAppend("demo", batch, result);
+        metrics.CountAppend("demo", result);
         if (!result.Accepted) Log.DemoRejected(logger, result.Rejections[0].Reason);
         return result.PointsAccepted;
     }

@@ -13,7 +13,10 @@ internal static class Problems
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    /// <summary>A rejected append: the first rejections, each naming its series and point.</summary>
+    /// <summary>
+    /// An append with refused points: the first refusals, each naming its series and point, and what was
+    /// stored all the same (<c>accepted</c>, <c>dropped</c>, <c>rejected</c> counts).
+    /// </summary>
     public static ProblemHttpResult Rejected(AppendResult result)
     {
         var first = result.Rejections[0];
@@ -27,7 +30,16 @@ internal static class Problems
             ["point"] = r.PointIndex,
             ["reason"] = r.Reason,
         }).ToList();
-        return BadRequest("Batch rejected; nothing was stored", detail, new Dictionary<string, object?> { ["errors"] = errors });
+        var title = result.PointsAccepted > 0
+            ? $"{result.PointsRejected} of {result.PointsRejected + result.PointsAccepted} points rejected; the other {result.PointsAccepted} were stored"
+            : "Batch rejected; nothing was stored";
+        return BadRequest(title, detail, new Dictionary<string, object?>
+        {
+            ["accepted"] = result.PointsAccepted,
+            ["dropped"] = result.PointsDropped,
+            ["rejected"] = result.PointsRejected,
+            ["errors"] = errors,
+        });
     }
 
     public static Task Write(HttpContext context, int status, string title, string detail) =>

@@ -19,10 +19,15 @@ public static partial class IngestApi
     internal const string RemoteWriteV2Message = "io.prometheus.write.v2.Request";
 
     /// <summary>
-    /// Prometheus remote-write 1.0: a snappy block-compressed protobuf <c>WriteRequest</c>.
-    /// 204 on success; 400 (which Prometheus does not retry) when the batch is refused, including a body that
-    /// declares more than the limit (32 MiB) decompressed, checked in the snappy header before anything is allocated;
-    /// 415 for a remote-write 2.0 message or an encoding other than snappy (see <see cref="RemoteWriteMediaProblem"/>).
+    /// Prometheus remote-write 1.0: a snappy block-compressed protobuf <c>WriteRequest</c>. 204 when every
+    /// sample was stored. When some are refused (out of order, out of bounds, an invalid series) the others
+    /// are stored and the answer is 400 naming the refused ones, as Prometheus' receiver answers out-of-order
+    /// and out-of-bounds samples: its sender drops a batch answered 4xx and retries 5xx, so a batch that can
+    /// never pass is not retried forever and holds back nothing behind it. 5xx only when the store could not
+    /// write at all (nothing stored, a retry stores it). <c>X-Prometheus-Remote-Write-Samples-Written</c>
+    /// says how many samples were stored, as remote-write 2.0 receivers do. A body that declares more than the
+    /// limit (32 MiB) decompressed is 400, checked in the snappy header before anything is allocated; a
+    /// remote-write 2.0 message or an encoding other than snappy is 415 (see <see cref="RemoteWriteMediaProblem"/>).
     /// </summary>
     internal static async Task<Results<NoContent, ProblemHttpResult>> RemoteWrite(HttpContext context, IngestWriter writer, ServerMetrics metrics,
         RequestLimits limits, ILoggerFactory loggers)
@@ -41,7 +46,9 @@ public static partial class IngestApi
                 return Reject("remote_write", TenantResolution.TenantOf(context), Problems.BadRequest("Invalid remote-write request", decodeError), metrics, logger, decodeError, 0);
             }
             var (stored, problem) = await StoreAsync(context, writer, metrics, logger, "remote_write", series, samples);
-            return stored is null ? problem! : TypedResults.NoContent();
+            if (stored is null) return problem!;
+            context.Response.Headers["X-Prometheus-Remote-Write-Samples-Written"] = stored.PointsAccepted.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return stored.Accepted ? TypedResults.NoContent() : Problems.Rejected(stored);
         }
     }
 
@@ -90,7 +97,9 @@ public static partial class IngestApi
     /// OTLP/HTTP metrics (<c>application/x-protobuf</c> or <c>application/json</c>), mapped to series as
     /// the OpenTelemetry-to-Prometheus compatibility specification says. Answers an
     /// <c>ExportMetricsServiceResponse</c> in the request's encoding, with partial success for
-    /// data points the mapping cannot represent (delta temporality, exponential histograms). A batch the
+    /// data points the mapping cannot represent (delta temporality, exponential histograms) and for samples
+    /// the store refuses (each counted as one rejected data point; the rest is stored, and OTLP clients do not
+    /// retry a partial success). A batch the
     /// store cannot write gets 503 with <c>Retry-After</c>, since OTLP/HTTP clients retry only 429, 502,
     /// 503 and 504 (https://opentelemetry.io/docs/specs/otlp/#retryable-response-codes).
     /// </summary>
@@ -122,9 +131,17 @@ public static partial class IngestApi
             }
             var (stored, problem) = await StoreAsync(context, writer, metrics, logger, "otlp", result.Series, result.Samples, retryableAs503: true);
             if (stored is null) return problem!;
+            var (rejected, message) = (result.RejectedDataPoints, result.RejectionMessage);
+            if (!stored.Accepted)
+            {
+                rejected += stored.PointsRejected;
+                var detail = Problems.Rejected(stored).ProblemDetails;
+                var refusal = $"{stored.PointsRejected} samples refused by the store: {detail.Detail}";
+                message = string.IsNullOrEmpty(message) ? refusal : $"{message}; {refusal}";
+            }
             return json
-                ? TypedResults.Text(OtlpExportResponse.ToJson(result), "application/json")
-                : TypedResults.Bytes(OtlpExportResponse.ToProtobuf(result), Protobuf);
+                ? TypedResults.Text(OtlpExportResponse.ToJson(rejected, message), "application/json")
+                : TypedResults.Bytes(OtlpExportResponse.ToProtobuf(rejected, message), Protobuf);
         }
     }
 }

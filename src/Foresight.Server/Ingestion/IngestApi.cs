@@ -11,11 +11,18 @@ namespace Foresight.Server.Ingestion;
 
 /// <summary>
 /// Ingestion endpoints: Foresight's JSON batches, Prometheus remote-write 1.0 and OTLP/HTTP
-/// metrics. Each request is one batch: validated whole, stored whole or not at all.
+/// metrics. Each request is one batch, decoded whole (a body that does not decode stores nothing);
+/// the store then keeps the good series and points and refuses the others, so one bad series never
+/// holds back the rest. How each protocol reports a partial refusal follows its contract (see the
+/// endpoints); a failure of the store itself stores nothing and is answered as retryable.
 /// </summary>
 public static partial class IngestApi
 {
-    /// <summary><c>POST /api/v1/ingest</c>: a JSON batch; 200 with the points accepted and dropped.</summary>
+    /// <summary>
+    /// <c>POST /api/v1/ingest</c>: a JSON batch; 200 with the points accepted and dropped. When points are
+    /// refused, 400 with the refusals and, beside them, <c>accepted</c> and <c>dropped</c> for the points that
+    /// were stored all the same (sending the batch again is harmless: the newest write of a timestamp wins).
+    /// </summary>
     internal static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> IngestJson(HttpContext context, IngestWriter writer, ServerMetrics metrics,
         RequestLimits limits, ILoggerFactory loggers)
     {
@@ -29,11 +36,15 @@ public static partial class IngestApi
                 return Reject("json", TenantResolution.TenantOf(context), Problems.BadRequest("Invalid ingest batch", parseError), metrics, logger, parseError, 0);
             }
             var (stored, problem) = await StoreAsync(context, writer, metrics, logger, "json", series, count);
-            return stored is null ? problem! : TypedResults.Ok(new IngestResponse(stored.PointsAccepted, stored.PointsDropped));
+            if (stored is null) return problem!;
+            return stored.Accepted ? TypedResults.Ok(new IngestResponse(stored.PointsAccepted, stored.PointsDropped)) : Problems.Rejected(stored);
         }
     }
 
-    /// <summary>Writes a decoded batch; the result when it was stored, else the problem to answer (counted and logged).</summary>
+    /// <summary>
+    /// Writes a decoded batch. Returns the store's result (what it stored and refused; refusals counted and
+    /// logged), or, when the store could not write at all, the retryable problem to answer and no result.
+    /// </summary>
     private static async Task<(AppendResult? Stored, ProblemHttpResult? Problem)> StoreAsync(HttpContext context, IngestWriter writer, ServerMetrics metrics,
         ILogger logger, string protocol, IReadOnlyList<SeriesWrite> series, int points, bool retryableAs503 = false)
     {
@@ -52,12 +63,12 @@ public static partial class IngestApi
                 statusCode: retryableAs503 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status507InsufficientStorage,
                 title: "Batch not stored"), metrics, logger, ex.Message, points));
         }
+        if (result.PointsAccepted > 0) metrics.PointsIngested.Add(result.PointsAccepted, new KeyValuePair<string, object?>("protocol", protocol));
         if (!result.Accepted)
         {
             var problem = Problems.Rejected(result);
-            return (null, Reject(protocol, tenant, problem, metrics, logger, problem.ProblemDetails.Detail ?? "", points));
+            Reject(protocol, tenant, problem, metrics, logger, problem.ProblemDetails.Detail ?? "", result.PointsRejected);
         }
-        metrics.PointsIngested.Add(result.PointsAccepted, new KeyValuePair<string, object?>("protocol", protocol));
         return (result, null);
     }
 

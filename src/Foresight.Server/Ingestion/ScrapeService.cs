@@ -21,7 +21,7 @@ internal sealed class ScrapeService(ScrapeConfig config, IngestWriter writer, Ti
         _scraper = new Scraper(config, _http, async (tenant, batch, ct) =>
         {
             var result = await writer.WriteAsync(tenant, batch, ct);
-            metrics.CountAppend("scrape", batch, result);
+            metrics.CountAppend("scrape", result);
             return result;
         }, time, logger);
         _scraper.Start();

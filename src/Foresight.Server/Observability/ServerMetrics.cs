@@ -66,14 +66,15 @@ public sealed class ServerMetrics : IDisposable
     }
 
     /// <summary>
-    /// Counts a write that did not come through the HTTP ingest endpoints (<c>scrape</c>, <c>demo</c>): its accepted
-    /// points, or, for a refused batch, its points as rejected.
+    /// Counts a write that did not come through the HTTP ingest endpoints (<c>scrape</c>, <c>demo</c>): its stored
+    /// points and its refused ones.
     /// </summary>
-    public void CountAppend(string protocol, IReadOnlyList<SeriesWrite> batch, AppendResult result)
+    public void CountAppend(string protocol, AppendResult result)
     {
+        ArgumentNullException.ThrowIfNull(result);
         var tag = new KeyValuePair<string, object?>("protocol", protocol);
-        if (result.Accepted) PointsIngested.Add(result.PointsAccepted, tag);
-        else PointsRejected.Add(Math.Max(1, batch.Sum(w => w.Points.Count)), tag);
+        if (result.PointsAccepted > 0) PointsIngested.Add(result.PointsAccepted, tag);
+        if (!result.Accepted) PointsRejected.Add(Math.Max(1, result.PointsRejected), tag);
     }
 
     /// <summary>Writes every metric in the Prometheus text format, with the store's sizes and the ingest feed's figures per consumer.</summary>

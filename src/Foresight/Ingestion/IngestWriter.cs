@@ -16,13 +16,13 @@ public sealed class IngestWriter(ITimeSeriesStore store, IIngestFeed feed)
     /// <summary>The feed accepted batches are published on.</summary>
     public IIngestFeed Feed { get; } = feed;
 
-    /// <summary>Appends a batch to the store and, once it is durable and if it stored a point, publishes it.</summary>
+    /// <summary>Appends a batch to the store and, once it is durable, publishes what it stored (the refused points are left out).</summary>
     /// <exception cref="StoreWriteException">The store could not write the batch; nothing of it was stored.</exception>
     public async ValueTask<AppendResult> WriteAsync(string tenant, IReadOnlyList<SeriesWrite> batch, CancellationToken cancellationToken = default)
     {
         var result = await Store.AppendAsync(tenant, batch, cancellationToken).ConfigureAwait(false);
         // Stored is stored: the consumers get it even if the caller has gone away meanwhile.
-        if (result.Accepted && result.Stored.Count > 0) await Feed.PublishAsync(new IngestBatch(tenant, result.Stored), CancellationToken.None).ConfigureAwait(false);
+        if (result.Stored.Count > 0) await Feed.PublishAsync(new IngestBatch(tenant, result.Stored), CancellationToken.None).ConfigureAwait(false);
         return result;
     }
 }

@@ -58,7 +58,7 @@ public sealed partial class Scraper
             Synthetic("scrape_duration_seconds", target, startMs, duration.TotalSeconds),
             Synthetic("scrape_samples_scraped", target, startMs, scraped),
         };
-        var appendError = await WriteSamplesAsync(target, samples, cancellationToken).ConfigureAwait(false);
+        var appendError = await WriteAsync(target, samples, cancellationToken).ConfigureAwait(false);
         appendError = await WriteAsync(target, report, cancellationToken).ConfigureAwait(false) ?? appendError;
         if (duplicates > 0)
         {
@@ -191,67 +191,29 @@ public sealed partial class Scraper
         new(metric, target.Labels, [new Point(timestampMs, value)]);
 
     /// <summary>
-    /// Hands the scraped samples to the sink; as Prometheus drops a sample it cannot append (too old, out
-    /// of order) and keeps the rest, the samples the sink names are left out and the others sent again
-    /// (a few rounds at most: the store lists up to 20 refusals at a time). Returns what was not stored, or null.
+    /// Hands the scraped samples to the sink, which stores the ones it accepts and refuses the others (too
+    /// old, out of order), as Prometheus drops a sample it cannot append and keeps the rest. Returns what was
+    /// not stored, or null.
     /// </summary>
-    private async ValueTask<string?> WriteSamplesAsync(ScrapeTarget target, List<SeriesWrite> samples, CancellationToken cancellationToken)
+    private async ValueTask<string?> WriteAsync(ScrapeTarget target, List<SeriesWrite> samples, CancellationToken cancellationToken)
     {
-        const int MaxRounds = 5;
-        var batch = samples;
-        var skipped = new List<PointRejection>();
-        for (var round = 0; round < MaxRounds && batch.Count > 0; round++)
-        {
-            AppendResult result;
-            try
-            {
-                result = await _sink(_config.Tenant, batch, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                ScrapingLog.SinkFailed(_logger, e, target.Url);
-                return $"storing failed: {e.Message}";
-            }
-            if (result.Accepted) break;
-            if (result.Rejections.Count == 0 || result.Rejections.Any(r => r.SeriesIndex < 0 || r.SeriesIndex >= batch.Count) || round == MaxRounds - 1)
-            {
-                var reason = Refusal(result);
-                ScrapingLog.AppendRejected(_logger, target.Url, reason);
-                return reason;
-            }
-            var refused = result.Rejections.Select(r => r.SeriesIndex).ToHashSet();
-            skipped.AddRange(result.Rejections.DistinctBy(r => r.SeriesIndex));
-            batch = [.. batch.Where((_, i) => !refused.Contains(i))];
-        }
-        if (skipped.Count == 0) return null;
-        var message = $"{skipped.Count} of {samples.Count} samples were not stored: {skipped[0].Series}: {skipped[0].Reason}"
-                      + (skipped.Count > 1 ? $" (and {skipped.Count - 1} more)" : "");
-        ScrapingLog.AppendRejected(_logger, target.Url, message);
-        return message;
-    }
-
-    private static string Refusal(AppendResult result) => result.Rejections.Count == 0
-        ? "the store refused the batch"
-        : $"the store refused the batch: {result.Rejections[0].Series}: {result.Rejections[0].Reason}"
-          + (result.Rejections.Count > 1 ? $" (and {result.Rejections.Count - 1} more)" : "");
-
-    /// <summary>Hands a batch to the sink; returns why it was not stored, or null.</summary>
-    private async ValueTask<string?> WriteAsync(ScrapeTarget target, List<SeriesWrite> batch, CancellationToken cancellationToken)
-    {
-        if (batch.Count == 0) return null;
+        if (samples.Count == 0) return null;
+        AppendResult result;
         try
         {
-            var result = await _sink(_config.Tenant, batch, cancellationToken).ConfigureAwait(false);
-            if (result.Accepted) return null;
-            var reason = Refusal(result);
-            ScrapingLog.AppendRejected(_logger, target.Url, reason);
-            return reason;
+            result = await _sink(_config.Tenant, samples, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             ScrapingLog.SinkFailed(_logger, e, target.Url);
             return $"storing failed: {e.Message}";
         }
+        if (result.Accepted) return null;
+        var first = result.Rejections[0];
+        var message = $"{result.PointsRejected} of {samples.Sum(w => w.Points.Count)} samples were not stored: {first.Series}: {first.Reason}"
+                      + (result.PointsRejected > 1 ? $" (and {result.PointsRejected - 1} more)" : "");
+        ScrapingLog.AppendRejected(_logger, target.Url, message);
+        return message;
     }
 
     /// <summary>Per-target scrape machinery; only touched by one scrape at a time (<see cref="Gate"/>).</summary>

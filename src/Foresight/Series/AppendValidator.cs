@@ -12,9 +12,12 @@ namespace Foresight.Series;
 /// earlier points of the same series). Prometheus staleness markers are never stored and never refused.
 /// </summary>
 /// <remarks>
-/// A backend calls <see cref="Validate"/> under whatever lock makes "the series' newest stored
-/// timestamp" stable until it has written the batch, writes nothing when it returns a rejection, and
-/// stores only the points <see cref="Keeps"/> accepts (the others count as dropped).
+/// A backend calls <see cref="Validate{TKey}"/> under whatever lock makes "the series' newest stored
+/// timestamp" stable until it has written the batch, and stores exactly the points
+/// <see cref="AppendVerdict.Stores"/> names: not the refused ones (reported, as Prometheus' receiver
+/// reports out-of-order and out-of-bounds samples while appending the rest), not those <see cref="Keeps"/>
+/// leaves out (counted as dropped). A series none of whose points is stored is not created, so a batch of
+/// staleness markers alone leaves no empty series behind.
 /// </remarks>
 public sealed class AppendValidator(StoreOptions options)
 {
@@ -35,14 +38,17 @@ public sealed class AppendValidator(StoreOptions options)
         !IsStale(value) && (double.IsFinite(value) || Options.NonFinite != NonFinitePolicy.Drop);
 
     /// <summary>
-    /// Checks every point of a batch in batch order. Returns the rejections (empty when the batch may
-    /// be stored): those of invalid metric names first, then those of points, at most
-    /// <see cref="MaxListedRejections"/> of them followed by a <c>... and N more rejected points</c> entry.
+    /// Checks every point of a batch in batch order and says which are refused, as Prometheus' TSDB
+    /// appender does: a refused point (or a series with an invalid name) is left out and the rest of the
+    /// batch is stored. <see cref="AppendVerdict.Rejections"/> lists the refusals: those of invalid metric
+    /// names first, then those of points, at most <see cref="MaxListedRejections"/> of them followed by a
+    /// <c>... and N more rejected points</c> entry.
     /// </summary>
     /// <param name="batch">The batch.</param>
     /// <param name="seriesKeys">Per entry of <paramref name="batch"/>, a key naming its series: entries with equal keys are one series.</param>
     /// <param name="storedNewest">The newest timestamp stored for a series key, or <see cref="long.MinValue"/> when it has none (a new series).</param>
-    public IReadOnlyList<PointRejection> Validate(IReadOnlyList<SeriesWrite> batch, IReadOnlyList<string> seriesKeys, Func<string, long> storedNewest)
+    public AppendVerdict Validate<TKey>(IReadOnlyList<SeriesWrite> batch, IReadOnlyList<TKey> seriesKeys, Func<TKey, long> storedNewest)
+        where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(seriesKeys);
@@ -55,98 +61,86 @@ public sealed class AppendValidator(StoreOptions options)
         var oldestAllowed = retentionMs > 0 ? now - retentionMs : long.MinValue;
         var windowMs = (long)Options.OutOfOrderWindow.TotalMilliseconds;
         var rejectNonFinite = Options.NonFinite == NonFinitePolicy.Reject;
-        var rejections = new List<PointRejection>();
-        var rejectedCount = 0;
+        var verdict = new AppendVerdict(this);
 
         // Pass 1: the series themselves.
-        var valid = new bool[batch.Count];
-        var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+        var newest = new Dictionary<TKey, long>();
         for (var i = 0; i < batch.Count; i++)
         {
             var w = batch[i];
             if (!SeriesNames.IsValidMetricName(w.Metric))
             {
-                Reject(new PointRejection(i, w.Metric, -1, $"metric name '{w.Metric}' is not valid (expected [a-zA-Z_:][a-zA-Z0-9_:]*)"));
+                verdict.RefuseSeries(i, w.Points.Count(p => !IsStale(p.Value)),
+                    new PointRejection(i, w.Metric, -1, $"metric name '{w.Metric}' is not valid (expected [a-zA-Z_:][a-zA-Z0-9_:]*)"));
                 continue;
             }
-            valid[i] = true;
             if (!newest.ContainsKey(seriesKeys[i])) newest[seriesKeys[i]] = storedNewest(seriesKeys[i]);
         }
 
-        // Pass 2: every point in batch order, tracking each series' newest timestamp as it would be
-        // after the points before (an entry with a refused point does not move it).
+        // Pass 2: every point in batch order, tracking each series' newest timestamp as it is after the
+        // points before it that are stored (a refused point does not move it).
         for (var i = 0; i < batch.Count; i++)
         {
-            if (!valid[i]) continue;
+            if (verdict.RefusesSeries(i)) continue;
             var w = batch[i];
             var newestTs = newest[seriesKeys[i]];
-            var firstRejected = rejectedCount;
             var points = w.Points;
             for (var j = 0; j < points.Count; j++)
             {
                 var p = points[j];
                 if (IsStale(p.Value)) continue;
+                string? reason = null;
                 if (rejectNonFinite && !double.IsFinite(p.Value))
                 {
-                    Reject(new PointRejection(i, Describe(w), j, $"value {Format(p.Value)} is not finite and this server rejects NaN/Inf (non-finite policy 'reject')"));
+                    reason = $"value {Format(p.Value)} is not finite and this server rejects NaN/Inf (non-finite policy 'reject')";
                 }
                 else if (p.Timestamp is < Point.MinTimestamp or > Point.MaxTimestamp)
                 {
-                    Reject(new PointRejection(i, Describe(w), j,
-                        $"timestamp {p.Timestamp} is not a Unix time in milliseconds between the years 1 and 9999 (is it in microseconds or nanoseconds?)"));
+                    reason = $"timestamp {p.Timestamp} is not a Unix time in milliseconds between the years 1 and 9999 (is it in microseconds or nanoseconds?)";
                 }
                 else if (p.Timestamp > futureLimit)
                 {
-                    Reject(new PointRejection(i, Describe(w), j,
-                        $"timestamp {p.Timestamp} is {Ms(p.Timestamp - now)} in the future; at most {Ms(futureMs)} ahead of the server clock is accepted"));
+                    reason = $"timestamp {p.Timestamp} is {Ms(p.Timestamp - now)} in the future; at most {Ms(futureMs)} ahead of the server clock is accepted";
                 }
                 else if (p.Timestamp < oldestAllowed)
                 {
-                    Reject(new PointRejection(i, Describe(w), j,
-                        $"timestamp {p.Timestamp} is older than the retention period ({Ms(retentionMs)}); start the server with a longer --retention (0 keeps data forever) to import history"));
+                    reason = $"timestamp {p.Timestamp} is older than the retention period ({Ms(retentionMs)}); start the server with a longer --retention (0 keeps data forever) to import history";
                 }
                 else if (newestTs != long.MinValue && p.Timestamp < newestTs - windowMs)
                 {
-                    Reject(new PointRejection(i, Describe(w), j,
-                        $"timestamp {p.Timestamp} is out of order: {Ms(newestTs - p.Timestamp)} older than the series' newest point ({newestTs}); the out-of-order window is {Ms(windowMs)}"));
+                    reason = $"timestamp {p.Timestamp} is out of order: {Ms(newestTs - p.Timestamp)} older than the series' newest point ({newestTs}); the out-of-order window is {Ms(windowMs)}";
                 }
                 else if (p.Timestamp > newestTs)
                 {
                     newestTs = p.Timestamp;
                 }
+                if (reason is not null) verdict.RefusePoint(i, j, () => new PointRejection(i, Describe(w), j, reason));
             }
-            if (rejectedCount == firstRejected) newest[seriesKeys[i]] = newestTs;
+            newest[seriesKeys[i]] = newestTs;
         }
-        if (rejectedCount > rejections.Count)
-        {
-            rejections.Add(new PointRejection(-1, "", -1, $"... and {rejectedCount - rejections.Count} more rejected points"));
-        }
-        return rejections;
-
-        void Reject(PointRejection r)
-        {
-            rejectedCount++;
-            if (rejections.Count < MaxListedRejections) rejections.Add(r);
-        }
+        return verdict;
     }
 
     /// <summary>
-    /// The points of an accepted batch as stored: per entry with at least one point <see cref="Keeps"/>
-    /// accepts, its series (from <paramref name="seriesOf"/>, by entry index) and those points.
+    /// The points of a batch as stored: per entry with at least one point <paramref name="verdict"/> stores,
+    /// its series (from <paramref name="seriesOf"/>, by entry index) and those points.
     /// </summary>
-    public List<AppendedSeries> Stored(IReadOnlyList<SeriesWrite> batch, Func<int, SeriesInfo> seriesOf)
+    public static List<AppendedSeries> Stored(IReadOnlyList<SeriesWrite> batch, AppendVerdict verdict, Func<int, SeriesInfo> seriesOf)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(verdict);
         ArgumentNullException.ThrowIfNull(seriesOf);
         var result = new List<AppendedSeries>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            var points = new List<Point>(batch[i].Points.Count);
-            foreach (var p in batch[i].Points)
+            if (!verdict.StoresAny(batch, i)) continue;
+            var source = batch[i].Points;
+            var points = new List<Point>(source.Count);
+            for (var j = 0; j < source.Count; j++)
             {
-                if (Keeps(p.Value)) points.Add(p);
+                if (verdict.Stores(i, j, source[j].Value)) points.Add(source[j]);
             }
-            if (points.Count > 0) result.Add(new AppendedSeries(seriesOf(i), points));
+            result.Add(new AppendedSeries(seriesOf(i), points));
         }
         return result;
     }

@@ -7,8 +7,11 @@ namespace Foresight.Series;
 /// <see cref="Foresight.Security.IApiKeyStore"/> and housekeeping behind <see cref="IStoreMaintenance"/>.
 /// </summary>
 /// <remarks>
-/// Contract: <see cref="AppendAsync"/> is all-or-nothing per call and durable when it returns
-/// <see cref="AppendResult.Accepted"/>; readers see a series' points in timestamp order with at
+/// Contract: <see cref="AppendAsync"/> stores the points of a batch that pass <see cref="AppendValidator"/>
+/// and refuses the others, reporting them (as Prometheus' receiver appends a batch's good samples and
+/// reports the out-of-order ones), so one bad series never holds back the rest; what it reports stored is
+/// durable when it returns, and a failure of the store itself (<see cref="StoreWriteException"/>) stores
+/// nothing of the batch. Readers see a series' points in timestamp order with at
 /// most one value per timestamp (the newest write wins). All members are thread-safe. A store
 /// raises no events: the caller of <see cref="AppendAsync"/> hands <see cref="AppendResult.Stored"/>
 /// on to whoever consumes accepted data (the ingest feed).
@@ -16,10 +19,11 @@ namespace Foresight.Series;
 public interface ITimeSeriesStore : IAsyncDisposable
 {
     /// <summary>
-    /// Validates a batch against <see cref="StoreOptions"/> and, only if every point passes, makes
-    /// it durable (write-ahead log synced) and visible. A rejected batch changes nothing.
+    /// Validates a batch against <see cref="StoreOptions"/> and makes the points that pass durable
+    /// (write-ahead log synced) and visible; the refused ones are listed in <see cref="AppendResult.Rejections"/>.
+    /// A series is created only when at least one of its points is stored.
     /// </summary>
-    /// <exception cref="StoreWriteException">The batch could not be written (a full disk, an I/O error); nothing of it was stored.</exception>
+    /// <exception cref="StoreWriteException">The batch could not be written (a full disk, an I/O error); nothing of it was stored, and sending it again once the cause is gone stores it.</exception>
     ValueTask<AppendResult> AppendAsync(string tenant, IReadOnlyList<SeriesWrite> batch, CancellationToken cancellationToken = default);
 
     /// <summary>The tenant's series that match a selector, in id order.</summary>
@@ -73,20 +77,23 @@ public sealed record SeriesInfo(long Id, string Tenant, string Metric, Labels La
 /// <param name="Reason">What is wrong, in words a user can act on.</param>
 public sealed record PointRejection(int SeriesIndex, string Series, int PointIndex, string Reason);
 
-/// <summary>The outcome of <see cref="ITimeSeriesStore.AppendAsync"/>.</summary>
-/// <param name="Accepted">Whether the batch was stored (all of it) or refused (none of it).</param>
+/// <summary>The outcome of <see cref="ITimeSeriesStore.AppendAsync"/>: what was stored and what was refused.</summary>
 /// <param name="PointsAccepted">Points stored.</param>
-/// <param name="PointsDropped">Points left out by policy (staleness markers, NaN with policy drop).</param>
-/// <param name="Rejections">Why the batch was refused (at most 20 listed, then a summary entry).</param>
-/// <param name="Stored">For an accepted batch, each series and the points stored for it: what the caller hands to the ingest feed.</param>
-public sealed record AppendResult(bool Accepted, int PointsAccepted, int PointsDropped, IReadOnlyList<PointRejection> Rejections,
+/// <param name="PointsDropped">Points left out by policy (staleness markers, NaN with policy drop); not refusals.</param>
+/// <param name="PointsRejected">Points refused (out of order, out of bounds, of a series with an invalid name or one that could not be recorded); the rest of the batch was stored.</param>
+/// <param name="Rejections">Why (at most 20 listed, then a summary entry), each naming its series and point.</param>
+/// <param name="Stored">Each series and the points stored for it: what the caller hands to the ingest feed.</param>
+public sealed record AppendResult(int PointsAccepted, int PointsDropped, int PointsRejected, IReadOnlyList<PointRejection> Rejections,
     IReadOnlyList<AppendedSeries> Stored)
 {
-    /// <summary>An accepted batch.</summary>
-    public static AppendResult Ok(int accepted, int dropped, IReadOnlyList<AppendedSeries> stored) => new(true, accepted, dropped, [], stored);
+    /// <summary>Whether nothing of the batch was refused (every point stored or dropped by policy).</summary>
+    public bool Accepted => Rejections.Count == 0;
 
-    /// <summary>A rejected batch (nothing stored).</summary>
-    public static AppendResult Rejected(IReadOnlyList<PointRejection> rejections) => new(false, 0, 0, rejections, []);
+    /// <summary>A batch stored whole.</summary>
+    public static AppendResult Ok(int accepted, int dropped, IReadOnlyList<AppendedSeries> stored) => new(accepted, dropped, 0, [], stored);
+
+    /// <summary>A batch of which nothing was stored, for the reasons given (one point each).</summary>
+    public static AppendResult Rejected(IReadOnlyList<PointRejection> rejections) => new(0, 0, rejections.Count, rejections, []);
 }
 
 /// <summary>Store figures for <c>/metrics</c> and benchmarks.</summary>

@@ -99,9 +99,9 @@ public sealed class ImportInputTests
         var (exit, _, error) = await CliRun.Run("import", csv, "--metric", "m", "--url", server.BaseAddress.ToString());
 
         exit.Should().Be(1);
-        error.Should().Contain("foresight import: late.csv: line 25002: the server refused the batch: timestamp")
+        error.Should().Contain("foresight import: late.csv: line 25002: the server refused the point: timestamp")
             .And.Contain("out of order").And.NotContain("point[");
-        error.Should().Contain("20000 points were stored before the failure.");
+        error.Should().Contain("25000 points were stored before the failure.", "the good points of the batch holding the refused one are stored too");
     }
 
     [Fact]

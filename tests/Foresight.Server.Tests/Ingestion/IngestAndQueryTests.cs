@@ -73,7 +73,7 @@ public sealed class IngestAndQueryTests
     }
 
     [Fact]
-    public async Task A_rejected_batch_stores_nothing_and_says_which_series_and_point()
+    public async Task A_refused_point_is_named_and_the_others_of_its_batch_are_stored()
     {
         await using var server = await TestServer.StartAsync();
         using var http = server.Client();
@@ -84,8 +84,12 @@ public sealed class IngestAndQueryTests
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         problem.GetProperty("detail").GetString().Should().Contain("series[1] late{pod=\"p1\"} point[1]").And.Contain("future");
         problem.GetProperty("errors")[0].GetProperty("point").GetInt32().Should().Be(1);
+        problem.GetProperty("title").GetString().Should().Be("1 of 3 points rejected; the other 2 were stored");
+        (problem.GetProperty("accepted").GetInt32(), problem.GetProperty("dropped").GetInt32(), problem.GetProperty("rejected").GetInt32()).Should().Be((2, 0, 1));
         var list = await http.GetFromJsonAsync<JsonElement>("/api/v1/series");
-        list.GetProperty("series").GetArrayLength().Should().Be(0);
+        list.GetProperty("series").EnumerateArray().Select(s => s.GetProperty("metric").GetString()).Should().Contain(["ok", "late"]);
+        var metrics = await http.GetStringAsync("/metrics");
+        metrics.Should().Contain("foresight_points_ingested_total{protocol=\"json\"} 2").And.Contain("foresight_points_rejected_total{protocol=\"json\"} 1");
     }
 
     [FullDiskFact]

@@ -150,14 +150,14 @@ public sealed class ScraperTests : IAsyncLifetime
     public async Task A_refusing_store_is_reported_without_marking_the_target_down()
     {
         _server.Body = "x 1\n";
-        _sink.Answer = () => AppendResult.Rejected([new PointRejection(0, "x{}", 0, "too old")]);
+        _sink.Answer = () => AppendResult.Rejected([new PointRejection(0, "x{}", 0, "too old")]);   // the last write, the report series (up, scrape_duration_seconds, scrape_samples_scraped), is named
         await using var scraper = NewScraper(Config(_server.Address));
 
         var result = await scraper.ScrapeOnceAsync(scraper.Targets[0], CancellationToken.None);
 
         result.Up.Should().BeTrue();
-        result.AppendError.Should().Be("the store refused the batch: x{}: too old");
-        scraper.GetStatus()[0].Should().BeEquivalentTo(new { Health = TargetHealth.Up, LastAppendError = "the store refused the batch: x{}: too old" });
+        result.AppendError.Should().Be("1 of 3 samples were not stored: x{}: too old");
+        scraper.GetStatus()[0].Should().BeEquivalentTo(new { Health = TargetHealth.Up, LastAppendError = "1 of 3 samples were not stored: x{}: too old" });
     }
 
     [Fact]

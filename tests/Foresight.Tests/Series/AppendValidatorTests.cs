@@ -37,10 +37,11 @@ public sealed class AppendValidatorTests
             return key == "old" ? Now - 60_000 : long.MinValue;
         }
 
-        validator.Validate([W(Now - 120_000), W(Now - 700_000)], ["old", "old"], Newest).Select(r => r.SeriesIndex)
-            .Should().Equal(1);
+        var verdict = validator.Validate([W(Now - 120_000), W(Now - 700_000)], ["old", "old"], Newest);
+        verdict.Rejections.Select(r => r.SeriesIndex).Should().Equal(1);
+        (verdict.Refuses(0, 0), verdict.Refuses(1, 0), verdict.RejectedPoints).Should().Be((false, true, 1));
         asked.Should().Equal(["old"], "the stored newest point is asked once per series");
-        validator.Validate([W(Now), W(Now - 700_000)], ["a", "b"], Newest).Should().BeEmpty("different keys are different series");
+        validator.Validate([W(Now), W(Now - 700_000)], ["a", "b"], Newest).AllAccepted.Should().BeTrue("different keys are different series");
     }
 
     [Fact]
@@ -52,7 +53,30 @@ public sealed class AppendValidatorTests
         (store.Keeps(1), store.Keeps(double.NaN), store.Keeps(stale)).Should().Be((true, true, false));
         (drop.Keeps(1), drop.Keeps(double.NegativeInfinity), drop.Keeps(stale)).Should().Be((true, false, false));
         var info = new SeriesInfo(7, "t", "m", Labels.Empty);
-        drop.Stored([new SeriesWrite("m", Labels.Empty, [new Point(1, 1), new Point(2, double.NaN)]), new SeriesWrite("m", Labels.Empty, [new Point(3, stale)])], _ => info)
-            .Should().ContainSingle().Which.Points.Should().Equal(new Point(1, 1));
+        SeriesWrite[] batch = [new("m", Labels.Empty, [new Point(Now, 1), new Point(Now + 1, double.NaN)]), new("m", Labels.Empty, [new Point(Now + 2, stale)])];
+        var verdict = drop.Validate(batch, ["k", "k"], _ => long.MinValue);
+        AppendValidator.Stored(batch, verdict, _ => info).Should().ContainSingle().Which.Points.Should().Equal(new Point(Now, 1));
+        verdict.StoresAny(batch, 1).Should().BeFalse("a series whose only points are staleness markers is not created");
+    }
+
+    [Fact]
+    public void A_refused_point_leaves_the_others_of_its_series_and_batch_stored_and_is_named()
+    {
+        var validator = Validator(o => o.OutOfOrderWindow = TimeSpan.FromMinutes(10));
+        SeriesWrite[] batch =
+        [
+            new("bad-name", Labels.Empty, [new Point(Now, 1)]),
+            new("m", Labels.Of(("a", "1")), [new Point(Now - 1_000, 1), new Point(Now + 3_600_000, 2), new Point(Now, 3)]),
+            new("m", Labels.Of(("a", "1")), [new Point(Now - 700_000, 4)]),
+        ];
+        var verdict = validator.Validate(batch, ["x", "m1", "m1"], _ => long.MinValue);
+
+        verdict.RefusesSeries(0).Should().BeTrue();
+        Enumerable.Range(0, 3).Select(j => verdict.Stores(1, j, 1)).Should().Equal(true, false, true);
+        verdict.Refuses(2, 0).Should().BeTrue("out of order against the stored point of the entry before (Now), not the refused future one");
+        verdict.RejectedPoints.Should().Be(3);
+        verdict.Rejections.Select(r => (r.SeriesIndex, r.PointIndex)).Should().Equal((0, -1), (1, 1), (2, 0));
+        verdict.Rejections[1].Should().BeEquivalentTo(new { Series = "m{a=\"1\"}" });
+        verdict.Rejections[1].Reason.Should().Contain("in the future");
     }
 }

@@ -100,11 +100,10 @@ public abstract class StoreContractTests
     }
 
     [Fact]
-    public async Task A_batch_with_one_bad_point_is_rejected_whole_and_changes_nothing()
+    public async Task A_batch_with_one_bad_point_stores_the_others_and_names_the_refused_one()
     {
         await using var store = await OpenAsync(Options());
         (await store.AppendAsync("t", [Write("good", [], new Point(Now - 5000, 1))])).Accepted.Should().BeTrue();
-        var statsBefore = await store.GetStatsAsync();
 
         var result = await store.AppendAsync("t", [
             Write("good", [], new Point(Now - 1000, 2)),
@@ -113,13 +112,29 @@ public abstract class StoreContractTests
         ]);
 
         result.Accepted.Should().BeFalse();
-        (result.PointsAccepted, result.Stored.Count).Should().Be((0, 0));
+        (result.PointsAccepted, result.PointsRejected, result.Stored.Count).Should().Be((3, 1, 3));
         var r = result.Rejections.Should().ContainSingle().Subject;
         (r.SeriesIndex, r.PointIndex, r.Series).Should().Be((2, 1, "bad{pod=\"x\"}"));
         r.Reason.Should().Be($"timestamp {Now + 3_600_000} is 1h in the future; at most 10m ahead of the server clock is accepted");
-        (await store.FindAsync("t", SeriesSelector.All)).Select(s => s.Metric).Should().Equal(["good"], "no series of the refused batch was created");
-        (await ReadAllAsync(store, "t", (await store.FindAsync("t", Selector("good"))).Single().Id)).Should().Equal(new Point(Now - 5000, 1));
-        (await store.GetStatsAsync()).Should().Be(statsBefore);
+        result.Stored[2].Points.Should().Equal(new Point(Now - 500, 1));
+        (await store.FindAsync("t", SeriesSelector.All)).Select(s => s.Metric).Should().Equal(["good", "new", "bad"]);
+        (await ReadAllAsync(store, "t", (await store.FindAsync("t", Selector("good"))).Single().Id))
+            .Should().Equal(new Point(Now - 5000, 1), new Point(Now - 1000, 2));
+        (await ReadAllAsync(store, "t", (await store.FindAsync("t", Selector("bad"))).Single().Id))
+            .Should().Equal([new Point(Now - 500, 1)], "the refused point alone is left out");
+    }
+
+    [Fact]
+    public async Task A_series_with_an_invalid_name_is_refused_alone_and_creates_nothing()
+    {
+        await using var store = await OpenAsync(Options());
+        var result = await store.AppendAsync("t", [
+            Write("node_load1", [], new Point(Now - 1000, 0.5)),
+            Write("bad name", [("pod", "x")], new Point(Now - 1000, 1), new Point(Now - 500, 2)),
+        ]);
+        (result.Accepted, result.PointsAccepted, result.PointsRejected).Should().Be((false, 1, 2));
+        result.Rejections.Single().Should().Be(new PointRejection(1, "bad name", -1, "metric name 'bad name' is not valid (expected [a-zA-Z_:][a-zA-Z0-9_:]*)"));
+        (await store.FindAsync("t", SeriesSelector.All)).Select(s => s.Metric).Should().Equal(["node_load1"]);
     }
 
     [Fact]
@@ -329,7 +344,7 @@ public abstract class StoreContractTests
     [Theory]
     [InlineData(NonFinitePolicy.Store, true, 3)]
     [InlineData(NonFinitePolicy.Drop, true, 1)]
-    [InlineData(NonFinitePolicy.Reject, false, 0)]
+    [InlineData(NonFinitePolicy.Reject, false, 1)]
     public async Task NaN_and_infinity_follow_the_configured_policy(NonFinitePolicy policy, bool accepted, int stored)
     {
         var options = Options();
@@ -341,9 +356,12 @@ public abstract class StoreContractTests
         {
             result.Rejections.Should().HaveCount(2).And.OnlyContain(r => r.Reason.EndsWith("is not finite and this server rejects NaN/Inf (non-finite policy 'reject')"));
             result.Rejections[0].Reason.Should().Be("value NaN is not finite and this server rejects NaN/Inf (non-finite policy 'reject')");
-            return;
+            (result.PointsAccepted, result.PointsDropped, result.PointsRejected).Should().Be((1, 0, 2), "the finite point is stored all the same");
         }
-        (result.PointsAccepted, result.PointsDropped).Should().Be((stored, 3 - stored));
+        else
+        {
+            (result.PointsAccepted, result.PointsDropped).Should().Be((stored, 3 - stored));
+        }
         result.Stored.Single().Points.Should().HaveCount(stored);
         (await ReadAllAsync(store, "t", (await store.FindAsync("t", Selector("m"))).Single().Id)).Should().HaveCount(stored);
     }
@@ -356,6 +374,22 @@ public abstract class StoreContractTests
         var result = await store.AppendAsync("t", [Write("m", [], new Point(Now - 2, 1), new Point(Now - 1, stale))]);
         result.PointsDropped.Should().Be(1);
         (await ReadAllAsync(store, "t", (await store.FindAsync("t", Selector("m"))).Single().Id)).Should().Equal(new Point(Now - 2, 1));
+    }
+
+    [Fact]
+    public async Task A_series_whose_only_points_are_staleness_markers_leaves_no_series_behind()
+    {
+        await using var store = await OpenAsync(Options());
+        var stale = BitConverter.UInt64BitsToDouble(AppendValidator.StaleNaNBits);
+        var result = await store.AppendAsync("t", [
+            Write("gone", [("pod", "a")], new Point(Now - 2, stale), new Point(Now - 1, stale)),
+            Write("up", [], new Point(Now - 1, 1)),
+        ]);
+        (result.Accepted, result.PointsAccepted, result.PointsDropped).Should().Be((true, 1, 2));
+        result.Stored.Select(s => s.Series.Metric).Should().Equal(["up"]);
+        (await store.FindAsync("t", SeriesSelector.All)).Select(s => s.Metric).Should().Equal(["up"]);
+        (await store.AppendAsync("t", [Write("gone", [("pod", "a")], new Point(Now, stale))])).Stored.Should().BeEmpty();
+        (await store.GetStatsAsync()).SeriesCount.Should().Be(1);
     }
 
     [Fact]
