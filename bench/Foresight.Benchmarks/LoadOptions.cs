@@ -46,6 +46,8 @@ internal sealed record LoadOptions
     public string? OutDirectory { get; init; }
     /// <summary>The <c>foresight</c> command the soak starts (default: the Release CLI build beside this repository's bench).</summary>
     public string? ServerCommand { get; init; }
+    /// <summary>Soak: read requests of each kind timed after the load (<see cref="QueryLatency"/>).</summary>
+    public int Queries { get; init; } = 200;
 
     public int SeriesPerRequest => Math.Max(1, Math.Min(Series, SamplesPerRequest / (ScrapeLike ? 1 : SamplesPerSeries)));
 
@@ -71,6 +73,7 @@ internal sealed record LoadOptions
           --kill-at D            soak: SIGKILL the server at this time, restart it, measure time to /readyz
           --out DIR              soak: where soak.csv and soak.svg go (default ./soak-out)
           --server-command PATH  soak: the foresight executable or .dll (default: the Release build in this repository)
+          --queries N            soak: reads of each kind timed after the load (default 200)
         """;
 
     /// <summary>Parses the arguments after the mode flag; <paramref name="error"/> says which argument is wrong.</summary>
@@ -105,6 +108,7 @@ internal sealed record LoadOptions
                 "--samples-per-series" => Int(value, 1, v => o = o with { SamplesPerSeries = v }),
                 "--senders" => Int(value, 1, v => o = o with { Senders = v }),
                 "--pid" => Int(value, 1, v => o = o with { Pid = v }),
+                "--queries" => Int(value, 1, v => o = o with { Queries = v }),
                 "--rss-limit" => Int(value, 1, v => o = o with { RssLimitMb = v }),
                 "--max-rate" => Int(value, 1, v => o = o with { MaxRate = v }),
                 "--duration" => Span(value, v => o = o with { Duration = v }),

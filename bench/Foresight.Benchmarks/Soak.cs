@@ -101,6 +101,7 @@ internal static class Soak
         var final = await SampleAsync(load, server, probe, clock.Elapsed.TotalSeconds, true);
         rows.Add(final);
         VerifyResult verify;
+        QueryLatencyResult? queries = null;
         if (limitNote is not null)
         {
             await server.KillAsync();   // free the memory now; nothing is read back
@@ -109,7 +110,8 @@ internal static class Soak
         }
         else
         {
-            await Console.Error.WriteLineAsync($"soak: load done ({result.Samples:N0} samples acknowledged); reading every acknowledged sample back ...");
+            await Console.Error.WriteLineAsync($"soak: load done ({result.Samples:N0} samples acknowledged); timing reads, then reading every acknowledged sample back ...");
+            queries = await QueryLatency.MeasureAsync(http, o.Queries, CancellationToken.None);
             verify = await load.VerifyAsync(CancellationToken.None);
         }
 
@@ -130,7 +132,7 @@ internal static class Soak
             result.Latencies.Count == 0 ? double.NaN : LatencyRecorder.Percentile(result.Latencies, 0.99),
             killedAt, readyAt is { } ra && killedAt is { } ka ? Math.Round(ra - ka, 2) : null,
             rows.Select(r => r.DetectionPendingPoints).DefaultIfEmpty().Max(), shedBeforeKill + final.DetectionShedPoints,
-            verify.Acknowledged, verify.Missing + verify.WrongValue, verify.Missing, verify.WrongValue, result.Note);
+            verify.Acknowledged, verify.Missing + verify.WrongValue, verify.Missing, verify.WrongValue, queries, result.Note);
     }
 
     private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
@@ -194,6 +196,13 @@ internal static class Soak
         Console.WriteLine($"detection: max backlog {s.MaxDetectionBacklogPoints:N0} points, {s.DetectionShedPoints:N0} points shed");
         Console.WriteLine(s.MissingPoints < 0 ? "read back: not done (the run was stopped)"
             : $"read back: {s.VerifiedAcknowledged:N0} acknowledged samples checked, {s.LostPoints:N0} lost ({s.MissingPoints:N0} missing, {s.WrongValuePoints:N0} with another value)");
+        if (s.Reads is { } q)
+        {
+            Console.WriteLine($"reads after the load (one at a time): listing all series p50 {q.Listing.P50Ms:0.0} ms, max {q.Listing.MaxMs:0.0} ms; " +
+                              $"one series by label p50/p99 {q.OneSeries?.P50Ms:0.0}/{q.OneSeries?.P99Ms:0.0} ms; one namespace p50/p99 {q.OneNamespace?.P50Ms:0.0}/{q.OneNamespace?.P99Ms:0.0} ms; " +
+                              $"forecast first call p50 {q.Forecast?.FirstCallP50Ms:0.0} ms, warm p50/p99 {q.Forecast?.P50Ms:0.0}/{q.Forecast?.P99Ms:0.0} ms ({q.Forecast?.Failures} failed)" +
+                              (q.Note is null ? "" : $"; {q.Note}"));
+        }
         if (s.Note is not null) Console.WriteLine($"note: {s.Note}");
         Console.WriteLine($"wrote {outDir}/soak.csv, soak.svg, soak.json, server.log");
     }
@@ -212,4 +221,4 @@ internal sealed record SoakSummary(int Series, double CadenceSeconds, double Dur
     long FailedWrites, long FailedWritesOutsideOutage, Dictionary<string, long> ErrorsByStatus, long Dropped,
     double MaxIntervalP99Ms, double MaxIntervalP99OutsideOutageMs, double RunP99Ms,
     double? KilledAtSeconds, double? ReadySeconds, long MaxDetectionBacklogPoints, long DetectionShedPoints,
-    long VerifiedAcknowledged, long LostPoints, long MissingPoints, long WrongValuePoints, string? Note);
+    long VerifiedAcknowledged, long LostPoints, long MissingPoints, long WrongValuePoints, QueryLatencyResult? Reads, string? Note);
