@@ -7,6 +7,7 @@ using Foresight.Benchmarks;
 // middle. `--help` lists the load and soak options. Otherwise BenchmarkDotNet: run all with
 // `dotnet run -c Release --project bench/Foresight.Benchmarks -- --filter '*'`, or one class with e.g. `--filter '*StoreRead*'`.
 if (args is ["--storage-report"]) return await StorageReport.RunAsync();
+if (args is ["--detector-memory", ..]) return DetectorMemory.Run(args);
 if (args is ["--help" or "-h"])
 {
     Console.WriteLine(LoadOptions.Usage);
