@@ -82,4 +82,7 @@ internal static partial class Log
 
     [LoggerMessage(50, LogLevel.Information, "Service {Service} of tenant {Tenant} has more than {Max} series: it is no longer scored across metrics (each series still is)")]
     public static partial void ServiceTooWide(ILogger logger, string service, string tenant, int max);
+
+    [LoggerMessage(51, LogLevel.Information, "Detection released the detectors of {Count} series idle for more than {Minutes:0.#} min ({Active} still in memory); they are read back from the saved state on their next point")]
+    public static partial void DetectorsReleased(ILogger logger, int count, double minutes, int active);
 }

@@ -20,7 +20,9 @@ internal static class ServeCommand
         var instances = new Option<FileInfo?>("--instances") { Description = "Instance-type catalog (YAML; `foresight catalog instances` prints the built-in one)" };
         var snapshotInterval = new Option<string?>("--snapshot-interval") { Description = "How often detector state and incidents are saved to the data directory, e.g. 30s, 5m (default 5m; also on shutdown)" };
 
-        var command = new Command("serve", "Run the Foresight HTTP API on the embedded store") { demo, dataDir, urls, config, insecure, retention, oooWindow, prices, instances, snapshotInterval };
+        var detectorIdle = new Option<string?>("--detector-idle") { Description = "A series with no point for this long releases its detector from memory until its next point, e.g. 30m, 6h; 0 keeps every detector (default 1h)" };
+
+        var command = new Command("serve", "Run the Foresight HTTP API on the embedded store") { demo, dataDir, urls, config, insecure, retention, oooWindow, prices, instances, snapshotInterval, detectorIdle };
         command.SetAction(async (parse, ct) =>
         {
             var options = new ForesightServerOptions
@@ -34,7 +36,8 @@ internal static class ServeCommand
             if (!Durations.TryApply(parse.GetValue(retention), "--retention", v => options.Store.Retention = v, out var error)
                 || !Durations.TryApply(parse.GetValue(oooWindow), "--out-of-order-window", v => options.Store.OutOfOrderWindow = v, out error)
                 || !Durations.TryApply(parse.GetValue(snapshotInterval), "--snapshot-interval", v => options.Detection.SnapshotInterval = v, out error, examples: "30s, 5m, 1h")
-                || !AtLeastOneSecond(options.Detection.SnapshotInterval, "--snapshot-interval", out error))
+                || !AtLeastOneSecond(options.Detection.SnapshotInterval, "--snapshot-interval", out error)
+                || !Durations.TryApply(parse.GetValue(detectorIdle), "--detector-idle", v => options.Detection.IdleAfter = v, out error, examples: "30m, 6h, 0"))
             {
                 await Console.Error.WriteLineAsync(error);
                 return 2;

@@ -253,6 +253,10 @@ public sealed partial class DetectionPipeline
             Of(() => Skipped));
         metrics.ObserveGauge("foresight_detection_cross_metric_wide_services",
             "Services with more series than detection's cross-metric limit, scored series by series only.", Of(() => WideServices));
+        metrics.ObserveGauge("foresight_detection_active_series", "Series with a detector in memory.", Of(() => ActiveSeries));
+        metrics.ObserveGauge("foresight_detection_idle_series",
+            "Series whose detector was released from memory after no point for the idle time; it is read back from the saved state on their next point.",
+            Of(() => IdleSeries));
         metrics.ObserveGauge("foresight_detection_state_saves", "Snapshots of the detection state written since the server started.", Of(() => StateSaves));
         metrics.ObserveGauge("foresight_detection_state_saved_points", "Points scored since the server started that the last snapshot covers.", Of(() => StateSavedScored));
         metrics.ObserveGauge("foresight_detection_state_restored_series", "Series whose detector state was restored at start (they need no warm-up).", Of(() => RestoredSeries));
@@ -336,7 +340,7 @@ public sealed partial class DetectionPipeline
     private byte[] SaveManifest() => StateFormat.Write(w =>
     {
         w.Write("manifest");
-        var newest = _detectors.Keys.GroupBy(k => k.Tenant).Select(g => (Tenant: g.Key, Id: g.Max(k => k.Id))).ToList();
+        var newest = _detectors.Keys.Concat(_idle).GroupBy(k => k.Tenant).Select(g => (Tenant: g.Key, Id: g.Max(k => k.Id))).ToList();
         w.Write(newest.Count);
         foreach (var (tenant, id) in newest)
         {

@@ -58,6 +58,15 @@ public sealed class DetectionOptions
     /// crash the points stored since the last save are replayed at start, so nothing goes unscored.
     /// </summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A series with no point for this long releases its detector from memory after the next snapshot, and reads it
+    /// back from the snapshot when it has a point again (see <c>DetectionPipeline.Idle.cs</c>); zero or less keeps every
+    /// detector in memory. Default 1 hour: twelve times Prometheus' 5-minute staleness period, so a scrape target that
+    /// is down for a while keeps its detector, while the series of pods that are gone (a deployment's every rollout
+    /// makes new ones) stop costing memory within the hour.
+    /// </summary>
+    public TimeSpan IdleAfter { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>An anomalous point with its tenant, for the API.</summary>
@@ -165,6 +174,7 @@ public sealed partial class DetectionPipeline : BackgroundService
                 if (interval != Timeout.InfiniteTimeSpan && _time.GetUtcNow() >= nextSave)
                 {
                     await SaveStateAsync(stoppingToken);
+                    ReleaseIdle();
                     nextSave = _time.GetUtcNow() + interval;
                     continue;
                 }
@@ -191,8 +201,10 @@ public sealed partial class DetectionPipeline : BackgroundService
     /// <summary>Scores one batch and stores its scores (the worker's step; public for tests).</summary>
     public async Task ProcessAsync(string tenant, IReadOnlyList<AppendedSeries> batch, CancellationToken cancellationToken = default)
     {
+        await WakeAsync(tenant, batch, cancellationToken);
         var scores = new Dictionary<long, (SeriesInfo, List<Point>)>(batch.Count);
         Score(tenant, batch, null, scores);
+        CountSeries();
         await WriteScoresAsync(tenant, scores.Values, cancellationToken);
     }
 
@@ -213,6 +225,7 @@ public sealed partial class DetectionPipeline : BackgroundService
                 Interlocked.Add(ref _skipped, points.Count);
                 continue;
             }
+            state.LastFed = now;
             var until = announcedUntil is not null && announcedUntil.TryGetValue(series.Id, out var u) ? u : long.MinValue;
             List<Point>? scored = null;
             foreach (var p in points)
@@ -261,7 +274,10 @@ public sealed partial class DetectionPipeline : BackgroundService
             _skippedSeries.Add((tenant, series.Id));
             return null;
         }
-        _detectors[(tenant, series.Id)] = state = new SeriesDetector(_options.DetectorFactory(), series, kind == ScoreAs.Rate);
+        _detectors[(tenant, series.Id)] = state = new SeriesDetector(_options.DetectorFactory(), series, kind == ScoreAs.Rate)
+        {
+            LastFed = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
         return state;
     }
 
@@ -346,6 +362,9 @@ public sealed partial class DetectionPipeline : BackgroundService
         public CounterRate Rate;
 
         public bool IsCounter { get; } = isCounter;
+
+        /// <summary>When (server clock, Unix ms) detection last had a point of the series, or created its detector.</summary>
+        public long LastFed;
 
         public SeriesScorer Scorer { get; set; } = new(detector);
         public string Service { get; } = ServiceOf(series);
