@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Foresight.Storage.Sqlite.Tests;
 
 /// <summary>
-/// Turns a database into the format-1 layout as the store before version 2 wrote it: the series table with its
+/// Edits a store's database behind its back, for tests. <see cref="Downgrade"/> turns it into the format-1 layout as the store before version 2 wrote it: the series table with its
 /// <c>key TEXT NOT NULL UNIQUE</c> column holding tenant + NUL + <c>metric{labels}</c>, bound as a string the way
 /// that store bound it (so a key longer than about 512 bytes is cut at the NUL, as it was on disk), and
 /// <c>format_version</c> 1.
@@ -46,6 +46,19 @@ internal static class FormatOne
             }
         }
         tx.Commit();
+    }
+
+    /// <summary>Writes a series row behind the store's back (to provoke a refusal by the database).</summary>
+    public static void InsertSeriesRow(string databaseFile, long id, string tenant, string metric, string labels)
+    {
+        using var conn = Open(databaseFile);
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "INSERT INTO series(id, tenant, metric, labels) VALUES($id,$t,$m,$l)";
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$t", tenant);
+        cmd.Parameters.AddWithValue("$m", metric);
+        cmd.Parameters.AddWithValue("$l", labels);
+        cmd.ExecuteNonQuery();
     }
 
     public static string? Version(string databaseFile)

@@ -220,6 +220,29 @@ public sealed class SqliteTimeSeriesStoreTests : IDisposable
             .WithMessage("*records store format 'x', which no Foresight wrote*");
     }
 
+    [Fact]
+    public async Task A_series_the_database_refuses_for_itself_is_refused_alone_and_the_batch_stores_the_others()
+    {
+        var t0 = NowMs - 60_000;
+        await using var store = SqliteTimeSeriesStore.Open(_dir.Path, Options());
+        // A row the store does not know of takes the identity of the series about to be created: its insert breaks UNIQUE.
+        FormatOne.InsertSeriesRow(Path.Combine(_dir.Path, SqliteTimeSeriesStore.DatabaseFile), 1_000_000, "acme", "victim",
+            SqliteTimeSeriesStore.SerializeLabels(Labels.Of(("pod", "a"))));
+
+        var result = await store.AppendAsync("acme", [
+            Write("node_load1", [], new Point(t0, 1)),
+            Write("victim", [("pod", "a")], new Point(t0, 2), new Point(t0 + 1, 3)),
+            Write("fresh", [("pod", "b")], new Point(t0, 4)),
+        ]);
+
+        (result.PointsAccepted, result.PointsRejected).Should().Be((2, 2));
+        var refusal = result.Rejections.Should().ContainSingle().Subject;
+        (refusal.SeriesIndex, refusal.PointIndex, refusal.Series).Should().Be((1, -1, "victim{pod=\"a\"}"));
+        refusal.Reason.Should().StartWith("the series could not be recorded (").And.Contain("UNIQUE");
+        (await store.FindAsync("acme", SeriesSelector.All)).Select(s => s.Metric).Should().Equal("node_load1", "fresh");
+        result.Stored.Select(s => s.Series.Metric).Should().Equal("node_load1", "fresh");
+    }
+
     private static SeriesSelector Sel(string text)
     {
         SeriesSelector.TryParse(text, out var s, out var e).Should().BeTrue(e);

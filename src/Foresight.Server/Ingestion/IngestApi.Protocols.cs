@@ -1,4 +1,5 @@
 using Foresight.Ingestion;
+using Foresight.Series;
 using Foresight.Server.Http;
 using Foresight.Server.Observability;
 using Foresight.Server.Security;
@@ -41,15 +42,37 @@ public static partial class IngestApi
         using (body)
         {
             var logger = Logger(loggers);
-            if (!RemoteWriteDecoder.TryDecode(body!.Span, out var series, out var samples, out var decodeError, (int)Math.Min(int.MaxValue, limits.MaxBodyBytes)))
+            if (!RemoteWriteDecoder.TryDecode(body!.Span, out var series, out var samples, out var invalid, out var decodeError,
+                    (int)Math.Min(int.MaxValue, limits.MaxBodyBytes)))
             {
                 return Reject("remote_write", TenantResolution.TenantOf(context), Problems.BadRequest("Invalid remote-write request", decodeError), metrics, logger, decodeError, 0);
             }
             var (stored, problem) = await StoreAsync(context, writer, metrics, logger, "remote_write", series, samples);
             if (stored is null) return problem!;
+            if (invalid.Count > 0) stored = WithInvalidSeries(context, stored, invalid, metrics, logger);
             context.Response.Headers["X-Prometheus-Remote-Write-Samples-Written"] = stored.PointsAccepted.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return stored.Accepted ? TypedResults.NoContent() : Problems.Rejected(stored);
         }
+    }
+
+    /// <summary>
+    /// Adds the series the decoder left out (not valid) to the store's refusals, listed first, and counts and
+    /// logs them as the store's are.
+    /// </summary>
+    private static AppendResult WithInvalidSeries(HttpContext context, AppendResult stored, List<RemoteWriteDecoder.InvalidSeries> invalid,
+        ServerMetrics metrics, ILogger logger)
+    {
+        var refused = invalid.Sum(s => s.Samples);
+        var first = invalid.Take(AppendValidator.MaxListedRejections)
+            .Select(s => new PointRejection(-1, "", -1, s.Reason)).ToList();
+        var result = stored with
+        {
+            PointsRejected = stored.PointsRejected + refused,
+            Rejections = [.. first, .. stored.Rejections],
+        };
+        Reject("remote_write", TenantResolution.TenantOf(context), Problems.BadRequest("Invalid series", invalid[0].Reason), metrics, logger,
+            invalid[0].Reason + (invalid.Count > 1 ? $" (and {invalid.Count - 1} more series)" : ""), Math.Max(refused, invalid.Count));
+        return result;
     }
 
     /// <summary>

@@ -15,7 +15,8 @@ namespace Foresight.Ingestion;
 /// Each <c>TimeSeries</c> becomes one <see cref="SeriesWrite"/>: the <c>__name__</c> label is the
 /// metric name (required, must match <c>[a-zA-Z_:][a-zA-Z0-9_:]*</c>), the other labels must match
 /// <c>[a-zA-Z_][a-zA-Z0-9_]*</c>, appear once, and be valid UTF-8; labels with an empty value are
-/// dropped as Prometheus does. A series without samples is validated but not returned. Metadata,
+/// dropped as Prometheus does. A series that breaks these rules is left out and listed (as Prometheus'
+/// receiver skips it and appends the rest); a series without samples is validated but not returned. Metadata,
 /// exemplars and native histograms are skipped.
 /// </para>
 /// <para>
@@ -33,8 +34,10 @@ public static partial class RemoteWriteDecoder
     [ThreadStatic] private static List<KeyValuePair<string, string>>? t_labels;
 
     /// <summary>
-    /// Decodes a remote-write request body. On failure nothing is returned but an error that names
-    /// what is wrong and where (series index, label, byte offset).
+    /// Decodes a remote-write request body, refusing it whole at the first series that is not valid (see the
+    /// overload with <c>invalid</c> for Prometheus' receiver behaviour, which skips such a series and keeps the
+    /// others). On failure nothing is returned but an error that names what is wrong and where (series index,
+    /// label, byte offset).
     /// </summary>
     /// <param name="body">The HTTP body: snappy block format (not the framed stream format), decompressed into a pooled buffer.</param>
     /// <param name="series">The decoded series, in request order.</param>
@@ -44,12 +47,36 @@ public static partial class RemoteWriteDecoder
     public static bool TryDecode(ReadOnlySpan<byte> body, out List<SeriesWrite> series, out int samples,
         [NotNullWhen(false)] out string? error, int maxDecodedBytes = DefaultMaxDecodedBytes)
     {
+        if (!TryDecode(body, out series, out samples, out var invalid, out error, maxDecodedBytes)) return false;
+        if (invalid.Count == 0) return true;
+        series.Clear();
+        samples = 0;
+        error = invalid[0].Reason;
+        return false;
+    }
+
+    /// <summary>
+    /// Decodes a remote-write request body as Prometheus' receiver does: a body that is not snappy or not a
+    /// protobuf <c>WriteRequest</c> fails whole, while a well-formed series that is not valid (no or an invalid
+    /// metric name, an invalid or repeated label, a label that is not UTF-8) is left out and listed in
+    /// <paramref name="invalid"/>, and the other series are returned.
+    /// </summary>
+    /// <param name="body">The HTTP body: snappy block format.</param>
+    /// <param name="series">The valid series with samples, in request order.</param>
+    /// <param name="samples">The total number of samples in <paramref name="series"/>.</param>
+    /// <param name="invalid">The series left out: request index, samples and why.</param>
+    /// <param name="error">Why the body was refused whole; null on success.</param>
+    /// <param name="maxDecodedBytes">Refuse bodies whose declared decompressed size exceeds this.</param>
+    public static bool TryDecode(ReadOnlySpan<byte> body, out List<SeriesWrite> series, out int samples, out List<InvalidSeries> invalid,
+        [NotNullWhen(false)] out string? error, int maxDecodedBytes = DefaultMaxDecodedBytes)
+    {
         series = [];
         samples = 0;
+        invalid = [];
         if (!TryDecompress(body, maxDecodedBytes, out var rented, out var length, out error)) return false;
         try
         {
-            return TryDecodeRequest(rented.AsSpan(0, length), series, ref samples, out error);
+            return TryDecodeRequest(rented.AsSpan(0, length), series, ref samples, invalid, out error);
         }
         finally
         {
@@ -57,7 +84,8 @@ public static partial class RemoteWriteDecoder
         }
     }
 
-    private static bool TryDecodeRequest(ReadOnlySpan<byte> raw, List<SeriesWrite> series, ref int samples, [NotNullWhen(false)] out string? error)
+    private static bool TryDecodeRequest(ReadOnlySpan<byte> raw, List<SeriesWrite> series, ref int samples, List<InvalidSeries> invalid,
+        [NotNullWhen(false)] out string? error)
     {
         var reader = new ProtoReader(raw);
         var index = 0;
@@ -74,12 +102,16 @@ public static partial class RemoteWriteDecoder
                 {
                     return Fail($"body is not a protobuf WriteRequest: timeseries[{index}] at byte {offset} is truncated", series, out error);
                 }
-                if (!TryDecodeSeries(timeSeries, index, out var write, out error))
+                if (!TryDecodeSeries(timeSeries, index, out var write, out var malformed, out error))
                 {
-                    series.Clear();
-                    return false;
+                    if (malformed)
+                    {
+                        series.Clear();
+                        return false;
+                    }
+                    invalid.Add(new InvalidSeries(index, t_points!.Count, error));
                 }
-                if (write is not null)
+                else if (write is not null)
                 {
                     series.Add(write);
                     samples += write.Points.Count;
@@ -130,14 +162,17 @@ public static partial class RemoteWriteDecoder
         return true;
     }
 
-    private static bool TryDecodeSeries(ReadOnlySpan<byte> bytes, int index, out SeriesWrite? write, [NotNullWhen(false)] out string? error)
+    /// <summary>Decodes one series; on failure <paramref name="malformed"/> says whether the bytes are broken (the body fails) or only the series is invalid.</summary>
+    private static bool TryDecodeSeries(ReadOnlySpan<byte> bytes, int index, out SeriesWrite? write, out bool malformed, [NotNullWhen(false)] out string? error)
     {
         write = null;
+        malformed = true;
         var points = t_points ??= new List<Point>(16);
         var labels = t_labels ??= new List<KeyValuePair<string, string>>(16);
         points.Clear();
         labels.Clear();
         string? metric = null;
+        string? invalid = null;
         var cache = Utf8StringCache.Shared;
 
         var reader = new ProtoReader(bytes);
@@ -155,22 +190,23 @@ public static partial class RemoteWriteDecoder
                     error = $"timeseries[{index}]: label {labels.Count + (metric is null ? 0 : 1)} is malformed";
                     return false;
                 }
+                // A series that is not valid is still read to its end, so its samples are counted as refused.
                 if (!cache.TryGet(name, out var nameText))
                 {
-                    error = $"timeseries[{index}]: a label name is not valid UTF-8";
-                    return false;
+                    invalid ??= $"timeseries[{index}]: a label name is not valid UTF-8";
+                    continue;
                 }
                 if (!cache.TryGet(value, out var valueText))
                 {
-                    error = $"timeseries[{index}]: the value of label '{nameText}' is not valid UTF-8";
-                    return false;
+                    invalid ??= $"timeseries[{index}]: the value of label '{nameText}' is not valid UTF-8";
+                    continue;
                 }
                 if (nameText == SeriesNames.MetricNameLabel)
                 {
                     if (metric is not null)
                     {
-                        error = $"timeseries[{index}]: label '{SeriesNames.MetricNameLabel}' appears more than once";
-                        return false;
+                        invalid ??= $"timeseries[{index}]: label '{SeriesNames.MetricNameLabel}' appears more than once";
+                        continue;
                     }
                     metric = valueText;
                 }
@@ -195,6 +231,12 @@ public static partial class RemoteWriteDecoder
             }
         }
 
+        malformed = false;
+        if (invalid is not null)
+        {
+            error = invalid;
+            return false;
+        }
         if (string.IsNullOrEmpty(metric))
         {
             error = $"timeseries[{index}] {Describe(labels)}: missing the '{SeriesNames.MetricNameLabel}' label (the metric name)";
@@ -214,6 +256,12 @@ public static partial class RemoteWriteDecoder
         error = null;
         return true;
     }
+
+    /// <summary>A well-formed series of a request that is not valid, left out of the decoded batch.</summary>
+    /// <param name="Index">Its index among the request's <c>timeseries</c>.</param>
+    /// <param name="Samples">How many samples it carried (as decoded before the fault was found).</param>
+    /// <param name="Reason">What is wrong, naming the series and label, e.g. <c>timeseries[3]: metric name 'a.b' is not valid ...</c>.</param>
+    public sealed record InvalidSeries(int Index, int Samples, string Reason);
 
     private static bool TryReadLabel(ReadOnlySpan<byte> bytes, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {

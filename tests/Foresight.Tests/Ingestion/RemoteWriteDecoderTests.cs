@@ -163,6 +163,41 @@ public class RemoteWriteDecoderTests
     }
 
     [Fact]
+    public void Series_that_are_not_valid_are_left_out_and_listed_and_the_others_decoded_as_prometheus_receives_them()
+    {
+        var request = new WriteRequest();
+        request.Timeseries.Add(Series(("__name__", "node_load1"), ("instance", "a")));
+        request.Timeseries.Add(Series(("__name__", "http.requests")));
+        var twoNames = Series(("__name__", "a"), ("__name__", "b"));
+        twoNames.Samples.Add(new Sample { Value = 2, Timestamp = 2 });
+        request.Timeseries.Add(twoNames);
+        request.Timeseries.Add(Series(("__name__", "up")));
+
+        RemoteWriteDecoder.TryDecode(Snappy.Encode(request.ToByteArray()), out var series, out var samples, out var invalid, out var error)
+            .Should().BeTrue(error);
+
+        series.Select(s => s.Metric).Should().Equal("node_load1", "up");
+        samples.Should().Be(2);
+        invalid.Select(i => (i.Index, i.Samples)).Should().Equal((1, 1), (2, 2));
+        invalid[0].Reason.Should().Contain("timeseries[1]").And.Contain("'http.requests'");
+        invalid[1].Reason.Should().Contain("timeseries[2]").And.Contain("more than once");
+
+        var strict = RemoteWriteDecoder.TryDecode(Snappy.Encode(request.ToByteArray()), out var none, out _, out var first);
+        (strict, none.Count).Should().Be((false, 0), "the strict overload refuses the body at the first invalid series");
+        first.Should().Be(invalid[0].Reason);
+    }
+
+    [Fact]
+    public void A_malformed_series_still_fails_the_whole_body()
+    {
+        var raw = new WriteRequest { Timeseries = { Series(("__name__", "ok")) } }.ToByteArray().ToList();
+        raw.AddRange([0x0A, 0x02, 0x0A, 0xFF]);   // timeseries[1]: a label field whose length runs past the series
+        RemoteWriteDecoder.TryDecode(Snappy.Encode([.. raw]), out var series, out _, out var invalid, out var error).Should().BeFalse();
+        (series.Count, invalid.Count).Should().Be((0, 0));
+        error.Should().Contain("timeseries[1]").And.Contain("malformed");
+    }
+
+    [Fact]
     public void An_empty_request_decodes_to_no_series()
     {
         RemoteWriteDecoder.TryDecode(Snappy.Encode([]), out var series, out var samples, out var error).Should().BeTrue(error);
