@@ -37,7 +37,8 @@ public static class ScalingApi
         {
             try
             {
-                using var document = JsonDocument.Parse(body!.Buffer.AsMemory(0, body.Length));
+                // A key given twice is refused, as the JSON ingest refuses it (which value wins differs between parsers).
+                using var document = JsonDocument.Parse(body!.Buffer.AsMemory(0, body.Length), new JsonDocumentOptions { AllowDuplicateProperties = false });
                 WorkloadJson.TryRead(document.RootElement, name, out spec, out problem);
             }
             catch (JsonException ex)
