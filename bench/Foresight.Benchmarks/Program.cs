@@ -22,6 +22,7 @@ if (args is ["--remote-write-load", ..] or ["--soak", ..])
     }
     return options.Soak ? await Soak.RunAsync(options) : await RemoteWriteLoad.RunAsync(options);
 }
+if (args is ["--ingest-stages", ..]) return await IngestPathStages.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 2000);
 if (args is ["--detection-throughput", ..])
 {
     return await DetectionThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 5000, args.Length > 2 ? int.Parse(args[2]) : 20,

@@ -16,9 +16,12 @@ internal sealed class SeriesState
     private long[] _ts = new long[16];
     private double[] _values = new double[16];
 
-    public SeriesState(SeriesInfo info) => Info = info;
+    public SeriesState(SeriesInfo info, string key) => (Info, Key) = (info, key);
 
     public SeriesInfo Info { get; }
+
+    /// <summary>The store's in-memory key of the series (tenant, NUL, canonical metric{labels}).</summary>
+    public string Key { get; }
 
     /// <summary>Points in the head.</summary>
     public int HeadCount { get; private set; }

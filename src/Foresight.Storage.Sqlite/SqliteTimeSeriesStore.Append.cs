@@ -36,6 +36,13 @@ public sealed partial class SqliteTimeSeriesStore
             var targets = new SeriesState?[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
+                // A known series is found by its label set (whose hash is computed once, and which a decoder that caches
+                // series hands back as the same instance) without building its key string.
+                if (_byIdentity.TryGetValue((tenant, batch[i].Metric, batch[i].Labels), out targets[i]))
+                {
+                    keys[i] = targets[i]!.Key;
+                    continue;
+                }
                 keys[i] = StorageKey(tenant, batch[i].Metric, batch[i].Labels);
                 _byKey.TryGetValue(keys[i], out targets[i]);
             }
@@ -240,7 +247,8 @@ public sealed partial class SqliteTimeSeriesStore
     private void Unregister(long id)
     {
         if (!_byId.Remove(id, out var state)) return;
-        _byKey.Remove(StorageKey(state.Info.Tenant, state.Info.Metric, state.Info.Labels));
+        _byKey.Remove(state.Key);
+        _byIdentity.Remove((state.Info.Tenant, state.Info.Metric, state.Info.Labels));
         _byTenant[state.Info.Tenant].Remove(state);
         _byMetric[(state.Info.Tenant, state.Info.Metric)].Remove(state);
     }

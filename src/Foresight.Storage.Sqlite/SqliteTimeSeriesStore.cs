@@ -36,6 +36,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
     private readonly Lock _checkpointLock = new();
     private readonly Dictionary<long, SeriesState> _byId = [];
     private readonly Dictionary<string, SeriesState> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Tenant, string Metric, Labels Labels), SeriesState> _byIdentity = [];
     private readonly Dictionary<string, List<SeriesState>> _byTenant = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Tenant, string Metric), List<SeriesState>> _byMetric = [];
     private readonly HashSet<SeriesState> _dirty = [];
@@ -261,9 +262,10 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
 
     private SeriesState Register(SeriesInfo info)
     {
-        var state = new SeriesState(info);
+        var state = new SeriesState(info, StorageKey(info.Tenant, info.Metric, info.Labels));
         _byId.Add(info.Id, state);
-        _byKey.Add(StorageKey(info.Tenant, info.Metric, info.Labels), state);
+        _byKey.Add(state.Key, state);
+        _byIdentity.Add((info.Tenant, info.Metric, info.Labels), state);
         if (!_byTenant.TryGetValue(info.Tenant, out var list)) _byTenant[info.Tenant] = list = [];
         list.Add(state);
         if (!_byMetric.TryGetValue((info.Tenant, info.Metric), out var byMetric)) _byMetric[(info.Tenant, info.Metric)] = byMetric = [];

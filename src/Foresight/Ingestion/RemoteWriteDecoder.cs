@@ -22,7 +22,9 @@ namespace Foresight.Ingestion;
 /// <para>
 /// The decoder is the ingestion hot path: it reads the wire format directly from the decompressed
 /// span, shares label strings through a small cache, and allocates per series only the label set,
-/// the point array and the <see cref="SeriesWrite"/>, never per sample.
+/// the point array and the <see cref="SeriesWrite"/>, never per sample. A series seen before with the
+/// same label bytes (<see cref="RemoteWriteSeriesCache"/>) skips label decoding altogether and gets the
+/// same label set back, so only its point array and <see cref="SeriesWrite"/> are allocated.
 /// </para>
 /// </remarks>
 public static partial class RemoteWriteDecoder
@@ -167,6 +169,15 @@ public static partial class RemoteWriteDecoder
     {
         write = null;
         malformed = true;
+        var labelBytes = LabelPrefixLength(bytes);
+        if (labelBytes > 0 && RemoteWriteSeriesCache.Shared.TryGet(bytes[..labelBytes], out var knownMetric, out var knownLabels)
+            && TryDecodeSamples(bytes[labelBytes..], index, knownMetric, knownLabels, out write, out error, out var labelsAfterSamples)
+            && !labelsAfterSamples)
+        {
+            malformed = false;
+            return true;
+        }
+        write = null;
         var points = t_points ??= new List<Point>(16);
         var labels = t_labels ??= new List<KeyValuePair<string, string>>(16);
         points.Clear();
@@ -253,6 +264,8 @@ public static partial class RemoteWriteDecoder
             return false;
         }
         if (points.Count > 0) write = new SeriesWrite(metric, labelSet, points.ToArray());
+        // Cached only when every label was in the leading run, so those bytes alone decide the series.
+        if (labelBytes > 0 && labels.Count + 1 == CountFields(bytes[..labelBytes])) RemoteWriteSeriesCache.Shared.Add(bytes[..labelBytes], metric, labelSet);
         error = null;
         return true;
     }
@@ -262,6 +275,76 @@ public static partial class RemoteWriteDecoder
     /// <param name="Samples">How many samples it carried (as decoded before the fault was found).</param>
     /// <param name="Reason">What is wrong, naming the series and label, e.g. <c>timeseries[3]: metric name 'a.b' is not valid ...</c>.</param>
     public sealed record InvalidSeries(int Index, int Samples, string Reason);
+
+    /// <summary>
+    /// The length of the leading run of label fields (field 1) of a <c>TimeSeries</c>, where Prometheus writes them;
+    /// 0 when it does not start with one or a tag is malformed (the full decoder then reports it).
+    /// </summary>
+    private static int LabelPrefixLength(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new ProtoReader(bytes);
+        var end = 0;
+        while (!reader.End)
+        {
+            if (!reader.TryReadTag(out var field, out var wireType) || field != 1 || wireType != WireType.LengthDelimited
+                || !reader.TryReadLengthDelimited(out _)) break;
+            end = reader.Position;
+        }
+        return end;
+    }
+
+    /// <summary>The fields in a run of label fields (as <see cref="LabelPrefixLength"/> measured it).</summary>
+    private static int CountFields(ReadOnlySpan<byte> labelRun)
+    {
+        var reader = new ProtoReader(labelRun);
+        var count = 0;
+        while (!reader.End && reader.TryReadTag(out _, out _) && reader.TryReadLengthDelimited(out _)) count++;
+        return count;
+    }
+
+    /// <summary>
+    /// The samples of a series whose labels came from the cache: everything after the label run. A label field among
+    /// them (<paramref name="labelsAfterSamples"/>) sends the series back to the full decoder.
+    /// </summary>
+    private static bool TryDecodeSamples(ReadOnlySpan<byte> bytes, int index, string metric, Labels labels, out SeriesWrite? write,
+        [NotNullWhen(false)] out string? error, out bool labelsAfterSamples)
+    {
+        write = null;
+        error = null;
+        labelsAfterSamples = false;
+        var points = t_points ??= new List<Point>(16);
+        points.Clear();
+        var reader = new ProtoReader(bytes);
+        while (!reader.End)
+        {
+            if (!reader.TryReadTag(out var field, out var wireType))
+            {
+                error = $"timeseries[{index}]: malformed field tag";
+                return false;
+            }
+            if (field == 1)
+            {
+                labelsAfterSamples = true;
+                return true;
+            }
+            if (field == 2 && wireType == WireType.LengthDelimited)
+            {
+                if (!reader.TryReadLengthDelimited(out var sample) || !TryReadSample(sample, out var point))
+                {
+                    error = $"timeseries[{index}]: sample {points.Count} is malformed";
+                    return false;
+                }
+                points.Add(point);
+            }
+            else if (!reader.TrySkip(wireType))
+            {
+                error = $"timeseries[{index}]: field {field} is malformed";
+                return false;
+            }
+        }
+        if (points.Count > 0) write = new SeriesWrite(metric, labels, points.ToArray());
+        return true;
+    }
 
     private static bool TryReadLabel(ReadOnlySpan<byte> bytes, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {

@@ -212,4 +212,47 @@ public class RemoteWriteDecoderTests
         ts.Samples.Add(new Sample { Value = 1, Timestamp = 1 });
         return ts;
     }
+
+    [Fact]
+    public void A_series_seen_before_decodes_to_the_same_label_set_instance_with_its_new_samples()
+    {
+        var labels = Labels.Of(("job", "cache-test"), ("pod", $"pod-{Guid.NewGuid():N}"));
+        RemoteWriteDecoder.TryDecode(RemoteWriteDecoder.Encode([new SeriesWrite("cache_total", labels, [new Point(1000, 1)])]),
+            out var first, out _, out var error).Should().BeTrue(error);
+        RemoteWriteDecoder.TryDecode(RemoteWriteDecoder.Encode([new SeriesWrite("cache_total", labels, [new Point(2000, 2), new Point(3000, 3)])]),
+            out var second, out var samples, out error).Should().BeTrue(error);
+
+        second.Single().Labels.Should().BeSameAs(first.Single().Labels, "the second request's labels come from the series cache");
+        second.Single().Metric.Should().Be("cache_total");
+        second.Single().Points.Should().Equal(new Point(2000, 2), new Point(3000, 3));
+        samples.Should().Be(2);
+    }
+
+    [Fact]
+    public void A_known_series_with_a_label_after_its_samples_or_a_bad_sample_is_decoded_in_full()
+    {
+        var request = new WriteRequest();
+        var ts = new TimeSeries();
+        ts.Labels.Add(new Label { Name = "__name__", Value = "late_label" });
+        ts.Labels.Add(new Label { Name = "job", Value = $"j-{Guid.NewGuid():N}" });
+        ts.Samples.Add(new Sample { Value = 1, Timestamp = 1000 });
+        request.Timeseries.Add(ts);
+        var plain = request.ToByteArray();
+        RemoteWriteDecoder.TryDecode(Snappy.Encode(plain), out var first, out _, out var error).Should().BeTrue(error);
+        first.Single().Labels.ToString().Should().Be($"{{job=\"{ts.Labels[1].Value}\"}}");
+
+        // The same leading labels, then a sample, then one more label (protobuf allows fields in any order).
+        var extra = new TimeSeries();
+        extra.Labels.Add(new Label { Name = "zone", Value = "eu" });
+        var late = plain.Concat(new WriteRequest { Timeseries = { extra } }.ToByteArray()[2..]).ToArray();
+        late[1] = (byte)(late.Length - 2);
+        RemoteWriteDecoder.TryDecode(Snappy.Encode(late), out var second, out _, out error).Should().BeTrue(error);
+        second.Single().Labels.ToString().Should().Be($"{{job=\"{ts.Labels[1].Value}\",zone=\"eu\"}}", "a label after the samples is part of the series");
+
+        // The same labels with a truncated sample: refused as before.
+        var bad = (byte[])plain.Clone();
+        bad[^1] = 0xFF;
+        RemoteWriteDecoder.TryDecode(Snappy.Encode(bad), out _, out _, out error).Should().BeFalse();
+        error.Should().Contain("timeseries[0]");
+    }
 }
