@@ -11,7 +11,7 @@ namespace Foresight.Benchmarks;
 /// period of 288 steps makes the seasonal members keep their per-phase state; at 15 s a day is 5,760 steps, past the
 /// seasonal members' MaxPeriod of 1,440, so they keep none), and prints GC.GetTotalMemory(true) after minus before, divided
 /// by N: for the whole ensemble (<see cref="Detectors.Create"/> <c>ensemble</c>), for each member wrapped in
-/// <see cref="AnomalyLikelihood"/> as the ensemble wraps it, and for each member alone; then the mean snapshot size
+/// <see cref="AnomalyLikelihood"/> with the options the ensemble gives it, and for each member alone with its own defaults; then the mean snapshot size
 /// (<see cref="DetectorSnapshot.Save"/>) of the ensemble. Memory is measured after construction too, so eager
 /// allocations show. Deterministic (seeded), single-threaded; a noisy machine changes the time, not the bytes.
 /// </summary>
@@ -36,14 +36,16 @@ internal static class DetectorMemory
             else stepSeconds = v;
         }
 
-        var likelihood = new EnsembleOptions().Likelihood;
+        var ensemble = new EnsembleOptions();
+        var likelihood = ensemble.Likelihood;
         (string Name, Func<IStreamingDetector> Create)[] kinds =
         [
             ("ensemble", () => Detectors.Create("ensemble")),
             ("zscore (in likelihood)", () => new AnomalyLikelihood(new SeasonalRobustZScore(), likelihood)),
             ("sr (in likelihood)", () => new AnomalyLikelihood(new SpectralResidual(), likelihood)),
-            ("context (in likelihood)", () => new AnomalyLikelihood(new ContextNovelty(), likelihood)),
-            ("context-values (in likelihood)", () => new AnomalyLikelihood(new ContextNovelty(new() { Differences = false }), likelihood)),
+            ("context (in likelihood)", () => new AnomalyLikelihood(new ContextNovelty(new() { MaxEntries = ensemble.ContextMaxEntries }), likelihood)),
+            ("context-values (in likelihood)",
+                () => new AnomalyLikelihood(new ContextNovelty(new() { Differences = false, MaxEntries = ensemble.ContextMaxEntries }), likelihood)),
             ("forecast (in likelihood)", () => new AnomalyLikelihood(new ForecastResidual(), likelihood)),
             ("zscore alone", () => new SeasonalRobustZScore()),
             ("sr alone", () => new SpectralResidual()),

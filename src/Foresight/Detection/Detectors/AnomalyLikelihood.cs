@@ -14,7 +14,11 @@ public sealed record AnomalyLikelihoodOptions
     /// <summary>Averaged scores gathered after the learning period before the first estimate (100).</summary>
     public int EstimationSamples { get; init; } = 100;
 
-    /// <summary>Long window W of averaged scores from which μ and σ are estimated (8640, a month of 5-minute data).</summary>
+    /// <summary>
+    /// Long window W of averaged scores from which μ and σ are estimated (8640, a month of 5-minute data, NuPIC's).
+    /// The window is kept as blocks of <see cref="ReestimationPeriod"/> points (see <see cref="AnomalyLikelihood"/>),
+    /// so it holds the last ⌈W / period⌉ blocks: 87 blocks, 8,700 points by default, never fewer than W.
+    /// </summary>
     public int HistoricWindow { get; init; } = 8640;
 
     /// <summary>Points between re-estimations of μ and σ (100).</summary>
@@ -47,7 +51,17 @@ public sealed record AnomalyLikelihoodOptions
 /// scale. <see cref="Update"/> returns a log-likelihood score, <see cref="ScoreFromLogTail"/>, which
 /// orders points like L but keeps resolution near L = 1 (0.5 ↔ Q = 10⁻⁵); unlike NuPIC's
 /// ln(Q + 10⁻¹⁰)/ln(10⁻¹⁰) it does not saturate, so the strongest alarms stay distinguishable.
-/// Cost per point is O(1) amortised (a sum over W every re-estimation period).
+/// Cost per point is O(1) amortised (a sum over the window's blocks every re-estimation period).
+/// <para>Memory: NuPIC keeps the W averages themselves. Here the averages are summarised in blocks that end where
+/// an estimate is made (the first holds the <see cref="AnomalyLikelihoodOptions.EstimationSamples"/> averages
+/// before the first estimate, each later one the <see cref="AnomalyLikelihoodOptions.ReestimationPeriod"/>
+/// averages between two estimates), each kept as count, mean and M2 and combined by Chan, Golub &amp; LeVeque's
+/// pairwise formula (<see cref="BlockedMoments"/>). Every estimate then sees exactly the averages of its last
+/// ⌈W / period⌉ blocks: with the defaults the same values NuPIC's window holds until 8,640 points have been
+/// averaged, and afterwards the last 8,700 (W rounded up to whole blocks, so the window is never shorter
+/// than the month NuPIC keeps) rather than 8,640. That is 87 blocks of 12 bytes instead of 8,640 doubles:
+/// about 1 KB per likelihood instead of 69 KB. On NAB (Release, ensemble defaults) the scores moved from 72.4434
+/// to 72.3009 at the tuned threshold and from 72.1294 to 71.8732 at θ = 0.5.</para>
 /// </summary>
 public sealed class AnomalyLikelihood : IStreamingDetector, IRestorableState
 {
@@ -56,7 +70,7 @@ public sealed class AnomalyLikelihood : IStreamingDetector, IRestorableState
     private readonly IStreamingDetector _inner;
     private readonly AnomalyLikelihoodOptions _options;
     private readonly RingBuffer _short;
-    private readonly RingBuffer _historic;
+    private readonly BlockedMoments _historic;
     private double _shortSum;
     private long _seen;
     private long _sinceEstimate;
@@ -72,7 +86,8 @@ public sealed class AnomalyLikelihood : IStreamingDetector, IRestorableState
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.EstimationSamples, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ReestimationPeriod, 1);
         _short = new RingBuffer(_options.AveragingWindow);
-        _historic = new RingBuffer(Math.Max(_options.HistoricWindow, _options.EstimationSamples));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.HistoricWindow, 1);
+        _historic = new BlockedMoments((int)Math.Ceiling((double)_options.HistoricWindow / _options.ReestimationPeriod));
     }
 
     /// <summary>The last tail probability Q (1 before the first estimate).</summary>
@@ -110,31 +125,24 @@ public sealed class AnomalyLikelihood : IStreamingDetector, IRestorableState
         LogTailProbability = 0;
         if (_seen > _options.LearningPeriod + _options.EstimationSamples)
         {
-            if (double.IsNaN(_mean) || ++_sinceEstimate >= _options.ReestimationPeriod) Estimate();
+            if (_seen == _options.LearningPeriod + _options.EstimationSamples + 1 || ++_sinceEstimate >= _options.ReestimationPeriod) Estimate();
             LogTailProbability = LogUpperTail((average - _mean) / _stdev);
             var red = LogTailProbability <= LogRed;
             if (_options.SuppressConsecutiveRed && red && _previousRed) LogTailProbability = LogYellow;
             _previousRed = red;
             score = ScoreFromLogTail(LogTailProbability);
         }
-        if (_seen > _options.LearningPeriod) _historic.Push(average);
+        if (_seen > _options.LearningPeriod) _historic.Add(average);
         return score;
     }
 
     private void Estimate()
     {
         _sinceEstimate = 0;
-        var n = _historic.Count;
-        double sum = 0, sumSq = 0;
-        for (var i = 0; i < n; i++) sum += _historic[i];
-        var mean = sum / n;
-        for (var i = 0; i < n; i++)
-        {
-            var d = _historic[i] - mean;
-            sumSq += d * d;
-        }
+        _historic.Close();
+        var (_, mean, variance) = _historic.Estimate();
         _mean = Math.Max(mean, _options.MinMean);
-        _stdev = Math.Sqrt(Math.Max(sumSq / n, _options.MinVariance));
+        _stdev = Math.Sqrt(Math.Max(variance, _options.MinVariance));
     }
 
     /// <summary>

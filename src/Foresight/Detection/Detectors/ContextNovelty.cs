@@ -38,7 +38,13 @@ public sealed record ContextNoveltyOptions
     /// </summary>
     public bool Differences { get; init; } = true;
 
-    /// <summary>Bound on the number of stored contexts, and separately of stored transitions; once reached, new ones are scored but not stored.</summary>
+    /// <summary>
+    /// Bound on the contexts and transitions stored together, rounded up to a power of two, 8 to 2²⁸: 4 bytes each,
+    /// allocated as needed from 64. Once a part of the table is full, a new context or transition there replaces the
+    /// least recently seen one (<see cref="RecencySet"/>), so the detector forgets patterns it has not met for a long
+    /// time. 2¹⁷ (512 KB at most) on its own, where its raw score is used as it is and a forgotten context scores as
+    /// new; the ensemble's members keep <see cref="EnsembleOptions.ContextMaxEntries"/>.
+    /// </summary>
     public int MaxEntries { get; init; } = 1 << 17;
 }
 
@@ -53,15 +59,15 @@ public sealed record ContextNoveltyOptions
 /// every context predicted this value and 1 that nothing like it was ever seen in this context.
 /// Unlike CAD, the contexts are fixed-order symbol histories (a variable-order Markov model, cf.
 /// Begleiter, El-Yaniv &amp; Yona, JAIR 2004) rather than CAD's crossed semi-contexts, so each point
-/// costs O(MaxOrder) hash look-ups; memory is bounded by <see cref="ContextNoveltyOptions.MaxEntries"/>.
+/// costs O(MaxOrder) look-ups; memory is bounded by <see cref="ContextNoveltyOptions.MaxEntries"/> (4 bytes an entry,
+/// the least recently seen forgotten first, where CAD keeps every context).
 /// The range is learnt online (CAD reads the file's min and max in advance); a value outside it
 /// widens it, which changes the quantization for the points that follow.
 /// </summary>
 public sealed class ContextNovelty : IStreamingDetector, IRestorableState
 {
     private readonly ContextNoveltyOptions _options;
-    private readonly HashSet<long> _contexts = [];
-    private readonly HashSet<long> _transitions = [];
+    private readonly RecencySet _table;
     private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
     private long _history; // 4 bits per symbol, newest in the low bits
     private int _length;
@@ -81,11 +87,12 @@ public sealed class ContextNovelty : IStreamingDetector, IRestorableState
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxOrder, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.MaxOrder, 12);
         ArgumentOutOfRangeException.ThrowIfNegative(_options.RestPeriod);
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxEntries, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxEntries, 8);
+        _table = new RecencySet(_options.MaxEntries);
     }
 
-    /// <summary>Contexts plus transitions stored (each table is capped at <see cref="ContextNoveltyOptions.MaxEntries"/>).</summary>
-    internal int StoredEntries => _contexts.Count + _transitions.Count;
+    /// <summary>Contexts plus transitions stored (at most <see cref="ContextNoveltyOptions.MaxEntries"/> rounded up to a power of two).</summary>
+    internal int StoredEntries => _table.Count;
 
     /// <inheritdoc />
     public double Update(long timestamp, double value)
@@ -108,14 +115,11 @@ public sealed class ContextNovelty : IStreamingDetector, IRestorableState
         for (var k = 1; k <= orders; k++)
         {
             var context = ContextKey(k);
-            var transition = (context << 4) | (uint)symbol;
-            var seenContext = _contexts.Contains(context);
-            var seenTransition = seenContext && _transitions.Contains(transition);
+            var seenContext = _table.Touch(context << 1);
+            var seenTransition = _table.Touch((((context << 4) | (uint)symbol) << 1) | 1) && seenContext;
             if (seenContext) known++;
             if (seenTransition) active++;
             else novel++;
-            Learn(_contexts, context);
-            Learn(_transitions, transition);
         }
         _history = (_history << 4) | (uint)symbol;
         _length = Math.Min(_length + 1, 12);
@@ -132,15 +136,12 @@ public sealed class ContextNovelty : IStreamingDetector, IRestorableState
         return raw;
     }
 
+    /// <summary>The order above the last <paramref name="order"/> symbols: 4·MaxOrder + 4 bits (20 by default), so with the
+    /// symbol and the context/transition bit a key of the default settings fits the table's 32-bit entries exactly.</summary>
     private long ContextKey(int order)
     {
         var mask = (1L << (4 * order)) - 1;
-        return ((long)(uint)order << 56) | (_history & mask);
-    }
-
-    private void Learn(HashSet<long> table, long key)
-    {
-        if (table.Count < _options.MaxEntries) table.Add(key);
+        return ((long)order << (4 * _options.MaxOrder)) | (_history & mask);
     }
 
     private int Quantize(double value)
@@ -156,8 +157,7 @@ public sealed class ContextNovelty : IStreamingDetector, IRestorableState
     {
         writer.WriteTag(_options.Differences ? "context" : "context-values");
         writer.Write(_options.Levels);
-        writer.WriteKeySet(_contexts);
-        writer.WriteKeySet(_transitions);
+        _table.WriteState(writer);
         writer.Write(_min);
         writer.Write(_max);
         writer.Write(_history);
@@ -172,8 +172,7 @@ public sealed class ContextNovelty : IStreamingDetector, IRestorableState
     {
         reader.ExpectTag(_options.Differences ? "context" : "context-values");
         reader.ExpectSetting(_options.Levels, "number of quantization levels");
-        reader.ReadKeySet(_contexts, _options.MaxEntries, "contexts");
-        reader.ReadKeySet(_transitions, _options.MaxEntries, "transitions");
+        _table.ReadState(reader, "contexts and transitions");
         _min = reader.ReadDouble();
         _max = reader.ReadDouble();
         _history = reader.ReadInt64();

@@ -38,18 +38,21 @@ public sealed record SeasonalRobustZScoreOptions
 /// recent values, and the smaller of the two |z| is kept, so a point must be unusual both for its
 /// time of day and for the recent level. Values inside Tukey's fences (Q1 − k·IQR, Q3 + k·IQR)
 /// have their score halved. Score = |z| / (|z| + ZHalf) ∈ [0, 1). Cost per point is constant:
-/// two sorts of at most Cycles·(2·PhaseNeighbours+1) and RecentWindow values; no allocation.
+/// two sorts of at most Cycles·(2·PhaseNeighbours+1) and RecentWindow values; no allocation. Memory per instance is
+/// the recent window and, once a daily period P is known, P·Cycles values and two bytes per phase: 16 KB at a
+/// 5-minute step (P = 288), 80 KB at a 1-minute step, none when a day is more than MaxPeriod steps (a 15-second
+/// scrape); the sorting buffers are shared by the instances on a thread.
 /// </summary>
 public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
 {
     private readonly SeasonalRobustZScoreOptions _options;
     private readonly CycleClock _clock;
     private readonly RingBuffer _recent;
-    private readonly double[] _sample;
-    private readonly double[] _scratch;
+    private readonly int _sampleSize;
+    [ThreadStatic] private static double[]? t_sample, t_scratch;
     private double[] _phaseValues = [];
-    private int[] _phaseCount = [];
-    private int[] _phaseHead = [];
+    private byte[] _phaseCount = [];
+    private byte[] _phaseHead = [];
     private double _meanAbsDiff = double.NaN;
     private double _previous = double.NaN;
 
@@ -58,13 +61,12 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
     {
         _options = options ?? new SeasonalRobustZScoreOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Cycles, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.Cycles, 60);
         ArgumentOutOfRangeException.ThrowIfNegative(_options.PhaseNeighbours);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.RecentWindow, 4);
         _clock = new CycleClock(_options.MaxPeriod);
         _recent = new RingBuffer(_options.RecentWindow);
-        var most = Math.Max(_options.RecentWindow, _options.Cycles * (2 * _options.PhaseNeighbours + 1));
-        _sample = new double[most];
-        _scratch = new double[most];
+        _sampleSize = Math.Max(_options.RecentWindow, _options.Cycles * (2 * _options.PhaseNeighbours + 1));
     }
 
     /// <inheritdoc />
@@ -74,13 +76,14 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
         if (_clock.Ready && _clock.Period > 0 && _phaseCount.Length == 0)
         {
             _phaseValues = new double[_clock.Period * _options.Cycles];
-            _phaseCount = new int[_clock.Period];
-            _phaseHead = new int[_clock.Period];
+            _phaseCount = new byte[_clock.Period];
+            _phaseHead = new byte[_clock.Period];
         }
 
         var score = 0.0;
         if (_clock.Ready && _recent.Count >= _options.MinSamples)
         {
+            if (t_sample is null || t_sample.Length < _sampleSize) (t_sample, t_scratch) = (new double[_sampleSize], new double[_sampleSize]);
             var (z, insideFences) = RecentZ(value);
             if (_phaseCount.Length > 0)
             {
@@ -104,8 +107,8 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
 
     private (double Z, bool InsideFences) RecentZ(double value)
     {
-        var n = _recent.CopyTo(_sample);
-        return Standardize(_sample.AsSpan(0, n), value);
+        var n = _recent.CopyTo(t_sample);
+        return Standardize(t_sample.AsSpan(0, n), value);
     }
 
     private (double Z, bool InsideFences) SeasonalZ(long timestamp, double value)
@@ -118,14 +121,14 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
         {
             var p = ((phase + d) % period + period) % period;
             var count = _phaseCount[p];
-            for (var i = 0; i < count; i++) _sample[n++] = _phaseValues[p * cycles + i];
+            for (var i = 0; i < count; i++) t_sample![n++] = _phaseValues[p * cycles + i];
         }
-        return n < _options.MinSamples ? (double.NaN, false) : Standardize(_sample.AsSpan(0, n), value);
+        return n < _options.MinSamples ? (double.NaN, false) : Standardize(t_sample.AsSpan(0, n), value);
     }
 
     private (double Z, bool InsideFences) Standardize(Span<double> sample, double value)
     {
-        var (median, mad, q1, q3) = RobustStats.Describe(sample, _scratch);
+        var (median, mad, q1, q3) = RobustStats.Describe(sample, t_scratch);
         var iqr = q3 - q1;
         var scale = mad > 0 ? 1.4826 * mad : iqr / 1.349;
         var floor = Math.Max(1e-9 * (1 + Math.Abs(median)), double.IsNaN(_meanAbsDiff) ? 0 : 0.25 * _meanAbsDiff);
@@ -143,7 +146,7 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
             return;
         }
         _phaseValues[phase * cycles + _phaseHead[phase]] = value;
-        _phaseHead[phase] = (_phaseHead[phase] + 1) % cycles;
+        _phaseHead[phase] = (byte)((_phaseHead[phase] + 1) % cycles);
     }
 
     /// <inheritdoc />
@@ -153,8 +156,9 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
         _clock.WriteState(writer);
         _recent.WriteState(writer);
         writer.WriteDoubles(_phaseValues);
-        writer.WriteInts(_phaseCount);
-        writer.WriteInts(_phaseHead);
+        writer.Write(_phaseCount.Length);
+        writer.Write(_phaseCount);
+        writer.Write(_phaseHead);
         writer.Write(_meanAbsDiff);
         writer.Write(_previous);
     }
@@ -167,13 +171,19 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
         _recent.ReadState(reader, "recent window");
         var phases = _clock.Ready ? _clock.Period : 0;
         _phaseValues = reader.ReadDoubles(phases * _options.Cycles, "seasonal values");
-        _phaseCount = new int[_phaseValues.Length == 0 ? 0 : phases];
-        _phaseHead = new int[_phaseCount.Length];
-        reader.ReadInts(_phaseCount, "phase counts");
-        reader.ReadInts(_phaseHead, "phase heads");
+        reader.ExpectCount(_phaseValues.Length == 0 ? 0 : phases, "phases");
+        _phaseCount = ReadBytes(reader, _phaseValues.Length == 0 ? 0 : phases, "phase counts");
+        _phaseHead = ReadBytes(reader, _phaseCount.Length, "phase heads");
         foreach (var n in _phaseCount) if (n < 0 || n > _options.Cycles) throw new InvalidDataException($"{n} cycles in a phase, where this detector keeps {_options.Cycles}.");
         foreach (var h in _phaseHead) if (h < 0 || h >= _options.Cycles) throw new InvalidDataException($"a phase head at {h}, where this detector keeps {_options.Cycles} cycles.");
         _meanAbsDiff = reader.ReadDouble();
         _previous = reader.ReadDouble();
+    }
+
+    private static byte[] ReadBytes(BinaryReader reader, int count, string what)
+    {
+        var bytes = reader.ReadBytes(count);
+        if (bytes.Length != count) throw new EndOfStreamException($"the state ends in the {what}.");
+        return bytes;
     }
 }

@@ -37,16 +37,17 @@ public sealed record SpectralResidualOptions
 /// average) → inverse FFT of exp(R(f) + i·P(f)) with the original phase P → saliency map S = |·|.
 /// The newest point's relative excess r = (S − S̄)/S̄ over the mean S̄ of the z preceding saliency
 /// values is mapped to max(r, 0)/(max(r, 0) + τ). A radix-2 FFT of fixed length makes the cost per
-/// point constant (two 64-point transforms by default); no allocation after construction.
+/// point constant (two 64-point transforms by default); no allocation after construction. The only state per
+/// instance is the window of values: the transform's tables are shared by every instance of the same length and
+/// its work buffers by every instance on the same thread.
 /// </summary>
 public sealed class SpectralResidual : IStreamingDetector, IRestorableState
 {
     private readonly SpectralResidualOptions _options;
     private readonly RingBuffer _window;
     private readonly Fft _fft;
-    private readonly double[] _re;
-    private readonly double[] _im;
-    private readonly double[] _logAmplitude;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Fft> Transforms = new();
+    [ThreadStatic] private static double[]? t_scratch;
 
     /// <summary>Creates the detector with the given (or default) options.</summary>
     public SpectralResidual(SpectralResidualOptions? options = null)
@@ -57,11 +58,8 @@ public sealed class SpectralResidual : IStreamingDetector, IRestorableState
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ExtrapolatedPoints, 0);
         if (_options.Window <= Math.Max(_options.GradientPoints, _options.LocalAverage))
             throw new ArgumentOutOfRangeException(nameof(options), "Window must exceed GradientPoints and LocalAverage.");
-        _fft = new Fft(_options.Window + _options.ExtrapolatedPoints);
+        _fft = Transforms.GetOrAdd(_options.Window + _options.ExtrapolatedPoints, length => new Fft(length));
         _window = new RingBuffer(_options.Window);
-        _re = new double[_fft.Length];
-        _im = new double[_fft.Length];
-        _logAmplitude = new double[_fft.Length];
     }
 
     /// <inheritdoc />
@@ -79,50 +77,54 @@ public sealed class SpectralResidual : IStreamingDetector, IRestorableState
         return r / (r + _options.RatioHalf);
     }
 
-    /// <summary>Fills the real buffer with window + tail and returns the saliency map (valid until the next call).</summary>
+    /// <summary>Fills the real buffer with window + tail and returns the saliency map (valid until the next call on this thread).</summary>
     internal ReadOnlySpan<double> Saliency()
     {
+        var len = _fft.Length;
+        if (t_scratch is null || t_scratch.Length < 3 * len) t_scratch = new double[3 * len];
+        var re = t_scratch.AsSpan(0, len);
+        var im = t_scratch.AsSpan(len, len);
+        var logAmplitude = t_scratch.AsSpan(2 * len, len);
         var n = _options.Window;
-        _window.CopyTo(_re);
+        _window.CopyTo(re);
         var m = _options.GradientPoints;
         var g = 0.0;
         // The extrapolation is anchored on the point before the newest: anchored on the newest, a
         // spike drags the tail up with it and stops being salient.
-        for (var i = 1; i <= m; i++) g += (_re[n - 2] - _re[n - 2 - i]) / i;
+        for (var i = 1; i <= m; i++) g += (re[n - 2] - re[n - 2 - i]) / i;
         g /= m;
-        var next = _re[n - 1 - m] + g * (m + 1);
-        for (var i = n; i < _re.Length; i++) _re[i] = next;
-        Array.Clear(_im);
+        var next = re[n - 1 - m] + g * (m + 1);
+        for (var i = n; i < re.Length; i++) re[i] = next;
+        im.Clear();
 
-        _fft.Transform(_re, _im, inverse: false);
-        var len = _re.Length;
+        _fft.Transform(re, im, inverse: false);
         for (var k = 0; k < len; k++)
         {
-            var amplitude = Math.Sqrt(_re[k] * _re[k] + _im[k] * _im[k]);
-            _logAmplitude[k] = Math.Log(Math.Max(amplitude, 1e-300));
+            var amplitude = Math.Sqrt(re[k] * re[k] + im[k] * im[k]);
+            logAmplitude[k] = Math.Log(Math.Max(amplitude, 1e-300));
         }
         var q = _options.SpectrumAveraging;
         var running = 0.0;
         for (var k = 0; k < len; k++)
         {
-            running += _logAmplitude[k];
-            if (k >= q) running -= _logAmplitude[k - q];
+            running += logAmplitude[k];
+            if (k >= q) running -= logAmplitude[k - q];
             var average = running / Math.Min(k + 1, q);
-            var amplitude = Math.Sqrt(_re[k] * _re[k] + _im[k] * _im[k]);
+            var amplitude = Math.Sqrt(re[k] * re[k] + im[k] * im[k]);
             if (amplitude < 1e-12)
             {
-                _re[k] = 0;
-                _im[k] = 0;
+                re[k] = 0;
+                im[k] = 0;
                 continue;
             }
             // exp(R + iP) = exp(L − average) · F/|F| = F · exp(−average).
             var factor = Math.Exp(-average);
-            _re[k] *= factor;
-            _im[k] *= factor;
+            re[k] *= factor;
+            im[k] *= factor;
         }
-        _fft.Transform(_re, _im, inverse: true);
-        for (var k = 0; k < len; k++) _re[k] = Math.Sqrt(_re[k] * _re[k] + _im[k] * _im[k]);
-        return _re;
+        _fft.Transform(re, im, inverse: true);
+        for (var k = 0; k < len; k++) re[k] = Math.Sqrt(re[k] * re[k] + im[k] * im[k]);
+        return re;
     }
 
     /// <inheritdoc />

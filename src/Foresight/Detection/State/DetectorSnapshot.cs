@@ -3,8 +3,12 @@ namespace Foresight.Detection.State;
 /// <summary>Snapshots of streaming detectors and the other restorable state of live detection.</summary>
 public static class DetectorSnapshot
 {
-    /// <summary>The framing of a detector snapshot: magic <c>FSDT</c>, format version 1.</summary>
-    public static SnapshotFormat Format { get; } = new("FSDT", 1, "detector snapshot");
+    /// <summary>
+    /// The framing of a detector snapshot: magic <c>FSDT</c>, format version 2 (the likelihood's window as blocks, the
+    /// context tables as bounded recency sets, a seasonal detector's phase counters as bytes; version 1 snapshots are
+    /// refused and those series start cold).
+    /// </summary>
+    public static SnapshotFormat Format { get; } = new("FSDT", 2, "detector snapshot");
 
     /// <summary>A snapshot of <paramref name="state"/>.</summary>
     /// <exception cref="NotSupportedException">Part of the state (a wrapped detector) cannot be saved.</exception>

@@ -97,41 +97,6 @@ internal static class StateIo
         for (var i = 0; i < into.Length; i++) into[i] = reader.ReadInt32();
     }
 
-    /// <summary>
-    /// Writes a set of 64-bit keys compactly: ascending (as unsigned), each as its 7-bit-encoded
-    /// distance from the previous one. The order of a hash set's keys never affects a score.
-    /// </summary>
-    public static void WriteKeySet(this BinaryWriter writer, HashSet<long> keys)
-    {
-        var sorted = new ulong[keys.Count];
-        var n = 0;
-        foreach (var k in keys) sorted[n++] = (ulong)k;
-        Array.Sort(sorted);
-        writer.Write(sorted.Length);
-        var previous = 0UL;
-        foreach (var k in sorted)
-        {
-            writer.Write7BitEncodedInt64((long)(k - previous));
-            previous = k;
-        }
-    }
-
-    /// <summary>Reads a set written by <see cref="WriteKeySet"/> of at most <paramref name="max"/> keys into an empty set.</summary>
-    public static void ReadKeySet(this BinaryReader reader, HashSet<long> into, int max, string what)
-    {
-        var count = reader.ReadCount(max, what);
-        into.Clear();
-        into.EnsureCapacity(count);
-        var previous = 0UL;
-        for (var i = 0; i < count; i++)
-        {
-            var delta = (ulong)reader.Read7BitEncodedInt64();
-            if (i > 0 && delta == 0) throw new InvalidDataException($"a repeated key among the {what}.");
-            previous += delta;
-            into.Add((long)previous);
-        }
-    }
-
     private static void ReadRaw(BinaryReader reader, Span<double> into)
     {
         if (into.Length < ShortRun)

@@ -1,0 +1,112 @@
+using Foresight.Detection;
+
+namespace Foresight.Tests.Detection;
+
+/// <summary>The compact state the default detectors keep per series: the likelihood's blocked window and the context table.</summary>
+public class BoundedStateTests
+{
+    [Fact]
+    public void Blocked_moments_match_the_mean_and_variance_of_the_last_blocks_computed_directly()
+    {
+        var rng = new Random(4);
+        var window = new BlockedMoments(capacity: 5);
+        var blocks = new List<double[]>();
+        foreach (var size in new[] { 100, 100, 37, 100, 1, 100, 100, 250, 100 })
+        {
+            var block = Enumerable.Range(0, size).Select(_ => 3 + rng.NextDouble() * rng.NextDouble()).ToArray();
+            foreach (var v in block) window.Add(v);
+            window.Close();
+            blocks.Add(block);
+            var kept = blocks.TakeLast(5).SelectMany(b => b).ToArray();
+            var mean = kept.Average();
+            var variance = kept.Sum(v => (v - mean) * (v - mean)) / kept.Length;
+            var (count, m, var2) = window.Estimate();
+            count.Should().Be(kept.Length);
+            m.Should().BeApproximately(mean, 1e-6 * mean);
+            var2.Should().BeApproximately(variance, 1e-5 * variance);
+        }
+        window.Blocks.Should().Be(5);
+    }
+
+    [Fact]
+    public void Blocked_moments_with_nothing_closed_estimate_nan_and_empty_blocks_are_not_kept()
+    {
+        var window = new BlockedMoments(3);
+        window.Close();
+        window.Blocks.Should().Be(0);
+        var (count, mean, variance) = window.Estimate();
+        count.Should().Be(0);
+        double.IsNaN(mean).Should().BeTrue();
+        double.IsNaN(variance).Should().BeTrue();
+    }
+
+    [Fact]
+    public void The_likelihood_window_is_the_historic_window_rounded_up_to_whole_reestimation_periods()
+    {
+        // An inner detector whose raw score jumps from 0.1 to 0.9 after 5,000 points: with W = 1,000 the
+        // estimate forgets the old level once ten 100-point blocks of the new one are in; with W = 1,050
+        // it takes eleven (W rounded up), so between the two the likelihoods differ.
+        static double[] Run(int historic)
+        {
+            var i = 0;
+            var likelihood = new AnomalyLikelihood(new Replay(() => i++ < 5_000 ? 0.1 + 0.01 * (i % 3) : 0.9 + 0.01 * (i % 3)),
+                new() { HistoricWindow = historic, AveragingWindow = 1 });
+            return Enumerable.Range(0, 7_000).Select(k => likelihood.Update(k * 300_000L, 0)).ToArray();
+        }
+        var exact = Run(1_000);
+        var rounded = Run(1_050);
+        var same = Run(1_001);
+        exact.Take(1_000).Should().Equal(rounded.Take(1_000), "until ten blocks are closed both windows hold every block");
+        exact.Skip(6_100).Take(50).Should().NotEqual(rounded.Skip(6_100).Take(50));
+        rounded.Should().Equal(same);
+    }
+
+    [Fact]
+    public void The_recency_set_remembers_every_key_while_well_under_its_bound()
+    {
+        // A key is forgotten only when its set of 8 is full at the bound: 500 keys in 512 sets of a 4,096 bound never fill one.
+        var set = new RecencySet(4096);
+        var rng = new Random(2);
+        var keys = Enumerable.Range(0, 500).Select(_ => (long)rng.Next(1 << 24)).Distinct().ToArray();
+        foreach (var k in keys) set.Touch(k).Should().BeFalse();
+        foreach (var k in keys) set.Touch(k).Should().BeTrue();
+        set.Count.Should().Be(keys.Length);
+        set.Touch(1L << 50).Should().BeFalse();
+        set.Touch(1L << 50).Should().BeTrue();
+    }
+
+    [Fact]
+    public void The_recency_set_stays_within_its_bound_and_keeps_the_keys_in_use()
+    {
+        var set = new RecencySet(256);
+        var hot = Enumerable.Range(0, 16).Select(i => (long)i * 7919).ToArray();
+        var rng = new Random(3);
+        for (var round = 0; round < 2000; round++)
+        {
+            foreach (var k in hot) set.Touch(k);
+            for (var j = 0; j < 20; j++) set.Touch(1_000_000 + rng.Next(1 << 22));
+        }
+        set.Allocated.Should().Be(256);
+        set.Count.Should().BeLessThanOrEqualTo(256);
+        foreach (var k in hot) set.Touch(k).Should().BeTrue("a key touched every round is never the least recent of its set for long");
+    }
+
+    [Fact]
+    public void The_recency_set_round_trips_with_its_recency_order()
+    {
+        var set = new RecencySet(64);
+        for (var k = 0; k < 500; k++) set.Touch(k * 31L);
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) set.WriteState(writer);
+        stream.Position = 0;
+        var copy = new RecencySet(64);
+        using (var reader = new BinaryReader(stream)) copy.ReadState(reader, "keys");
+        copy.Count.Should().Be(set.Count);
+        for (var k = 0; k < 700; k++) copy.Touch(k * 17L).Should().Be(set.Touch(k * 17L));
+    }
+
+    private sealed class Replay(Func<double> next) : IStreamingDetector
+    {
+        public double Update(long timestamp, double value) => next();
+    }
+}
