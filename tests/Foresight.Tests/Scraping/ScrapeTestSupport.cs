@@ -16,6 +16,9 @@ internal sealed class MetricsServer : IAsyncDisposable
     private MetricsServer(WebApplication app) => _app = app;
 
     public string Body { get; set; } = "";
+
+    /// <summary>When set, renders each response instead of <see cref="Body"/>, given the request's number (1, 2, ...).</summary>
+    public Func<int, string>? Render { get; set; }
     public int StatusCode { get; set; } = 200;
     public string ContentType { get; set; } = "text/plain; version=0.0.4; charset=utf-8";
     public TimeSpan Delay { get; set; }
@@ -33,12 +36,12 @@ internal sealed class MetricsServer : IAsyncDisposable
         var server = new MetricsServer(app);
         app.MapGet("/metrics", async (HttpContext context) =>
         {
-            Interlocked.Increment(ref server.Requests);
+            var number = Interlocked.Increment(ref server.Requests);
             server.LastAccept = context.Request.Headers.Accept.ToString();
             if (server.Delay > TimeSpan.Zero) await Task.Delay(server.Delay, context.RequestAborted);
             context.Response.StatusCode = server.StatusCode;
             context.Response.ContentType = server.ContentType;
-            await context.Response.WriteAsync(server.Body, context.RequestAborted);
+            await context.Response.WriteAsync(server.Render?.Invoke(number) ?? server.Body, context.RequestAborted);
         });
         await app.StartAsync();
         return server;
