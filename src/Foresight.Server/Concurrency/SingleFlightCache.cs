@@ -41,7 +41,11 @@ internal sealed class SingleFlightCache<TKey, TStamp, TValue>(int maxEntries = i
     public Task<TValue> RefreshAsync(TKey key, TStamp stamp, Func<Task<TValue>> compute, Func<TValue, bool>? keep = null) =>
         GetOrStart(key, null, stamp, compute, keep);
 
+    /// <summary>The keys cached now (values completed or still computing); a snapshot, safe to enumerate while the cache changes.</summary>
+    public IReadOnlyList<TKey> Keys => [.. _entries.Keys];
+
     /// <summary>The kept value of <paramref name="key"/> and its stamp, when one is computed (not running, not failed).</summary>
+
     public bool TryGetCompleted(TKey key, out TStamp stamp, out TValue value)
     {
         if (_entries.TryGetValue(key, out var entry) && entry.Value.IsCompletedSuccessfully)

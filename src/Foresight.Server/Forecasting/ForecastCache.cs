@@ -11,12 +11,14 @@ namespace Foresight.Server.Forecasting;
 public sealed record CachedForecast(SeriesForecast Forecast, long FittedAt, long LastDataTimestamp);
 
 /// <summary>
-/// Forecasts of stored series, kept fresh in the background and served from memory: every refresh interval
-/// (<c>ForesightServerOptions.ForecastRefreshInterval</c>) each series whose newest point is
-/// newer than its cached forecast is refitted on its last <see cref="HistoryWindow"/> of data
-/// (oldest forecasts first, a bounded number per round). A request for a series without a forecast, or for a
-/// longer horizon, has it fitted (by the <see cref="ForecasterService"/>, off the request's thread) and cached;
-/// requests for the same series meanwhile wait for that one fit.
+/// Forecasts of stored series, fitted when first asked for, then kept fresh in the background and served from
+/// memory. A request for a series without a forecast, or for a longer horizon, has it fitted (by the
+/// <see cref="ForecasterService"/>, off the request's thread) and cached; requests for the same series meanwhile
+/// wait for that one fit. Every refresh interval (<c>ForesightServerOptions.ForecastRefreshInterval</c>) each
+/// cached series whose newest point is newer than its forecast is refitted on its last <see cref="HistoryWindow"/>
+/// of data, oldest forecasts first, at most <see cref="MaxPerRound"/> per round. Only series someone asked for are
+/// refreshed: a fleet of 100,000 series cannot all be refitted every minute (one fit takes tens to hundreds of
+/// milliseconds), and a forecast nobody reads would only cost memory.
 /// </summary>
 public sealed class ForecastCache(ITimeSeriesStore store, ForecasterService forecaster, TimeProvider time, TimeSpan refreshInterval,
     ILogger<ForecastCache> logger) : BackgroundService
@@ -27,7 +29,8 @@ public sealed class ForecastCache(ITimeSeriesStore store, ForecasterService fore
     /// <summary>Horizon (grid steps) of the forecasts refreshed in the background.</summary>
     public const int DefaultHorizon = 48;
 
-    private const int MaxPerRound = 500;
+    /// <summary>Forecasts refitted per refresh round at most; with more due, each is refitted every ⌈due / 500⌉ rounds, oldest first.</summary>
+    public const int MaxPerRound = 500;
 
     // Stamped with the horizon fitted (grid steps); a series without data in the window is not kept.
     private readonly SingleFlightCache<(string Tenant, long Id), int, CachedForecast?> _cache = new();
@@ -94,28 +97,22 @@ public sealed class ForecastCache(ITimeSeriesStore store, ForecasterService fore
 
     private async Task RefreshRoundAsync(CancellationToken ct)
     {
-        var due = new List<(string Tenant, SeriesInfo Series, long FittedAt)>();
-        foreach (var tenant in await store.TenantsAsync(ct))
+        // The series asked for whose fit has completed (one still running is as fresh as it gets).
+        var due = new List<(string Tenant, long Id, CachedForecast Cached)>();
+        foreach (var key in _cache.Keys)
         {
-            foreach (var s in await store.FindAsync(tenant, SeriesSelector.All, ct))
-            {
-                due.Add((tenant, s, _cache.TryGetCompleted((tenant, s.Id), out _, out var c) && c is not null ? c.FittedAt : long.MinValue));
-            }
+            if (_cache.TryGetCompleted(key, out _, out var cached) && cached is not null) due.Add((key.Tenant, key.Id, cached));
         }
         var refreshed = 0;
         var last = new List<Point>();
-        foreach (var (tenant, series, _) in due.OrderBy(d => d.FittedAt).Take(MaxPerRound))
+        foreach (var (tenant, id, cached) in due.OrderBy(d => d.Cached.FittedAt).Take(MaxPerRound))
         {
             ct.ThrowIfCancellationRequested();
-            var found = _cache.TryGetCompleted((tenant, series.Id), out _, out var cached) && cached is not null;
-            if (found)
-            {
-                last.Clear();
-                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-                await store.ReadAsync(tenant, series.Id, cached!.LastDataTimestamp + 1, now + 1, last, ct);
-                if (last.Count == 0) continue;   // no new data since the last fit
-            }
-            if (await RefitAsync(tenant, series.Id, Math.Max(DefaultHorizon, cached?.Forecast.Timestamps.Length ?? 0), ct) is not null) refreshed++;
+            last.Clear();
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            await store.ReadAsync(tenant, id, cached.LastDataTimestamp + 1, now + 1, last, ct);
+            if (last.Count == 0) continue;   // no new data since the last fit
+            if (await RefitAsync(tenant, id, Math.Max(DefaultHorizon, cached.Forecast.Timestamps.Length), ct) is not null) refreshed++;
         }
         if (refreshed > 0) Log.ForecastsRefreshed(logger, refreshed);
     }

@@ -101,3 +101,33 @@ public sealed class ForecastApiTests
         fits.Should().Be(1, "a shorter horizon is served from the cached fit");
     }
 }
+
+public sealed class ForecastRefreshTests
+{
+    [Fact]
+    public async Task Only_series_whose_forecast_was_asked_for_are_refreshed_in_the_background_when_new_data_arrives()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var server = await TestServer.StartOnClockAsync(clock);
+        var fits = 0;
+        server.Server.Services<ForecasterService>().FitStarting += kind =>
+        {
+            if (kind == ForecastFit.Series) Interlocked.Increment(ref fits);
+        };
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var start = now - now % 3_600_000 - 10L * 86_400_000;
+        SeriesWrite Hourly(string metric, int from, int count) => new(metric, Labels.Empty,
+            [.. Enumerable.Range(from, count).Select(i => new Point(start + i * 3_600_000L, 100 + 30 * Math.Sin(2 * Math.PI * i / 24)))]);
+        (await server.Server.Store.AppendAsync("default", [Hourly("asked", 0, 240), Hourly("never_asked", 0, 240)])).Accepted.Should().BeTrue();
+        var asked = (await server.Server.Store.FindAsync("default", SeriesSelector.All)).Single(s => s.Metric == "asked").Id;
+        using var http = server.Client();
+        (await http.GetAsync($"/api/v1/series/{asked}/forecast")).EnsureSuccessStatusCode();
+        fits.Should().Be(1, "the request fitted its series; nothing else was fitted");
+
+        (await server.Server.Store.AppendAsync("default", [Hourly("asked", 240, 1), Hourly("never_asked", 240, 1)])).Accepted.Should().BeTrue();
+        await Wait.AdvancingUntilAsync(clock, TimeSpan.FromMinutes(1), () => Volatile.Read(ref fits) >= 2, "the asked-for forecast to be refreshed");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Wait.StaysTrueAsync(() => Volatile.Read(ref fits) == 2, TimeSpan.FromMilliseconds(500),
+            "the series never asked for is not fitted in the background, and the other has no newer data");
+    }
+}
