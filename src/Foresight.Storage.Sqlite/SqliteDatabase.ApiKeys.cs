@@ -59,9 +59,10 @@ internal sealed partial class SqliteDatabase
         conn.Open();
         using var cmd = conn.CreateCommand();
         cmd.CommandText = """
-            SELECT id, tenant, key_hash, name, created_ms, scope, NULL FROM api_keys
-            UNION ALL SELECT id, tenant, key_hash, name, created_ms, scope, revoked_ms FROM revoked_api_keys
-            ORDER BY 7 IS NOT NULL, 5
+            SELECT * FROM (
+                SELECT id, tenant, key_hash, name, created_ms, scope, NULL AS revoked_ms FROM api_keys
+                UNION ALL SELECT id, tenant, key_hash, name, created_ms, scope, revoked_ms FROM revoked_api_keys)
+            ORDER BY revoked_ms IS NOT NULL, created_ms, id
             """;
         using var r = cmd.ExecuteReader();
         while (r.Read())
