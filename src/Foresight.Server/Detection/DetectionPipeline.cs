@@ -54,7 +54,7 @@ public sealed class DetectionOptions
     /// <summary>
     /// How often the detectors' state, the incidents and the recent anomalies are saved to the store
     /// (and always on shutdown), at least 1 second. Default 5 minutes: a save rewrites every series
-    /// that scored since the last one (about 13 KB per series of the default ensemble at a 15-second step, 21 KB at 5 minutes; docs/detection.md, Memory), and after a
+    /// that scored since the last one (about 8 KB per series of the default ensemble at a 15-second step, 17 KB at 5 minutes; docs/detection.md, Memory), and after a
     /// crash the points stored since the last save are replayed at start, so nothing goes unscored.
     /// </summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);

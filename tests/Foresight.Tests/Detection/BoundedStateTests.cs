@@ -11,7 +11,7 @@ public class BoundedStateTests
         var rng = new Random(4);
         var window = new BlockedMoments(capacity: 5);
         var blocks = new List<double[]>();
-        foreach (var size in new[] { 100, 100, 37, 100, 1, 100, 100, 250, 100 })
+        foreach (var size in new[] { 37, 100, 100, 100, 100, 100, 100, 100, 100 })
         {
             var block = Enumerable.Range(0, size).Select(_ => 3 + rng.NextDouble() * rng.NextDouble()).ToArray();
             foreach (var v in block) window.Add(v);
@@ -26,6 +26,20 @@ public class BoundedStateTests
             var2.Should().BeApproximately(variance, 1e-5 * variance);
         }
         window.Blocks.Should().Be(5);
+    }
+
+    [Fact]
+    public void Blocked_moments_refuse_a_later_block_of_another_size()
+    {
+        var window = new BlockedMoments(4);
+        foreach (var size in new[] { 7, 5, 5 })
+        {
+            for (var i = 0; i < size; i++) window.Add(i);
+            window.Close();
+        }
+        window.Add(1);
+        var close = () => window.Close();
+        close.Should().Throw<InvalidOperationException>().WithMessage("*1 values*holds 5*");
     }
 
     [Fact]

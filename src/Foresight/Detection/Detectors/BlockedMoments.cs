@@ -11,25 +11,27 @@ namespace Foresight.Detection;
 /// n = n_A + n_B, x̄ = x̄_A + δ·n_B/n and M2 = M2_A + M2_B + δ²·n_A·n_B/n. When the caller closes a block exactly where
 /// it estimates, this is the window of the last capacity estimation periods, in O(capacity) memory instead of one
 /// value per point. A block's mean and M2 are kept as floats (their relative error, below 10⁻⁷, is far below what an
-/// estimate of a score distribution can resolve); the open block and the combination run in doubles.
+/// estimate of a score distribution can resolve), 8 bytes a block; the open block and the combination run in doubles.
+/// Counts are not kept per block: the first block closed may hold any number of values, every later one must hold as
+/// many as the second (the likelihood's estimation samples, then its re-estimation period).
 /// </summary>
 internal sealed class BlockedMoments
 {
-    private readonly int[] _counts;
     private readonly float[] _moments; // mean, M2 of block i at 2i, 2i + 1
     private int _head; // index of the oldest kept block
+    private long _closed; // blocks closed since the start, the dropped ones included
+    private long _firstCount, _laterCount;
     private long _openCount;
     private double _openMean, _openM2;
 
     public BlockedMoments(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _counts = new int[capacity];
         _moments = new float[2 * capacity];
     }
 
     /// <summary>Blocks kept at most.</summary>
-    public int Capacity => _counts.Length;
+    public int Capacity => _moments.Length / 2;
 
     /// <summary>Closed blocks kept.</summary>
     public int Blocks { get; private set; }
@@ -44,10 +46,14 @@ internal sealed class BlockedMoments
     }
 
     /// <summary>Ends the open block (nothing happens when it is empty); the oldest block is dropped when all are taken.</summary>
+    /// <exception cref="InvalidOperationException">A block after the second holds another number of values than the second.</exception>
     public void Close()
     {
         if (_openCount == 0) return;
-        if (_openCount > int.MaxValue) throw new InvalidOperationException("A block holds more than int.MaxValue values.");
+        if (_closed == 0) _firstCount = _openCount;
+        else if (_closed == 1) _laterCount = _openCount;
+        else if (_openCount != _laterCount) throw new InvalidOperationException($"A block of {_openCount} values, where every block after the first holds {_laterCount}.");
+        _closed++;
         int slot;
         if (Blocks < Capacity) slot = (_head + Blocks++) % Capacity;
         else
@@ -55,7 +61,6 @@ internal sealed class BlockedMoments
             slot = _head;
             _head = (_head + 1) % Capacity;
         }
-        _counts[slot] = (int)_openCount;
         _moments[2 * slot] = (float)_openMean;
         _moments[2 * slot + 1] = (float)_openM2;
         (_openCount, _openMean, _openM2) = (0, 0, 0);
@@ -69,7 +74,7 @@ internal sealed class BlockedMoments
         for (var i = 0; i < Blocks; i++)
         {
             var slot = (_head + i) % Capacity;
-            long nb = _counts[slot];
+            var nb = _closed - Blocks + i == 0 ? _firstCount : _laterCount;
             double meanB = _moments[2 * slot], m2B = _moments[2 * slot + 1];
             var total = n + nb;
             var delta = meanB - mean;
@@ -85,10 +90,12 @@ internal sealed class BlockedMoments
     {
         writer.Write(Capacity);
         writer.Write(Blocks);
+        writer.Write(_closed);
+        writer.Write(_firstCount);
+        writer.Write(_laterCount);
         for (var i = 0; i < Blocks; i++)
         {
             var slot = (_head + i) % Capacity;
-            writer.Write(_counts[slot]);
             writer.Write(_moments[2 * slot]);
             writer.Write(_moments[2 * slot + 1]);
         }
@@ -103,10 +110,13 @@ internal sealed class BlockedMoments
         reader.ExpectSetting(Capacity, $"{what} length in blocks");
         Blocks = reader.ReadCount(Capacity, $"blocks in the {what}");
         _head = 0;
+        _closed = reader.ReadInt64();
+        _firstCount = reader.ReadInt64();
+        _laterCount = reader.ReadInt64();
+        if (_closed < Blocks || (_closed > 0 && _firstCount < 1) || (_closed > 1 && _laterCount < 1))
+            throw new InvalidDataException($"{_closed} blocks closed of {_firstCount} then {_laterCount} values, with {Blocks} kept, in the {what}.");
         for (var i = 0; i < Blocks; i++)
         {
-            _counts[i] = reader.ReadInt32();
-            if (_counts[i] < 1) throw new InvalidDataException($"a block of {_counts[i]} values in the {what}.");
             _moments[2 * i] = reader.ReadSingle();
             _moments[2 * i + 1] = reader.ReadSingle();
         }

@@ -76,15 +76,17 @@ public sealed record EnsembleOptions
     public double RestDamping { get; init; }
 
     /// <summary>
-    /// <see cref="ContextNoveltyOptions.MaxEntries"/> of the two context members of the default ensemble: 1,024
-    /// contexts and transitions, 4 KB per member at most (a standalone <see cref="ContextNovelty"/> keeps up to 2¹⁷,
+    /// <see cref="ContextNoveltyOptions.MaxEntries"/> of the two context members of the default ensemble: 512
+    /// contexts and transitions, 2 KB per member at most (a standalone <see cref="ContextNovelty"/> keeps up to 2¹⁷,
     /// and on a noisy series reached ~3,300 in 3,000 points, ~100 KB as hash sets). The least recently seen are
-    /// forgotten first. Whole NAB corpus, standard profile, with the likelihood's blocked window: 72.3009 at the
-    /// tuned θ and 71.8732 at θ = 0.5, against 72.4434 and 72.1294 with unbounded hash sets and NuPIC's window,
-    /// differences under the one point that separates neighbouring settings (see <see cref="Ensemble"/>).
-    /// Not tuned on NAB: chosen for the memory budget (docs/detection.md, "Memory") and checked there.
+    /// forgotten first. Whole NAB corpus, standard profile, with the likelihood's blocked window: 1,024 entries
+    /// 72.3009 at the tuned θ and 71.8732 at θ = 0.5, 512 entries 73.1653 and 72.6359, against 72.4434 and 72.1294
+    /// with unbounded hash sets and NuPIC's window: differences under the one point that separates neighbouring
+    /// settings (see <see cref="Ensemble"/>), so the smaller table was kept for memory, not for its score. Not
+    /// tuned on NAB: chosen for the memory budget (docs/detection.md, "Memory") and checked there; smaller tables
+    /// were not tried.
     /// </summary>
-    public int ContextMaxEntries { get; init; } = 1024;
+    public int ContextMaxEntries { get; init; } = 512;
 }
 
 /// <summary>
@@ -125,8 +127,9 @@ public sealed record EnsembleOptions
 /// stage: BOCPD back in (no change), without forecast residual (71.96), without spectral residual
 /// (70.69), rest 20 / 45 (73.15 / 70.36), range fraction 0.03 (72.47). Bounded memory per series (the
 /// likelihood's window as blocks, <see cref="AnomalyLikelihood"/>; context tables of
-/// <see cref="EnsembleOptions.ContextMaxEntries"/> entries; not a tuning step): full 72.30 / 66.44 / 76.36 and
-/// 71.87 / 65.57 / 76.08, held-out 70.21 / 62.92 / 74.68 and 69.55 / 61.60 / 74.25 (before: full 72.44 and 72.13, held-out 70.35 and 70.10 standard).</para>
+/// <see cref="EnsembleOptions.ContextMaxEntries"/> entries; not a tuning step): with 1,024 entries full 72.30 / 66.44 /
+/// 76.36 and 71.87 / 65.57 / 76.08, held-out 70.21 / 62.92 / 74.68 and 69.55 / 61.60 / 74.25 (before: full 72.44 and
+/// 72.13, held-out 70.35 and 70.10 standard); with 512 (the default) full 73.17 / 67.01 / 77.23 and 72.64 / 65.93 / 76.87.</para>
 /// </summary>
 public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestorableState
 {
