@@ -226,18 +226,8 @@ public static partial class RemoteWriteDecoder
                     labels.Add(new(nameText, valueText));
                 }
             }
-            else if (field == 2 && wireType == WireType.LengthDelimited)
+            else if (!TryReadSampleOrSkip(ref reader, field, wireType, index, points, out error))
             {
-                if (!reader.TryReadLengthDelimited(out var sample) || !TryReadSample(sample, out var point))
-                {
-                    error = $"timeseries[{index}]: sample {points.Count} is malformed";
-                    return false;
-                }
-                points.Add(point);
-            }
-            else if (!reader.TrySkip(wireType))
-            {
-                error = $"timeseries[{index}]: field {field} is malformed";
                 return false;
             }
         }
@@ -327,22 +317,31 @@ public static partial class RemoteWriteDecoder
                 labelsAfterSamples = true;
                 return true;
             }
-            if (field == 2 && wireType == WireType.LengthDelimited)
-            {
-                if (!reader.TryReadLengthDelimited(out var sample) || !TryReadSample(sample, out var point))
-                {
-                    error = $"timeseries[{index}]: sample {points.Count} is malformed";
-                    return false;
-                }
-                points.Add(point);
-            }
-            else if (!reader.TrySkip(wireType))
-            {
-                error = $"timeseries[{index}]: field {field} is malformed";
-                return false;
-            }
+            if (!TryReadSampleOrSkip(ref reader, field, wireType, index, points, out error)) return false;
         }
         if (points.Count > 0) write = new SeriesWrite(metric, labels, points.ToArray());
+        return true;
+    }
+
+    /// <summary>Reads a sample (field 2) into <paramref name="points"/>, or skips any other field but a label; false with the error when malformed.</summary>
+    private static bool TryReadSampleOrSkip(ref ProtoReader reader, int field, WireType wireType, int index, List<Point> points,
+        [NotNullWhen(false)] out string? error)
+    {
+        error = null;
+        if (field == 2 && wireType == WireType.LengthDelimited)
+        {
+            if (!reader.TryReadLengthDelimited(out var sample) || !TryReadSample(sample, out var point))
+            {
+                error = $"timeseries[{index}]: sample {points.Count} is malformed";
+                return false;
+            }
+            points.Add(point);
+        }
+        else if (!reader.TrySkip(wireType))
+        {
+            error = $"timeseries[{index}]: field {field} is malformed";
+            return false;
+        }
         return true;
     }
 
