@@ -249,7 +249,6 @@ public sealed partial class SqliteTimeSeriesStore
         if (!_byId.Remove(id, out var state)) return;
         _byKey.Remove(state.Key);
         _byIdentity.Remove((state.Info.Tenant, state.Info.Metric, state.Info.Labels));
-        _byTenant[state.Info.Tenant].Remove(state);
-        _byMetric[(state.Info.Tenant, state.Info.Metric)].Remove(state);
+        lock (_catalogLock) _index.Remove(state.Info, state);
     }
 }

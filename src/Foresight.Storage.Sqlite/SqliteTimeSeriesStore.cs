@@ -37,8 +37,10 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
     private readonly Dictionary<long, SeriesState> _byId = [];
     private readonly Dictionary<string, SeriesState> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Tenant, string Metric, Labels Labels), SeriesState> _byIdentity = [];
-    private readonly Dictionary<string, List<SeriesState>> _byTenant = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Tenant, string Metric), List<SeriesState>> _byMetric = [];
+    /// <summary>Series by label pair, for selectors; guarded by <see cref="_catalogLock"/> (not the write lock, so a
+    /// search does not wait for a batch being written; the write path takes it only to add or remove a series).</summary>
+    private readonly SeriesIndex<SeriesState> _index = new();
+    private readonly Lock _catalogLock = new();
     private readonly HashSet<SeriesState> _dirty = [];
     private readonly FileStream _lockFile;
     private long _nextSeriesId;
@@ -147,30 +149,19 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
     private List<SeriesInfo> Find(string tenant, SeriesSelector selector)
     {
         ArgumentNullException.ThrowIfNull(selector);
-        var result = new List<SeriesInfo>();
-        lock (_writeLock)
+        lock (_catalogLock)
         {
-            var exact = selector.ExactMetric;
-            List<SeriesState>? candidates;
-            if (exact is not null) _byMetric.TryGetValue((tenant, exact), out candidates);
-            else _byTenant.TryGetValue(tenant, out candidates);
-            if (candidates is null) return result;
-            foreach (var s in candidates)
-            {
-                if (selector.Matches(s.Info.Metric, s.Info.Labels)) result.Add(s.Info);
-            }
+            return _index.Find(tenant, selector, static s => s.Info).ConvertAll(static s => s.Info);
         }
-        return result;
     }
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> TenantsAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_writeLock)
+        lock (_catalogLock)
         {
-            return ValueTask.FromResult<IReadOnlyList<string>>(
-                _byTenant.Where(kv => kv.Value.Count > 0).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList());
+            return ValueTask.FromResult(_index.Tenants());
         }
     }
 
@@ -266,10 +257,7 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
         _byId.Add(info.Id, state);
         _byKey.Add(state.Key, state);
         _byIdentity.Add((info.Tenant, info.Metric, info.Labels), state);
-        if (!_byTenant.TryGetValue(info.Tenant, out var list)) _byTenant[info.Tenant] = list = [];
-        list.Add(state);
-        if (!_byMetric.TryGetValue((info.Tenant, info.Metric), out var byMetric)) _byMetric[(info.Tenant, info.Metric)] = byMetric = [];
-        byMetric.Add(state);
+        lock (_catalogLock) _index.Add(info, state);
         if (info.Id >= _nextSeriesId) _nextSeriesId = info.Id + 1;
         return state;
     }
