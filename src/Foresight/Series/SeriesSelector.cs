@@ -25,7 +25,8 @@ public enum MatchOp
 /// The few constructs that engine lacks and RE2 lacks too (lookarounds, backreferences, atomic
 /// groups) fall back to the backtracking engine with a <see cref="RegexTimeout"/> per label value;
 /// a match that takes longer throws <see cref="RegexMatchTimeoutException"/> (the HTTP API answers
-/// 422 saying so).
+/// 422 saying so). A linear-time expression has no time-out: it cannot blow up, and a time-out would
+/// only fail it on a busy machine (the first match builds the engine's automaton lazily).
 /// </summary>
 public sealed class LabelMatcher
 {
@@ -46,7 +47,7 @@ public sealed class LabelMatcher
             var anchored = "^(?:" + value + @")\z";
             try
             {
-                _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexTimeout);
+                _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
             }
             catch (NotSupportedException)
             {

@@ -171,9 +171,11 @@ public sealed class ScraperTests : IAsyncLifetime
         scraper.Start();
         scraper.IsRunning.Should().BeTrue();
         FluentActions.Invoking(scraper.Start).Should().Throw<InvalidOperationException>();
-        // The loop first waits for the target's phase (under one interval) on the scraper's clock; steps of a quarter
-        // interval stop as soon as the first scrape reaches the target, long before its 10 s timeout could pass.
-        await Wait.AdvancingUntilAsync(clock, interval / 4, () => Volatile.Read(ref _server.Requests) >= 1, "the first scrape");
+        // The loop first waits for the target's phase (under one interval) on the scraper's clock; steps of a fortieth
+        // of the interval stop as soon as the first scrape reaches the target: its 10 s timeout (on the same clock)
+        // would need 40 more steps, each given time to settle, while that request is in flight (a quarter interval
+        // needed only 4, which a loaded machine could take for one loopback request, and the scrape then failed).
+        await Wait.AdvancingUntilAsync(clock, interval / 40, () => Volatile.Read(ref _server.Requests) >= 1, "the first scrape");
         for (var scrapes = 1; scrapes <= 3; scrapes++)
         {
             var done = scrapes;
