@@ -8,6 +8,9 @@ namespace Foresight.Detection;
 /// </summary>
 public sealed record AnomalyLikelihoodOptions
 {
+    /// <summary>The defaults, one instance shared by every detector built without options (a record cannot change, so sharing is safe).</summary>
+    internal static AnomalyLikelihoodOptions Default { get; } = new();
+
     /// <summary>Initial raw scores ignored for estimation while the wrapped detector learns (288, a day of 5-minute data).</summary>
     public int LearningPeriod { get; init; } = 288;
 
@@ -83,7 +86,7 @@ public sealed class AnomalyLikelihood : IStreamingDetector, IRestorableState
     public AnomalyLikelihood(IStreamingDetector inner, AnomalyLikelihoodOptions? options = null)
     {
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
-        _options = options ?? new AnomalyLikelihoodOptions();
+        _options = options ?? AnomalyLikelihoodOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.AveragingWindow, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.EstimationSamples, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ReestimationPeriod, 1);

@@ -5,6 +5,9 @@ namespace Foresight.Detection;
 /// <summary>Parameters of <see cref="Bocpd"/>.</summary>
 public sealed record BocpdOptions
 {
+    /// <summary>The defaults, one instance shared by every detector built without options (a record cannot change, so sharing is safe).</summary>
+    internal static BocpdOptions Default { get; } = new();
+
     /// <summary>Expected run length λ between changepoints; the constant hazard is 1/λ. Range 10–10⁶.</summary>
     public double ExpectedRunLength { get; init; } = 250;
 
@@ -52,7 +55,7 @@ public sealed class Bocpd : IStreamingDetector, IRestorableState
     /// <summary>Creates the detector with the given (or default) options.</summary>
     public Bocpd(BocpdOptions? options = null)
     {
-        _options = options ?? new BocpdOptions();
+        _options = options ?? BocpdOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxHypotheses, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ExpectedRunLength, 1.0);
         _hazard = 1.0 / _options.ExpectedRunLength;

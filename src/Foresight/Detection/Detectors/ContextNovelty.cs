@@ -5,6 +5,9 @@ namespace Foresight.Detection;
 /// <summary>Parameters of <see cref="ContextNovelty"/>. The defaults are the ones used on NAB (same for every series).</summary>
 public sealed record ContextNoveltyOptions
 {
+    /// <summary>The defaults, one instance shared by every detector built without options (a record cannot change, so sharing is safe).</summary>
+    internal static ContextNoveltyOptions Default { get; } = new();
+
     /// <summary>
     /// Quantization levels, 2–15 (CAD OSE uses 3 bits, 8 levels). 12, chosen in the ensemble on the
     /// NAB development half (see <see cref="Ensemble"/>) among {8, 12, 15} × <see cref="MaxOrder"/> {4, 6, 8}.
@@ -81,7 +84,7 @@ public sealed class ContextNovelty : IStreamingDetector, IRestorableState
     /// <summary>Creates the detector with the given (or default) options.</summary>
     public ContextNovelty(ContextNoveltyOptions? options = null)
     {
-        _options = options ?? new ContextNoveltyOptions();
+        _options = options ?? ContextNoveltyOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Levels, 2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.Levels, 15);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxOrder, 1);

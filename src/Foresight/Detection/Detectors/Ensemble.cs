@@ -18,6 +18,9 @@ public enum EnsembleCombination
 /// <summary>Parameters of <see cref="Ensemble"/>.</summary>
 public sealed record EnsembleOptions
 {
+    /// <summary>The defaults, one instance shared by every ensemble built without options (a record cannot change).</summary>
+    internal static EnsembleOptions Default { get; } = new();
+
     /// <summary>How member likelihoods are combined.</summary>
     public EnsembleCombination Combination { get; init; } = EnsembleCombination.Max;
 
@@ -149,21 +152,36 @@ public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestora
     /// values, and forecast residual, with default options.
     /// </summary>
     public Ensemble(EnsembleOptions? options = null)
-        : this(DefaultMembers(options ?? new EnsembleOptions()), options)
+        : this(DefaultMembers(options ?? EnsembleOptions.Default), options)
     {
     }
 
-    private static IStreamingDetector[] DefaultMembers(EnsembleOptions options) =>
-    [
-        new SeasonalRobustZScore(), new SpectralResidual(), new ContextNovelty(new() { MaxEntries = options.ContextMaxEntries }),
-        new ContextNovelty(new() { Differences = false, MaxEntries = options.ContextMaxEntries }), new ForecastResidual(),
-    ];
+    /// <summary>The context members' options for the last bound asked for: every series shares one pair instead of two records each.</summary>
+    private static ContextOptions? s_contextOptions;
+
+    private sealed record ContextOptions(int MaxEntries, ContextNoveltyOptions Differences, ContextNoveltyOptions Values);
+
+    private static IStreamingDetector[] DefaultMembers(EnsembleOptions options)
+    {
+        var context = s_contextOptions;
+        if (context is null || context.MaxEntries != options.ContextMaxEntries)
+        {
+            context = new ContextOptions(options.ContextMaxEntries, new() { MaxEntries = options.ContextMaxEntries },
+                new() { Differences = false, MaxEntries = options.ContextMaxEntries });
+            s_contextOptions = context;
+        }
+        return
+        [
+            new SeasonalRobustZScore(), new SpectralResidual(), new ContextNovelty(context.Differences),
+            new ContextNovelty(context.Values), new ForecastResidual(),
+        ];
+    }
 
     /// <summary>An ensemble of the given members (at least one; each must be a fresh detector owned by the ensemble).</summary>
     public Ensemble(IEnumerable<IStreamingDetector> members, EnsembleOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(members);
-        _options = options ?? new EnsembleOptions();
+        _options = options ?? EnsembleOptions.Default;
         var list = members.ToList();
         _members = list.Select(m => new AnomalyLikelihood(m, _options.Likelihood)).ToArray();
         if (_members.Length == 0) throw new ArgumentException("An ensemble needs at least one member.", nameof(members));

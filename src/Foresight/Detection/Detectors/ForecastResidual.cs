@@ -5,6 +5,9 @@ namespace Foresight.Detection;
 /// <summary>Parameters of <see cref="ForecastResidual"/>.</summary>
 public sealed record ForecastResidualOptions
 {
+    /// <summary>The defaults, one instance shared by every detector built without options (a record cannot change, so sharing is safe).</summary>
+    internal static ForecastResidualOptions Default { get; } = new();
+
     /// <summary>Level smoothing α ∈ (0, 1).</summary>
     public double LevelRate { get; init; } = 0.2;
 
@@ -45,7 +48,7 @@ public sealed class ForecastResidual : IStreamingDetector, IRestorableState
     /// <summary>Creates the detector with the given (or default) options.</summary>
     public ForecastResidual(ForecastResidualOptions? options = null)
     {
-        _options = options ?? new ForecastResidualOptions();
+        _options = options ?? ForecastResidualOptions.Default;
         _clock = new CycleClock(_options.MaxPeriod);
     }
 

@@ -6,6 +6,9 @@ namespace Foresight.Detection;
 /// <summary>Parameters of <see cref="SeasonalRobustZScore"/>. The defaults are the ones used on NAB (same for every series).</summary>
 public sealed record SeasonalRobustZScoreOptions
 {
+    /// <summary>The defaults, one instance shared by every detector built without options (a record cannot change, so sharing is safe).</summary>
+    internal static SeasonalRobustZScoreOptions Default { get; } = new();
+
     /// <summary>Past daily cycles kept per phase (ring buffers), 1–60. Memory is period × cycles values.</summary>
     public int Cycles { get; init; } = 7;
 
@@ -59,7 +62,7 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
     /// <summary>Creates the detector with the given (or default) options.</summary>
     public SeasonalRobustZScore(SeasonalRobustZScoreOptions? options = null)
     {
-        _options = options ?? new SeasonalRobustZScoreOptions();
+        _options = options ?? SeasonalRobustZScoreOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Cycles, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.Cycles, 60);
         ArgumentOutOfRangeException.ThrowIfNegative(_options.PhaseNeighbours);

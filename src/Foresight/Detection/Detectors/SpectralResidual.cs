@@ -6,6 +6,9 @@ namespace Foresight.Detection;
 /// <summary>Parameters of <see cref="SpectralResidual"/>; the defaults follow the paper and ML.NET's SrCnn detector.</summary>
 public sealed record SpectralResidualOptions
 {
+    /// <summary>The defaults, one instance shared by every detector built without options (a record cannot change, so sharing is safe).</summary>
+    internal static SpectralResidualOptions Default { get; } = new();
+
     /// <summary>Real points in the sliding window. Window + ExtrapolatedPoints must be a power of two (default 59 + 5 = 64).</summary>
     public int Window { get; init; } = 59;
 
@@ -52,7 +55,7 @@ public sealed class SpectralResidual : IStreamingDetector, IRestorableState
     /// <summary>Creates the detector with the given (or default) options.</summary>
     public SpectralResidual(SpectralResidualOptions? options = null)
     {
-        _options = options ?? new SpectralResidualOptions();
+        _options = options ?? SpectralResidualOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.GradientPoints, 1);
         if (_options.Window < _options.GradientPoints + 2) throw new ArgumentOutOfRangeException(nameof(options), "Window must exceed GradientPoints + 1.");
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ExtrapolatedPoints, 0);
