@@ -22,19 +22,7 @@ internal static class DetectorMemory
     public static int Run(string[] args)
     {
         int series = 1000, points = 3000, stepSeconds = 300;
-        for (var i = 1; i < args.Length; i++)
-        {
-            var ok = i + 1 < args.Length && int.TryParse(args[i + 1], out var v) && v > 0;
-            if (!ok || args[i] is not ("--series" or "--points" or "--step-seconds"))
-            {
-                Console.Error.WriteLine($"--detector-memory: '{args[i]}' is not an option with a positive value.\n{Usage}");
-                return 2;
-            }
-            v = int.Parse(args[++i]);
-            if (args[i - 1] == "--series") series = v;
-            else if (args[i - 1] == "--points") points = v;
-            else stepSeconds = v;
-        }
+        if (!MemoryBenchArgs.TryParse(args, Usage, ref series, ref points, ref stepSeconds)) return 2;
 
         var ensemble = new EnsembleOptions();
         var likelihood = ensemble.Likelihood;

@@ -8,6 +8,7 @@ using Foresight.Benchmarks;
 // `dotnet run -c Release --project bench/Foresight.Benchmarks -- --filter '*'`, or one class with e.g. `--filter '*StoreRead*'`.
 if (args is ["--storage-report"]) return await StorageReport.RunAsync();
 if (args is ["--detector-memory", ..]) return DetectorMemory.Run(args);
+if (args is ["--store-memory", ..]) return await StoreMemory.RunAsync(args);
 if (args is ["--help" or "-h"])
 {
     Console.WriteLine(LoadOptions.Usage);

@@ -31,9 +31,7 @@ public sealed partial class SqliteTimeSeriesStore
                     if (state.Pending.Count > 0)
                     {
                         foreach (var c in state.Pending) chunks.Add((state.Info.Id, c, ++_nextChunkSeq));
-                        moved.Add((state, state.Pending.Count));
-                        state.Flushing.AddRange(state.Pending);
-                        state.Pending.Clear();
+                        moved.Add((state, state.BeginFlush()));
                     }
                     if (state.HeadDirty)
                     {
@@ -54,8 +52,7 @@ public sealed partial class SqliteTimeSeriesStore
                 {
                     foreach (var (state, count) in moved)
                     {
-                        state.Pending.InsertRange(0, state.Flushing.GetRange(0, count));
-                        state.Flushing.RemoveRange(0, count);
+                        state.AbortFlush(count);
                         _dirty.Add(state);
                     }
                     foreach (var (id, _) in heads)
@@ -71,7 +68,7 @@ public sealed partial class SqliteTimeSeriesStore
             }
             lock (_writeLock)
             {
-                foreach (var (state, count) in moved) state.Flushing.RemoveRange(0, count);
+                foreach (var (state, count) in moved) state.EndFlush(count);
                 foreach (var (_, c, _) in chunks)
                 {
                     _storedChunks++;
@@ -107,7 +104,7 @@ public sealed partial class SqliteTimeSeriesStore
                 _storedChunks -= chunks;
                 _storedPoints -= points;
                 _storedBytes -= bytes;
-                foreach (var state in _byId.Values) removed += state.Pending.RemoveAll(c => c.MaxTs < cutoff);
+                foreach (var state in _byId.Values) removed += state.RemovePendingBefore(cutoff);
             }
         }
         return removed;
