@@ -64,7 +64,7 @@ public class BoundedStateTests
         {
             var i = 0;
             var likelihood = new AnomalyLikelihood(new Replay(() => i++ < 5_000 ? 0.1 + 0.01 * (i % 3) : 0.9 + 0.01 * (i % 3)),
-                new() { HistoricWindow = historic, AveragingWindow = 1 });
+                new() { HistoricWindow = historic, HistoricBlock = 100, AveragingWindow = 1 });
             return Enumerable.Range(0, 7_000).Select(k => likelihood.Update(k * 300_000L, 0)).ToArray();
         }
         var exact = Run(1_000);

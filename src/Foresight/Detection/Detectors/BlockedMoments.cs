@@ -6,7 +6,7 @@ namespace Foresight.Detection;
 /// The mean and population variance of a sliding window kept as whole blocks rather than values: values are added to
 /// an open block (Welford's update), <see cref="Close"/> ends the block and keeps its count, mean and sum of squared
 /// deviations M2, dropping the oldest block once <c>capacity</c> are kept, and <see cref="Estimate"/> combines the
-/// kept blocks by the pairwise formula of Chan, Golub &amp; LeVeque ("Algorithms for computing the sample variance:
+/// kept blocks and the open one by the pairwise formula of Chan, Golub &amp; LeVeque ("Algorithms for computing the sample variance:
 /// analysis and recommendations", The American Statistician 37(3), 1983): for blocks A and B with δ = x̄_B − x̄_A,
 /// n = n_A + n_B, x̄ = x̄_A + δ·n_B/n and M2 = M2_A + M2_B + δ²·n_A·n_B/n. When the caller closes a block exactly where
 /// it estimates, this is the window of the last capacity estimation periods, in O(capacity) memory instead of one
@@ -66,7 +66,10 @@ internal sealed class BlockedMoments
         (_openCount, _openMean, _openM2) = (0, 0, 0);
     }
 
-    /// <summary>Count, mean and population variance (M2/n) of the closed blocks; (0, NaN, NaN) when there is none.</summary>
+    /// <summary>Values in the open block.</summary>
+    public long OpenCount => _openCount;
+
+    /// <summary>Count, mean and population variance (M2/n) of the closed blocks and the open one; (0, NaN, NaN) when all are empty.</summary>
     public (long Count, double Mean, double Variance) Estimate()
     {
         long n = 0;
@@ -80,6 +83,14 @@ internal sealed class BlockedMoments
             var delta = meanB - mean;
             mean += delta * nb / total;
             m2 += m2B + delta * delta * ((double)n * nb / total);
+            n = total;
+        }
+        if (_openCount > 0)
+        {
+            var total = n + _openCount;
+            var delta = _openMean - mean;
+            mean += delta * _openCount / total;
+            m2 += _openM2 + delta * delta * ((double)n * _openCount / total);
             n = total;
         }
         return n == 0 ? (0, double.NaN, double.NaN) : (n, mean, m2 / n);

@@ -4,11 +4,11 @@ namespace Foresight.Detection.State;
 public static class DetectorSnapshot
 {
     /// <summary>
-    /// The framing of a detector snapshot: magic <c>FSDT</c>, format version 3 (the likelihood's window as blocks
-    /// without per-block counts, the context tables as bounded recency sets, a seasonal detector's phase counters as
-    /// bytes; version 2 had a count per block; versions 1 and 2 are refused and those series start cold).
+    /// The framing of a detector snapshot: magic <c>FSDT</c>, format version 4 (the likelihood's window as blocks
+    /// without per-block counts, 11 of 800 averages; the context tables as bounded recency sets, a seasonal detector's phase counters as
+    /// bytes; version 3 had 87 blocks of 100, version 2 a count per block; versions 1 to 3 are refused and those series start cold).
     /// </summary>
-    public static SnapshotFormat Format { get; } = new("FSDT", 3, "detector snapshot");
+    public static SnapshotFormat Format { get; } = new("FSDT", 4, "detector snapshot");
 
     /// <summary>A snapshot of <paramref name="state"/>.</summary>
     /// <exception cref="NotSupportedException">Part of the state (a wrapped detector) cannot be saved.</exception>
