@@ -205,10 +205,12 @@ internal sealed class WorkloadRunner : IAsyncDisposable
         string? waiting = null;
         if (series.Count == 0) waiting = $"no series matches {Spec.Series} yet";
         else if (!double.IsFinite(demand)) waiting = $"no point of {Spec.Series} in the last {DemandReader.Lookback.TotalMinutes:0} minutes";
-        else if (_latest is null || now >= _nextDue || _forecastArrived) await DecideAsync(now, series, demand, ct);
 
+        // The status is published before deciding: a decision is announced (Decided) as soon as it is made, and whoever
+        // reads the status then must find it current, not the "starting" of the round before.
         var f = _forecaster;
         _state = new State(series.Count, f?.Step, f?.Leads, f?.ModelDescription, f?.Outlook is not null, waiting);
+        if (waiting is null && (_latest is null || now >= _nextDue || _forecastArrived)) await DecideAsync(now, series, demand, ct);
     }
 
     private async Task DecideAsync(long now, IReadOnlyList<SeriesInfo> series, double demand, CancellationToken ct)
