@@ -77,23 +77,20 @@ internal sealed class BlockedMoments
         for (var i = 0; i < Blocks; i++)
         {
             var slot = (_head + i) % Capacity;
-            var nb = _closed - Blocks + i == 0 ? _firstCount : _laterCount;
-            double meanB = _moments[2 * slot], m2B = _moments[2 * slot + 1];
-            var total = n + nb;
-            var delta = meanB - mean;
-            mean += delta * nb / total;
-            m2 += m2B + delta * delta * ((double)n * nb / total);
-            n = total;
+            Combine(ref n, ref mean, ref m2, _closed - Blocks + i == 0 ? _firstCount : _laterCount, _moments[2 * slot], _moments[2 * slot + 1]);
         }
-        if (_openCount > 0)
-        {
-            var total = n + _openCount;
-            var delta = _openMean - mean;
-            mean += delta * _openCount / total;
-            m2 += _openM2 + delta * delta * ((double)n * _openCount / total);
-            n = total;
-        }
+        if (_openCount > 0) Combine(ref n, ref mean, ref m2, _openCount, _openMean, _openM2);
         return n == 0 ? (0, double.NaN, double.NaN) : (n, mean, m2 / n);
+    }
+
+    /// <summary>Adds block B (count, mean, M2) to the running (n, mean, M2) by Chan, Golub &amp; LeVeque's pairwise formula.</summary>
+    private static void Combine(ref long n, ref double mean, ref double m2, long nb, double meanB, double m2B)
+    {
+        var total = n + nb;
+        var delta = meanB - mean;
+        mean += delta * nb / total;
+        m2 += m2B + delta * delta * ((double)n * nb / total);
+        n = total;
     }
 
     /// <summary>Writes the capacity (checked on reading), the closed blocks oldest first and the open block.</summary>
