@@ -38,7 +38,7 @@ internal static class QueryLatency
         if (ids.Count == 0) return new QueryLatencyResult(Stats(listing), null, null, null, "no series listed");
 
         var one = await TimeAsync(http, count, _ => $"/api/v1/series?match={Uri.EscapeDataString($"{ScrapeLoad.Metric}{{instance=\"{ids[random.Next(ids.Count)].Instance}\"}}")}", cancellationToken);
-        var ns = await TimeAsync(http, Math.Max(1, count / 10), i => $"/api/v1/series?match={Uri.EscapeDataString($"{ScrapeLoad.Metric}{{namespace=\"ns-{i % 40}\"}}")}", cancellationToken);
+        var ns = await TimeAsync(http, count, i => $"/api/v1/series?match={Uri.EscapeDataString($"{ScrapeLoad.Metric}{{namespace=\"ns-{i % 40}\"}}")}", cancellationToken);
         var picked = Enumerable.Range(0, 20).Select(_ => ids[random.Next(ids.Count)].Id).ToArray();
         var warm = await TimeAsync(http, picked.Length, i => $"/api/v1/series/{picked[i]}/forecast", cancellationToken);
         var forecast = await TimeAsync(http, count, i => $"/api/v1/series/{picked[i % picked.Length]}/forecast", cancellationToken);

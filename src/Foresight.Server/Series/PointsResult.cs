@@ -20,14 +20,7 @@ internal sealed class PointsResult(SeriesInfo series, IReadOnlyList<Point> point
         await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter.AsStream());
         writer.WriteStartObject();
         writer.WritePropertyName("series");
-        writer.WriteStartObject();
-        writer.WriteNumber("id", series.Id);
-        writer.WriteString("metric", series.Metric);
-        writer.WritePropertyName("labels");
-        writer.WriteStartObject();
-        foreach (var (k, v) in series.Labels) writer.WriteString(k, v);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
+        SeriesListResult.WriteSeries(writer, series);
         writer.WritePropertyName("points");
         writer.WriteStartArray();
         for (var i = 0; i < points.Count; i++)

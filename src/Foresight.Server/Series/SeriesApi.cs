@@ -13,7 +13,7 @@ public static class SeriesApi
     /// <summary>Largest number of points one query returns; ask for a step to read more history.</summary>
     public const int MaxPoints = 500_000;
 
-    internal static async Task<Results<Ok<SeriesListResponse>, ProblemHttpResult>> ListSeries(HttpContext context, ITimeSeriesStore store, string? match)
+    internal static async Task<Results<SeriesListResult, ProblemHttpResult>> ListSeries(HttpContext context, ITimeSeriesStore store, string? match)
     {
         SeriesSelector? selector;
         if (string.IsNullOrWhiteSpace(match)) selector = SeriesSelector.All;
@@ -22,7 +22,7 @@ public static class SeriesApi
             return Problems.BadRequest("Invalid series selector", $"match: {error}");
         }
         var series = await store.FindAsync(TenantResolution.TenantOf(context), selector, context.RequestAborted);
-        return TypedResults.Ok(new SeriesListResponse(series.Select(s => new SeriesDto(s.Id, s.Metric, s.Labels.ToDictionary())).ToList()));
+        return new SeriesListResult(series);
     }
 
     internal static async Task<Results<PointsResult, ProblemHttpResult>> ReadPoints(HttpContext context, ITimeSeriesStore store, TimeProvider time, long id,
@@ -65,6 +65,6 @@ public static class SeriesApi
     /// </summary>
     public sealed record PointsResponse(SeriesDto Series, List<double[]> Points);
 
-    /// <summary><c>{"series":[...]}</c></summary>
+    /// <summary><c>{"series":[...]}</c>. Written by <see cref="SeriesListResult"/>; this record gives the OpenAPI schema.</summary>
     public sealed record SeriesListResponse(List<SeriesDto> Series);
 }
