@@ -12,8 +12,9 @@ namespace Foresight.Server.Demo;
 
 /// <summary>
 /// Feeds the demo fleet into the <c>default</c> tenant: backfills <see cref="DemoFleet.Backfill"/>
-/// of history (continuing from the newest stored point after a restart), then appends a sample
-/// per series every 15 seconds.
+/// of history (continuing from the newest stored point after a restart) at the pace the feed's consumers take it
+/// (<see cref="IngestWriter.WritePacedAsync"/>, so detection scores all of it and none is shed), then appends a
+/// sample per series every 15 seconds.
 /// </summary>
 internal sealed class DemoFeeder(IngestWriter writer, TimeProvider time, ServerMetrics metrics, ILogger<DemoFeeder> logger) : BackgroundService
 {
@@ -40,7 +41,7 @@ internal sealed class DemoFeeder(IngestWriter writer, TimeProvider time, ServerM
 
     private static string Selector(string metric, DemoService s) => $"{metric}{{service=\"{s.Name}\",env=\"demo\"}}";
 
-    /// <summary>Set once the backfill is stored.</summary>
+    /// <summary>Set once the backfill is stored and handed to the feed's consumers (or the server stops first).</summary>
     public TaskCompletionSource BackfillDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,11 +56,20 @@ internal sealed class DemoFeeder(IngestWriter writer, TimeProvider time, ServerM
         long points = 0;
         if (next <= now - StepMs)
         {
-            foreach (var (end, batch) in fleet.Batches(next, now))
+            try
             {
-                if (stoppingToken.IsCancellationRequested) break;
-                points += await WriteAsync(batch, CancellationToken.None);   // the loop checks for stopping between batches
-                next = end;
+                foreach (var (end, batch) in fleet.Batches(next, now))
+                {
+                    stoppingToken.ThrowIfCancellationRequested();
+                    // At detection's pace: two weeks arrive in seconds, faster than it scores them, and the live feed would shed most.
+                    points += Count(await writer.WritePacedAsync(TenantResolution.DefaultTenant, batch, stoppingToken));
+                    next = end;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                BackfillDone.TrySetResult();
+                return;
             }
         }
         BackfillDone.TrySetResult();
@@ -85,9 +95,11 @@ internal sealed class DemoFeeder(IngestWriter writer, TimeProvider time, ServerM
         }
     }
 
-    private async ValueTask<long> WriteAsync(List<SeriesWrite> batch, CancellationToken cancellationToken)
+    private async ValueTask WriteAsync(List<SeriesWrite> batch, CancellationToken cancellationToken) =>
+        Count(await writer.WriteAsync(TenantResolution.DefaultTenant, batch, cancellationToken));
+
+    private long Count(AppendResult result)
     {
-        var result = await writer.WriteAsync(TenantResolution.DefaultTenant, batch, cancellationToken);
         metrics.CountAppend("demo", result);
         if (!result.Accepted) Log.DemoRejected(logger, result.Rejections[0].Reason);
         return result.PointsAccepted;

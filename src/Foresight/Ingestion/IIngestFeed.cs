@@ -24,6 +24,15 @@ public interface IIngestFeed
     /// <summary>Hands an accepted, durable batch to every consumer without waiting for any of them.</summary>
     ValueTask PublishAsync(IngestBatch batch, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Hands a durable batch to every consumer, waiting for each whose queue is full until it has read enough to
+    /// take the batch, instead of shedding it: the pace of the slowest consumer. Only for a producer of its own
+    /// data that can wait (the demo's backfill), never for client ingest, which is answered at once and must
+    /// not be held back by a consumer. Cancelling gives up the wait: the consumers not yet handed the batch
+    /// have it shed, counted as by <see cref="PublishAsync"/>, and the call throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    ValueTask PublishPacedAsync(IngestBatch batch, CancellationToken cancellationToken);
+
     /// <summary>Per consumer, in subscription order: what waits, what was delivered and what was shed.</summary>
     IReadOnlyList<IngestConsumerStats> Consumers();
 }

@@ -9,7 +9,8 @@ namespace Foresight.Ingestion;
 /// batches and <see cref="IngestFeedOptions.CapacityPoints"/> points, so a slow consumer holds bounded memory).
 /// Publishing never blocks the write path: when a consumer's queue is full the batch is shed
 /// for that consumer alone, counted (batches and points) and logged at most once per
-/// <see cref="IngestFeedOptions.ShedLogInterval"/> with what was shed since. Thread-safe.
+/// <see cref="IngestFeedOptions.ShedLogInterval"/> with what was shed since. <see cref="PublishPacedAsync"/> waits
+/// for room instead (the demo's backfill), woken by the consumer's next read. Thread-safe.
 /// </summary>
 public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider time, ILogger logger) : IIngestFeed
 {
@@ -39,13 +40,36 @@ public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider 
         ArgumentNullException.ThrowIfNull(batch);
         foreach (var consumer in _consumers)
         {
-            if (consumer.TryQueue(batch)) continue;
-            if (consumer.Shed(batch, time, options.ShedLogInterval, out var since) is { } report)
-            {
-                IngestionLog.Shed(logger, consumer.Name, report.Batches, report.Points, since.TotalSeconds, report.TotalPoints, options.Capacity, options.CapacityPoints);
-            }
+            if (!consumer.TryQueue(batch)) Shed(consumer, batch);
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask PublishPacedAsync(IngestBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var consumers = _consumers;
+        for (var i = 0; i < consumers.Length; i++)
+        {
+            try
+            {
+                await consumers[i].QueueWhenRoomAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                foreach (var consumer in consumers.AsSpan(i)) Shed(consumer, batch);
+                throw;
+            }
+        }
+    }
+
+    private void Shed(Consumer consumer, IngestBatch batch)
+    {
+        if (consumer.Shed(batch, time, options.ShedLogInterval, out var since) is { } report)
+        {
+            IngestionLog.Shed(logger, consumer.Name, report.Batches, report.Points, since.TotalSeconds, report.TotalPoints, options.Capacity, options.CapacityPoints);
+        }
     }
 
     /// <inheritdoc />
@@ -72,6 +96,8 @@ public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider 
         private long _reportedBatches;
         private long _reportedPoints;
         private DateTimeOffset _lastReport = DateTimeOffset.MinValue;
+        // Completed by the next read, for the paced publishers waiting for room; null while none waits.
+        private TaskCompletionSource? _room;
 
         public Consumer(string name, int capacity, long capacityPoints, TimeSpan recentWindow)
         {
@@ -94,6 +120,23 @@ public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider 
             if ((pending <= _capacityPoints || pending == batch.Points) && _queue.Writer.TryWrite(batch)) return true;
             Interlocked.Add(ref _pendingPoints, -batch.Points);
             return false;
+        }
+
+        /// <summary>Queues the batch once the consumer has read enough to make room for it.</summary>
+        public async ValueTask QueueWhenRoomAsync(IngestBatch batch, CancellationToken cancellationToken)
+        {
+            while (!TryQueue(batch))
+            {
+                var room = Volatile.Read(ref _room);
+                if (room is null)
+                {
+                    var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    room = Interlocked.CompareExchange(ref _room, fresh, null) ?? fresh;
+                }
+                // Again now that a read will signal: one that made room before the signal was set would otherwise be missed.
+                if (TryQueue(batch)) return;
+                await room.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         /// <summary>Counts a shed batch; returns what to log (shed since the last report) when a report is due.</summary>
@@ -138,6 +181,7 @@ public sealed class InProcessIngestFeed(IngestFeedOptions options, TimeProvider 
             Interlocked.Add(ref _pendingPoints, -batch.Points);
             Interlocked.Add(ref _deliveredPoints, batch.Points);
             Interlocked.Increment(ref _deliveredBatches);
+            if (Volatile.Read(ref _room) is not null) Interlocked.Exchange(ref _room, null)?.TrySetResult();
         }
 
         /// <summary>The consumer's end of its queue, counting each batch it takes as delivered.</summary>

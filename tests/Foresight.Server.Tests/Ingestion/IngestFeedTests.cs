@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Foresight.Detection;
+using Foresight.Evaluation.Demo;
+using Foresight.Ingestion;
 using Foresight.Server.Detection;
 using Foresight.Tests.Support;
 
@@ -65,6 +67,42 @@ public sealed class IngestFeedTests
         (pipeline.Scored + shed).Should().Be(accepted, "every accepted point was either scored or counted as shed");
         pipeline.Scored.Should().Be(3 * PointsPerBatch);
         (await http.GetStringAsync("/metrics")).Should().Contain($"foresight_feed_shed_points_total{{consumer=\"detection\"}} {accepted - pipeline.Scored}");
+    }
+
+    [Fact]
+    public async Task The_demo_backfill_waits_for_detection_instead_of_being_shed_and_all_of_it_is_scored()
+    {
+        using var gate = new DetectorGate();
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Demo = true;
+            // Two of the backfill's 6-hour batches (30 series x 1,440 points): two weeks arriving at once would overflow it 27 times.
+            o.Feed.CapacityPoints = 100_000;
+            o.Detection.CrossMetric = false;
+            o.Detection.DetectorFactory = () => new GatedDetector(gate);
+        });
+        using var http = server.Client();
+        var pipeline = server.Server.Services<DetectionPipeline>();
+        var feed = server.Server.Ingest.Feed;
+        IngestConsumerStats Detection() => feed.Consumers().Single(c => c.Consumer == DetectionPipeline.ConsumerName);
+
+        (await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30))).Should().BeTrue("detection takes the first batch");
+        await Wait.UntilAsync(() => Detection().PendingBatches == 2, "the backfill to fill detection's queue while its worker is held");
+        server.Server.DemoBackfilled.IsCompleted.Should().BeFalse("the backfill waits for room in detection's queue");
+        Detection().ShedPoints.Should().Be(0);
+
+        gate.Release();
+        await server.Server.DemoBackfilled.WaitAsync(Wait.Limit);
+        await Wait.UntilAsync(() => pipeline.Pending == 0 && pipeline.Scored + pipeline.Skipped >= Detection().DeliveredPoints,
+            "detection to score everything it was handed", TimeSpan.FromMinutes(3));
+
+        var stats = Detection();
+        stats.ShedPoints.Should().Be(0);
+        var twoWeeks = DemoFleet.Services.Count * DemoFleet.Metrics.Count * (long)(DemoFleet.Backfill / DemoFleet.Interval);
+        stats.DeliveredPoints.Should().BeGreaterThanOrEqualTo(twoWeeks, "detection was handed the whole backfill")
+            .And.Be(feed.Consumers().Single(c => c.Consumer == "scaling").DeliveredPoints, "every consumer was handed the same batches");
+        var detection = (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("detection");
+        (detection.GetProperty("status").GetString(), detection.GetProperty("shedPoints").GetInt64()).Should().Be(("ok", 0L));
     }
 
     [Fact]

@@ -72,6 +72,32 @@ public sealed class InProcessIngestFeedTests
         (stats.RecentShedPoints, stats.ShedPoints, stats.LastShed).Should().Be((0L, 5L, DateTimeOffset.Parse("2026-01-01T00:01:30Z")));
     }
 
+    [Fact]
+    public async Task A_paced_publish_waits_for_a_full_consumer_to_read_and_a_cancelled_one_is_shed_and_counted()
+    {
+        var clock = new FakeTimeProvider();
+        var feed = new InProcessIngestFeed(new IngestFeedOptions { CapacityPoints = 10 }, clock, new ListLogger());
+        var fast = feed.Subscribe("fast");
+        var slow = feed.Subscribe("slow");
+        await feed.PublishPacedAsync(Batch(8), CancellationToken.None);
+        fast.TryRead(out _).Should().BeTrue();
+
+        var waiting = feed.PublishPacedAsync(Batch(5), CancellationToken.None).AsTask();
+        waiting.IsCompleted.Should().BeFalse("slow holds 8 of its 10 points: 5 more must wait");
+        feed.Consumers().Select(c => c.PendingPoints).Should().Equal([5L, 8L], "fast, in front, was handed the batch at once");
+        slow.TryRead(out _).Should().BeTrue();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        feed.Consumers().Select(c => (c.PendingPoints, c.ShedPoints)).Should().Equal([(5L, 0L), (5L, 0L)]);
+
+        using var cancel = new CancellationTokenSource();
+        var given = feed.PublishPacedAsync(Batch(6), cancel.Token).AsTask();
+        given.IsCompleted.Should().BeFalse();
+        await cancel.CancelAsync();
+        await FluentActions.Awaiting(() => given).Should().ThrowAsync<OperationCanceledException>();
+        feed.Consumers().Select(c => (c.PendingPoints, c.ShedBatches, c.ShedPoints)).Should().Equal([(5L, 1L, 6L), (5L, 1L, 6L)],
+            "neither had room for 6 more points, so both had the batch shed when the wait was given up");
+    }
+
     private sealed class ListLogger : ILogger
     {
         public List<string> Messages { get; } = [];
