@@ -7,14 +7,12 @@ namespace Foresight.Storage.Sqlite;
 internal sealed record SealedChunk(long MinTs, long MaxTs, int Count, byte[] Data);
 
 /// <summary>
-/// In-memory state of one series: its identity, the open head chunk (sorted, unique timestamps,
-/// kept raw so out-of-order points can be inserted) and the chunks sealed since the last
-/// checkpoint. Guarded by the store's write lock.
+/// In-memory state of one series: its identity, the open head chunk (compressed as it is appended,
+/// <see cref="HeadChunk"/>) and the chunks sealed since the last checkpoint. Guarded by the store's write lock.
 /// </summary>
 internal sealed class SeriesState
 {
-    private long[] _ts = new long[16];
-    private double[] _values = new double[16];
+    private readonly HeadChunk _head = new();
 
     public SeriesState(SeriesInfo info, string key) => (Info, Key) = (info, key);
 
@@ -24,7 +22,7 @@ internal sealed class SeriesState
     public string Key { get; }
 
     /// <summary>Points in the head.</summary>
-    public int HeadCount { get; private set; }
+    public int HeadCount => _head.Count;
 
     /// <summary>Newest timestamp ever accepted for this series (long.MinValue when none).</summary>
     public long MaxTimestamp { get; set; } = long.MinValue;
@@ -79,39 +77,19 @@ internal sealed class SeriesState
         return removed;
     }
 
-    public ReadOnlySpan<long> HeadTimestamps => _ts.AsSpan(0, HeadCount);
+    /// <summary>Oldest timestamp in the head, long.MaxValue when it is empty.</summary>
+    public long HeadFirst => _head.Count == 0 ? long.MaxValue : _head.First;
 
-    public ReadOnlySpan<double> HeadValues => _values.AsSpan(0, HeadCount);
+    /// <summary>Appends the head's points with <paramref name="from"/> ≤ timestamp &lt; <paramref name="to"/>, in order.</summary>
+    public void CopyHead(long from, long to, List<Point> into) => _head.CopyRange(from, to, into);
 
-    public long HeadFirst => HeadCount == 0 ? long.MaxValue : _ts[0];
-
-    /// <summary>Adds a point to the head: appended when newest, inserted in order otherwise; an equal timestamp is overwritten.</summary>
+    /// <summary>Adds a point to the head: appended when newest, kept aside for the next re-encode otherwise; an equal
+    /// timestamp takes the new value.</summary>
     public void Add(long ts, double value)
     {
         HeadDirty = true;
         if (ts > MaxTimestamp) MaxTimestamp = ts;
-        var n = HeadCount;
-        if (n == 0 || ts > _ts[n - 1])
-        {
-            if (n == _ts.Length) Grow();
-            _ts[n] = ts;
-            _values[n] = value;
-            HeadCount = n + 1;
-            return;
-        }
-        var i = Array.BinarySearch(_ts, 0, n, ts);
-        if (i >= 0)
-        {
-            _values[i] = value;
-            return;
-        }
-        i = ~i;
-        if (n == _ts.Length) Grow();
-        Array.Copy(_ts, i, _ts, i + 1, n - i);
-        Array.Copy(_values, i, _values, i + 1, n - i);
-        _ts[i] = ts;
-        _values[i] = value;
-        HeadCount = n + 1;
+        _head.Add(ts, value);
     }
 
     /// <summary>Encodes the head into a sealed chunk and empties it.</summary>
@@ -119,18 +97,17 @@ internal sealed class SeriesState
     {
         var chunk = Encode();
         (_pending ??= []).Add(chunk);
-        HeadCount = 0;
+        _head.Clear();
         HeadDirty = true;
-        if (_ts.Length > 4096)
-        {
-            _ts = new long[16];
-            _values = new double[16];
-        }
         return chunk;
     }
 
-    /// <summary>The head as a chunk (for checkpoint snapshots), or null when empty.</summary>
-    public SealedChunk? SnapshotHead() => HeadCount == 0 ? null : Encode();
+    /// <summary>A copy of the head for a checkpoint snapshot (a copy of its bytes, cheap under the write lock; the
+    /// checkpoint encodes it with <see cref="ToChunk"/> after releasing the lock), or null when empty.</summary>
+    public HeadChunk? SnapshotHead() => HeadCount == 0 ? null : _head.Clone();
+
+    /// <summary>A head (or a copy of one) as a sealed chunk.</summary>
+    public static SealedChunk ToChunk(HeadChunk head) => new(head.First, head.Last, head.Count, head.Encode());
 
     /// <summary>Restores the head from a snapshot taken by <see cref="SnapshotHead"/>.</summary>
     public void LoadHead(ReadOnlySpan<long> ts, ReadOnlySpan<double> values)
@@ -139,16 +116,5 @@ internal sealed class SeriesState
         HeadDirty = false;
     }
 
-    private SealedChunk Encode()
-    {
-        var ts = HeadTimestamps;
-        var data = ChunkCodec.Encode(ts, HeadValues);
-        return new SealedChunk(ts[0], ts[^1], ts.Length, data);
-    }
-
-    private void Grow()
-    {
-        Array.Resize(ref _ts, _ts.Length * 2);
-        Array.Resize(ref _values, _values.Length * 2);
-    }
+    private SealedChunk Encode() => ToChunk(_head);
 }

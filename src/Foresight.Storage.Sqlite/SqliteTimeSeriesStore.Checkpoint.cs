@@ -21,7 +21,7 @@ public sealed partial class SqliteTimeSeriesStore
         {
             var chunks = new List<(long, SealedChunk, long)>();
             var moved = new List<(SeriesState State, int Count)>();
-            var heads = new List<(long, SealedChunk?)>();
+            var snapshots = new List<(long Id, HeadChunk? Head)>();
             int closedSegment;
             lock (_writeLock)
             {
@@ -35,12 +35,14 @@ public sealed partial class SqliteTimeSeriesStore
                     }
                     if (state.HeadDirty)
                     {
-                        heads.Add((state.Info.Id, state.SnapshotHead()));
+                        snapshots.Add((state.Info.Id, state.SnapshotHead()));
                         state.HeadDirty = false;
                     }
                 }
                 _dirty.Clear();
             }
+            // Encoding the copies (a decode and ChunkCodec.Encode each) is most of a checkpoint's work: appends go on meanwhile.
+            var heads = snapshots.ConvertAll(static h => (h.Id, h.Head is null ? null : SeriesState.ToChunk(h.Head)));
             try
             {
                 _db.WriteCheckpoint(chunks, heads, closedSegment);

@@ -36,14 +36,14 @@ public sealed partial class SqliteTimeSeriesStore
         // sealed since, the head. In-memory sources are taken first: a chunk committed by a
         // concurrent checkpoint is then seen twice (and de-duplicated), never missed.
         var memory = new List<SealedChunk>();
-        Point[] head;
+        var head = new List<Point>();
         long maxSpan;
         lock (_writeLock)
         {
             if (!_byId.TryGetValue(seriesId, out var state) || state.Info.Tenant != tenant) return false;
             foreach (var c in state.Flushing) if (c.MaxTs >= from && c.MinTs < to) memory.Add(c);
             foreach (var c in state.Pending) if (c.MaxTs >= from && c.MinTs < to) memory.Add(c);
-            head = CopyHead(state, from, to);
+            state.CopyHead(from, to, head);
             maxSpan = _maxChunkSpan;
         }
         var stored = new List<(long MinTs, long MaxTs, long Seq, byte[] Data)>();
@@ -53,7 +53,7 @@ public sealed partial class SqliteTimeSeriesStore
         stored.Sort(static (a, b) => a.Seq.CompareTo(b.Seq));
         foreach (var c in stored) sources.Add((c.MinTs, c.MaxTs, sources.Count, c.Data));
         foreach (var c in memory) sources.Add((c.MinTs, c.MaxTs, sources.Count, c.Data));
-        if (head.Length > 0) sources.Add((head[0].Timestamp, head[^1].Timestamp, sources.Count, null));
+        if (head.Count > 0) sources.Add((head[0].Timestamp, head[^1].Timestamp, sources.Count, null));
 
         sources.Sort(static (a, b) => a.MinTs != b.MinTs ? a.MinTs.CompareTo(b.MinTs) : a.Order.CompareTo(b.Order));
         var disjoint = true;
@@ -91,7 +91,7 @@ public sealed partial class SqliteTimeSeriesStore
         return true;
     }
 
-    private static void AddSource(byte[]? data, Point[] head, long from, long to, List<Point> into)
+    private static void AddSource(byte[]? data, List<Point> head, long from, long to, List<Point> into)
     {
         if (data is not null)
         {
@@ -101,20 +101,5 @@ public sealed partial class SqliteTimeSeriesStore
         {
             into.AddRange(head);
         }
-    }
-
-    private static Point[] CopyHead(SeriesState state, long from, long to)
-    {
-        var ts = state.HeadTimestamps;
-        if (ts.IsEmpty) return [];
-        var lo = ts.BinarySearch(from);
-        if (lo < 0) lo = ~lo;
-        var hi = ts.BinarySearch(to);
-        if (hi < 0) hi = ~hi;
-        if (hi <= lo) return [];
-        var values = state.HeadValues;
-        var result = new Point[hi - lo];
-        for (var i = lo; i < hi; i++) result[i - lo] = new Point(ts[i], values[i]);
-        return result;
     }
 }

@@ -349,8 +349,8 @@ public class ChunkCodecTests
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    private const int TimestampShapes = 6;
-    private const int ValueShapes = 8;
+    internal const int TimestampShapes = 6;
+    internal const int ValueShapes = 8;
 
     private static void AssertRoundTrip(long[] timestamps, double[] values, string because)
     {
@@ -399,7 +399,7 @@ public class ChunkCodecTests
         yield return ([Start], [7.0], "single decimal");
     }
 
-    private static int RandomLength(Random rng) => rng.Next(5) switch
+    internal static int RandomLength(Random rng) => rng.Next(5) switch
     {
         0 => rng.Next(1, 4),
         1 or 2 => rng.Next(1, 300),
@@ -421,7 +421,7 @@ public class ChunkCodecTests
         return ts;
     }
 
-    private static long[] MakeTimestamps(Random rng, int shape, int n)
+    internal static long[] MakeTimestamps(Random rng, int shape, int n)
     {
         var ts = new long[n];
         switch (shape)
@@ -456,7 +456,7 @@ public class ChunkCodecTests
         }
     }
 
-    private static double[] MakeValues(Random rng, int shape, int n)
+    internal static double[] MakeValues(Random rng, int shape, int n)
     {
         var vs = new double[n];
         switch (shape)
