@@ -194,9 +194,9 @@ public sealed class ScalingService : BackgroundService
         foreach (var runner in _snapshot)
         {
             if (runner.Tenant != batch.Tenant) continue;
-            foreach (var appended in batch.Series)
+            for (var i = 0; i < batch.Count; i++)
             {
-                if (!runner.Follows(appended.Series)) continue;
+                if (!runner.Follows(batch.SeriesAt(i))) continue;
                 runner.Wake();
                 break;
             }

@@ -37,13 +37,6 @@ public interface IIngestFeed
     IReadOnlyList<IngestConsumerStats> Consumers();
 }
 
-/// <summary>One accepted batch: its tenant and, per series, the points the store kept.</summary>
-public sealed record IngestBatch(string Tenant, IReadOnlyList<AppendedSeries> Series)
-{
-    /// <summary>Points in the batch.</summary>
-    public int Points { get; } = Series.Sum(s => s.Points.Count);
-}
-
 /// <summary>Figures of one consumer of the ingest feed (batches and points since the server started).</summary>
 /// <param name="Consumer">The consumer's name (<c>detection</c>, <c>scaling</c>).</param>
 /// <param name="PendingBatches">Batches queued, not yet read.</param>
@@ -66,7 +59,7 @@ public sealed class IngestFeedOptions
     /// <summary>
     /// Points queued per consumer before the feed sheds new batches for it (a batch larger than this
     /// still passes an empty queue). Default 1,000,000: what bounds a slow consumer's queue in memory
-    /// (about 40 MB of points and their lists), some 15 s of the default detection worker's steady
+    /// (about 19 MB as compact <see cref="IngestBatch"/>es), some 15 s of the default detection worker's steady
     /// rate (<c>--detection-throughput</c> in the benchmarks) and ten 15 s scrapes of 100,000 series.
     /// </summary>
     public long CapacityPoints { get; set; } = 1_000_000;
