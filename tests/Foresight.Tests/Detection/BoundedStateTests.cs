@@ -119,6 +119,36 @@ public class BoundedStateTests
         for (var k = 0; k < 700; k++) copy.Touch(k * 17L).Should().Be(set.Touch(k * 17L));
     }
 
+    [Fact]
+    public void A_table_of_tags_keeps_and_drops_exactly_the_keys_a_table_of_32_bit_entries_does()
+    {
+        // Dense keys 0..19,999 stand for sparse ones spread over 24 bits; 512 entries, so the sets overflow and drop keys.
+        static long Sparse(int i) => (long)i * 761 + 13;
+        var layout = RecencySet.Layout.TryCreate(20_000, 512, Sparse)!;
+        var tags = new RecencySet(layout);
+        var keys = new RecencySet(512);
+        tags.Allocated.Should().Be(512);
+        var rng = new Random(4);
+        var hits = 0;
+        for (var n = 0; n < 200_000; n++)
+        {
+            var i = n % 3 == 0 ? rng.Next(20_000) : rng.Next(400); // a hot range that is mostly kept, and rare keys
+            var hit = tags.Touch(i);
+            hit.Should().Be(keys.Touch(Sparse(i)));
+            if (hit) hits++;
+        }
+        tags.Count.Should().Be(keys.Count);
+        hits.Should().BeGreaterThan(0);
+
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) tags.WriteState(writer);
+        stream.Length.Should().Be(8 + 2 * 512, "a tag is 2 bytes");
+        stream.Position = 0;
+        var copy = new RecencySet(layout);
+        using (var reader = new BinaryReader(stream)) copy.ReadState(reader, "keys");
+        for (var i = 0; i < 1_000; i++) copy.Touch(i).Should().Be(keys.Touch(Sparse(i)));
+    }
+
     private sealed class Replay(Func<double> next) : IStreamingDetector
     {
         public double Update(long timestamp, double value) => next();

@@ -42,11 +42,12 @@ public sealed record ContextNoveltyOptions
     public bool Differences { get; init; } = true;
 
     /// <summary>
-    /// Bound on the contexts and transitions stored together, rounded up to a power of two, 8 to 2²⁸: 4 bytes each,
-    /// allocated as needed from 64. Once a part of the table is full, a new context or transition there replaces the
-    /// least recently seen one (<see cref="RecencySet"/>), so the detector forgets patterns it has not met for a long
-    /// time. 2¹⁷ (512 KB at most) on its own, where its raw score is used as it is and a forgotten context scores as
-    /// new; the ensemble's members keep <see cref="EnsembleOptions.ContextMaxEntries"/>.
+    /// Bound on the contexts and transitions stored together, rounded up to a power of two, 8 to 2²⁸. Up to 4,096 the
+    /// table is allocated at its bound with 2-byte entries (when the levels and order give at most 2²¹ keys, as the
+    /// defaults do); a larger one has 4-byte entries, allocated as needed from 64. Once a part of the table is full, a
+    /// new context or transition there replaces the least recently seen one (<see cref="RecencySet"/>), so the detector
+    /// forgets patterns it has not met for a long time. 2¹⁷ (512 KB at most) on its own, where its raw score is used as
+    /// it is and a forgotten context scores as new; the ensemble's members keep <see cref="EnsembleOptions.ContextMaxEntries"/>.
     /// </summary>
     public int MaxEntries { get; init; } = 1 << 17;
 }
@@ -62,8 +63,10 @@ public sealed record ContextNoveltyOptions
 /// every context predicted this value and 1 that nothing like it was ever seen in this context.
 /// Unlike CAD, the contexts are fixed-order symbol histories (a variable-order Markov model, cf.
 /// Begleiter, El-Yaniv &amp; Yona, JAIR 2004) rather than CAD's crossed semi-contexts, so each point
-/// costs O(MaxOrder) look-ups; memory is bounded by <see cref="ContextNoveltyOptions.MaxEntries"/> (4 bytes an entry,
-/// the least recently seen forgotten first, where CAD keeps every context).
+/// costs O(MaxOrder) look-ups; memory is bounded by <see cref="ContextNoveltyOptions.MaxEntries"/> (the least recently
+/// seen forgotten first, where CAD keeps every context): 4 bytes an entry, or 2 for a table of at most 4,096 entries
+/// over at most 2²¹ contexts and transitions (the defaults' 294,060 are), numbered densely and placed by a shared layout
+/// (<see cref="RecencySet.Layout"/>) exactly where the 4-byte entries would be, so the scores do not depend on it.
 /// The range is learnt online (CAD reads the file's min and max in advance); a value outside it
 /// widens it, which changes the quantization for the points that follow.
 /// </summary>
@@ -71,6 +74,8 @@ public sealed class ContextNovelty : IStreamingDetector, IRestorableState
 {
     private readonly ContextNoveltyOptions _options;
     private readonly RecencySet _table;
+    private readonly long _contexts; // contexts of every order: L + L² + … + L^MaxOrder
+    private readonly bool _tagged; // the table holds 16-bit tags of dense keys (RecencySet.Layout)
     private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
     private long _history; // 4 bits per symbol, newest in the low bits
     private int _length;
@@ -91,8 +96,57 @@ public sealed class ContextNovelty : IStreamingDetector, IRestorableState
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.MaxOrder, 12);
         ArgumentOutOfRangeException.ThrowIfNegative(_options.RestPeriod);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxEntries, 8);
-        _table = new RecencySet(_options.MaxEntries);
+        _contexts = 0;
+        for (long k = 1, power = _options.Levels; k <= _options.MaxOrder; k++, power *= _options.Levels) _contexts += power;
+        var layout = LayoutFor(_options);
+        _tagged = layout is not null;
+        _table = layout is null ? new RecencySet(_options.MaxEntries) : new RecencySet(layout);
     }
+
+    private const int LayoutMaxEntries = 4096;
+    private const long LayoutMaxKeys = 1 << 21;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int, int), RecencySet.Layout?> Layouts = new();
+
+    /// <summary>
+    /// The shared layout that lets a table of at most 4,096 entries hold 16-bit tags (<see cref="RecencySet.Layout"/>):
+    /// key i is the dense number of a context or transition, placed where the table of 32-bit entries places its
+    /// <see cref="SparseKey"/>, so scores are the same either way. Null for larger tables or key spaces (more than 2²¹ keys).
+    /// </summary>
+    private static RecencySet.Layout? LayoutFor(ContextNoveltyOptions options)
+    {
+        if (options.MaxEntries > LayoutMaxEntries) return null;
+        return Layouts.GetOrAdd((options.Levels, options.MaxOrder, options.MaxEntries), static key =>
+        {
+            var (levels, maxOrder, maxEntries) = key;
+            long contexts = 0;
+            for (long k = 1, power = levels; k <= maxOrder; k++, power *= levels) contexts += power;
+            var keys = contexts * (levels + 1);
+            if (keys > LayoutMaxKeys) return null;
+            return RecencySet.Layout.TryCreate((int)keys, maxEntries, i => SparseKeyOf(i, levels, maxOrder, contexts));
+        });
+    }
+
+    /// <summary>The 32-bit table's key of dense key <paramref name="dense"/>: the inverse of the numbering in <see cref="Update"/>.</summary>
+    private static long SparseKeyOf(long dense, int levels, int maxOrder, long contexts)
+    {
+        var transition = dense >= contexts;
+        var context = transition ? (dense - contexts) / levels : dense;
+        int order = 1;
+        for (long power = levels; context >= power; power *= levels, order++) context -= power;
+        long history = 0;
+        for (var j = order - 1; j >= 0; j--, context /= levels) history |= (context % levels) << (4 * j);
+        var key = SparseKey(order, history, maxOrder);
+        return transition ? SparseTransition(key, (int)((dense - contexts) % levels)) : key << 1;
+    }
+
+    /// <summary>The order above the last <paramref name="order"/> symbols: 4·MaxOrder + 4 bits (20 by default).</summary>
+    private static long SparseKey(int order, long history, int maxOrder)
+    {
+        var mask = (1L << (4 * order)) - 1;
+        return ((long)order << (4 * maxOrder)) | (history & mask);
+    }
+
+    private static long SparseTransition(long context, int symbol) => (((context << 4) | (uint)symbol) << 1) | 1;
 
     /// <summary>Contexts plus transitions stored (at most <see cref="ContextNoveltyOptions.MaxEntries"/> rounded up to a power of two).</summary>
     internal int StoredEntries => _table.Count;
@@ -115,11 +169,27 @@ public sealed class ContextNovelty : IStreamingDetector, IRestorableState
 
         var orders = Math.Min(_length, _options.MaxOrder);
         int known = 0, active = 0, novel = 0;
+        long context = 0, offset = 0, power = 1;
         for (var k = 1; k <= orders; k++)
         {
-            var context = ContextKey(k);
-            var seenContext = _table.Touch(context << 1);
-            var seenTransition = _table.Touch((((context << 4) | (uint)symbol) << 1) | 1) && seenContext;
+            // With a layout, the contexts of order k are numbered offset + (the last k symbols in base L), offset =
+            // L + … + L^(k−1), and a transition after every context, so keys are dense in [0, contexts · (L + 1)).
+            bool seenContext, seenTransition;
+            if (_tagged)
+            {
+                context = context * _options.Levels + ((_history >> (4 * (k - 1))) & 15);
+                var key = offset + context;
+                seenContext = _table.Touch(key);
+                seenTransition = _table.Touch(_contexts + key * _options.Levels + symbol) && seenContext;
+                power *= _options.Levels;
+                offset += power;
+            }
+            else
+            {
+                var key = SparseKey(k, _history, _options.MaxOrder);
+                seenContext = _table.Touch(key << 1);
+                seenTransition = _table.Touch(SparseTransition(key, symbol)) && seenContext;
+            }
             if (seenContext) known++;
             if (seenTransition) active++;
             else novel++;
@@ -137,14 +207,6 @@ public sealed class ContextNovelty : IStreamingDetector, IRestorableState
         }
         if (raw >= _options.RestLevel) _rest = _options.RestPeriod;
         return raw;
-    }
-
-    /// <summary>The order above the last <paramref name="order"/> symbols: 4·MaxOrder + 4 bits (20 by default), so with the
-    /// symbol and the context/transition bit a key of the default settings fits the table's 32-bit entries exactly.</summary>
-    private long ContextKey(int order)
-    {
-        var mask = (1L << (4 * order)) - 1;
-        return ((long)order << (4 * _options.MaxOrder)) | (_history & mask);
     }
 
     private int Quantize(double value)

@@ -80,7 +80,7 @@ public sealed record EnsembleOptions
 
     /// <summary>
     /// <see cref="ContextNoveltyOptions.MaxEntries"/> of the two context members of the default ensemble: 512
-    /// contexts and transitions, 2 KB per member at most (a standalone <see cref="ContextNovelty"/> keeps up to 2¹⁷,
+    /// contexts and transitions, 1 KB per member (2-byte tags allocated at once, see <see cref="ContextNovelty"/>; a standalone <see cref="ContextNovelty"/> keeps up to 2¹⁷,
     /// and on a noisy series reached ~3,300 in 3,000 points, ~100 KB as hash sets). The least recently seen are
     /// forgotten first. Whole NAB corpus, standard profile, with the likelihood's blocked window: 1,024 entries
     /// 72.3009 at the tuned θ and 71.8732 at θ = 0.5, 512 entries 73.1653 and 72.6359, against 72.4434 and 72.1294

@@ -10,13 +10,21 @@ namespace Foresight.Detection;
 /// up to <c>maxEntries</c> rounded up to a power of two, so a series with few distinct keys costs a few hundred bytes.
 /// Keys below 2³² − 1 are stored exactly; larger ones as a 32-bit hash (two such keys then share an entry with
 /// probability about entries / 2³²). Cost per call: one multiply and a scan of 8 entries, O(1).
+/// <para>When the keys are the numbers of a known, dense key space and the table is allocated at its bound, a shared
+/// <see cref="Layout"/> says for each key its set and its tag, the key's rank among the keys of that set (what a
+/// minimal perfect hash of each set would give): entries are then 16-bit tags instead of 32-bit keys, and since the
+/// set comes from the same hash of the same key as above, a table that holds tags touches, keeps and drops exactly the
+/// keys a table of 32-bit entries would (a table that grows holds, at its bound, what one allocated at its bound holds:
+/// nothing is dropped before). 512 entries are then 1 KB instead of 2 KB.</para>
 /// </summary>
 internal sealed class RecencySet
 {
     private const int Ways = 8;
     private const int InitialEntries = 64;
     private readonly int _maxEntries;
-    private uint[] _entries; // 0 is an empty entry
+    private uint[] _entries; // 0 is an empty entry; empty when the table holds tags
+    private readonly ushort[]? _tags; // the entries when a layout gives each key its set and tag; 0 is an empty entry
+    private readonly Layout? _layout;
     private int _bits; // log2 of the number of sets
 
     public RecencySet(int maxEntries)
@@ -27,15 +35,34 @@ internal sealed class RecencySet
         Allocate(Math.Min(InitialEntries, _maxEntries));
     }
 
+    /// <summary>
+    /// A table of <paramref name="layout"/>'s bound, allocated at once, whose keys are the numbers in [0, layout.Keys):
+    /// 2 bytes an entry.
+    /// </summary>
+    public RecencySet(Layout layout)
+    {
+        _layout = layout ?? throw new ArgumentNullException(nameof(layout));
+        _maxEntries = layout.Entries;
+        _entries = [];
+        _tags = new ushort[layout.Entries];
+        _bits = System.Numerics.BitOperations.Log2((uint)(layout.Entries / Ways));
+    }
+
     /// <summary>Keys stored.</summary>
     public int Count { get; private set; }
 
     /// <summary>Entries allocated (a power of two, at most the bound).</summary>
-    public int Allocated => _entries.Length;
+    public int Allocated => _tags?.Length ?? _entries.Length;
 
     /// <summary>True when <paramref name="key"/> was present; either way it is now the most recent key of its set.</summary>
+    /// <remarks>With a <see cref="Layout"/>, the key is a number in [0, <see cref="Layout.Keys"/>).</remarks>
     public bool Touch(long key)
     {
+        if (_layout is not null)
+        {
+            var slot = _layout.SlotOf(key);
+            return TouchTag(_tags.AsSpan((int)(slot >> 16) * Ways, Ways), (ushort)slot);
+        }
         var entry = Entry(key);
         var set = Set(entry);
         for (var i = 0; i < Ways && set[i] != 0; i++)
@@ -53,6 +80,21 @@ internal sealed class RecencySet
         if (set[Ways - 1] == 0) Count++;
         set[..(Ways - 1)].CopyTo(set[1..]);
         set[0] = entry;
+        return false;
+    }
+
+    private bool TouchTag(Span<ushort> set, ushort tag)
+    {
+        for (var i = 0; i < Ways && set[i] != 0; i++)
+        {
+            if (set[i] != tag) continue;
+            set[..i].CopyTo(set[1..]);
+            set[0] = tag;
+            return true;
+        }
+        if (set[Ways - 1] == 0) Count++;
+        set[..(Ways - 1)].CopyTo(set[1..]);
+        set[0] = tag;
         return false;
     }
 
@@ -97,14 +139,20 @@ internal sealed class RecencySet
     public void WriteState(BinaryWriter writer)
     {
         writer.Write(_maxEntries);
-        writer.Write(_entries.Length);
-        foreach (var e in _entries) writer.Write(e);
+        writer.Write(Allocated);
+        if (_tags is not null) foreach (var e in _tags) writer.Write(e);
+        else foreach (var e in _entries) writer.Write(e);
     }
 
     /// <summary>Replaces the contents with what <see cref="WriteState"/> wrote for a set of the same bound.</summary>
     public void ReadState(BinaryReader reader, string what)
     {
         reader.ExpectSetting(_maxEntries, $"bound on the {what}");
+        if (_layout is not null)
+        {
+            ReadTags(reader, what);
+            return;
+        }
         var length = reader.ReadCount(_maxEntries, $"entries allocated for the {what}");
         if (length < Math.Min(InitialEntries, _maxEntries) || (length & (length - 1)) != 0)
             throw new InvalidDataException($"{length} entries allocated for the {what}, which is not a power of two from {Math.Min(InitialEntries, _maxEntries)}.");
@@ -117,5 +165,66 @@ internal sealed class RecencySet
             _entries[i] = e;
             if (e != 0) Count++;
         }
+    }
+
+    private void ReadTags(BinaryReader reader, string what)
+    {
+        reader.ExpectSetting(_tags!.Length, $"entries allocated for the {what}");
+        Count = 0;
+        for (var i = 0; i < _tags.Length; i++)
+        {
+            var tag = reader.ReadUInt16();
+            if (tag > _layout!.KeysInSet(i / Ways)) throw new InvalidDataException($"a tag of the {what} beyond the keys of its set.");
+            _tags[i] = tag;
+            if (tag != 0) Count++;
+        }
+    }
+
+    /// <summary>
+    /// Where each key of a dense key space goes in a table of a given bound: its set (by the hash a table of 32-bit
+    /// entries uses, applied to the key's <c>hashKey</c>) and its tag, one more than the number of keys before it in the
+    /// same set. Built once per key space and bound and shared by every table of that shape (4 bytes a key: 1.2 MB for
+    /// the 294,060 keys of the default context detector).
+    /// </summary>
+    internal sealed class Layout
+    {
+        private readonly uint[] _slots; // set << 16 | tag
+        private readonly int[] _keysInSet;
+
+        private Layout(int entries, uint[] slots, int[] keysInSet) => (Entries, _slots, _keysInSet) = (entries, slots, keysInSet);
+
+        /// <summary>Entries of a table of this layout (its bound, a power of two).</summary>
+        public int Entries { get; }
+
+        /// <summary>Keys numbered, 0 to Keys − 1.</summary>
+        public int Keys => _slots.Length;
+
+        /// <summary>
+        /// The layout of <paramref name="keys"/> keys in a table of <paramref name="maxEntries"/> (rounded up to a power of two),
+        /// key i placed as a table of 32-bit entries places <paramref name="hashKey"/>(i); null when a set would hold
+        /// more keys than a 16-bit tag numbers.
+        /// </summary>
+        public static Layout? TryCreate(int keys, int maxEntries, Func<int, long> hashKey)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(keys, 1);
+            var entries = Math.Max(Ways, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)maxEntries));
+            var bits = System.Numerics.BitOperations.Log2((uint)(entries / Ways));
+            var slots = new uint[keys];
+            var keysInSet = new int[entries / Ways];
+            for (var i = 0; i < keys; i++)
+            {
+                var set = SetIndex(Entry(hashKey(i)), bits);
+                var tag = ++keysInSet[set];
+                if (tag > ushort.MaxValue) return null;
+                slots[i] = (uint)set << 16 | (uint)tag;
+            }
+            return new Layout(entries, slots, keysInSet);
+        }
+
+        /// <summary>The set (high 16 bits) and tag (low 16 bits) of key <paramref name="key"/>.</summary>
+        public uint SlotOf(long key) => _slots[key];
+
+        /// <summary>Keys that go to set <paramref name="set"/>.</summary>
+        public int KeysInSet(int set) => _keysInSet[set];
     }
 }
