@@ -13,8 +13,10 @@ namespace Foresight.Benchmarks;
 /// third anomaly-score-like doubles in [0, 1) (as the detector's <c>anomaly_score</c> companions). Prints
 /// GC.GetTotalMemory(true) after minus before, divided by N: after the first point (the catalog: identity, label sets,
 /// dictionaries and index, plus a one-point head) and after all points (the difference is what the heads and the chunks
-/// sealed since the last checkpoint hold), then after a checkpoint. Deterministic (seeded), single-threaded; a noisy
-/// machine changes the time, not the bytes.
+/// sealed since the last checkpoint hold), then after a checkpoint. While the checkpoint runs, a second thread appends one
+/// point at a time (the next step of each series in turn) and times each append: its p99 and max are how long a write
+/// waits behind the checkpoint. Deterministic (seeded) but for that timed part; a noisy machine changes the time, not the
+/// bytes.
 /// </summary>
 internal static class StoreMemory
 {
@@ -48,9 +50,11 @@ internal static class StoreMemory
                 var fed = (GC.GetTotalMemory(forceFullCollection: true) - before) / series;
                 Console.WriteLine($"{$"after {points} points",-34} {fed,10:N0}   heads and pending chunks: {fed - catalog:N0}   {sw.Elapsed.TotalSeconds:0.0} s");
                 sw.Restart();
-                await store.CheckpointAsync();
+                var (appends, p99, max) = await CheckpointWhileAppendingAsync(store, labels, start + (long)points * stepSeconds * 1000);
+                var checkpointMs = sw.Elapsed.TotalMilliseconds;
                 var checkpointed = (GC.GetTotalMemory(forceFullCollection: true) - before) / series;
-                Console.WriteLine($"{"after a checkpoint",-34} {checkpointed,10:N0}   checkpoint {sw.Elapsed.TotalMilliseconds:N0} ms");
+                Console.WriteLine($"{"after a checkpoint",-34} {checkpointed,10:N0}   checkpoint {checkpointMs:N0} ms; " +
+                                  $"{appends:N0} one-point appends meanwhile, p99 {p99:0.0} ms, max {max:0.0} ms");
                 var stats = await store.GetStatsAsync();
                 Console.WriteLine($"head points {stats.HeadPoints:N0}, stored chunks {stats.StoredChunks:N0} ({stats.StoredChunkBytes:N0} B)");
             }
@@ -61,6 +65,30 @@ internal static class StoreMemory
         }
         return 0;
     }
+
+    /// <summary>Checkpoints while another thread appends one point per call; returns the appends, their p99 and max in ms.</summary>
+    private static async Task<(int Count, double P99, double Max)> CheckpointWhileAppendingAsync(SqliteTimeSeriesStore store, Labels[] labels, long ts)
+    {
+        var latencies = new List<double>();
+        using var done = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            for (var s = 0; !done.IsCancellationRequested; s = (s + 1) % labels.Length)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await store.AppendAsync("default", [new SeriesWrite(Metric(s), labels[s], [new Point(ts, 1)])]);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        });
+        await Task.Run(() => store.CheckpointAsync().AsTask());
+        await done.CancelAsync();
+        await writer;
+        if (latencies.Count == 0) return (0, 0, 0);
+        latencies.Sort();
+        return (latencies.Count, latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(latencies.Count * 0.99) - 1)], latencies[^1]);
+    }
+
+    private static string Metric(int s) => (s % 3) switch { 0 => "node_load", 1 => "node_cpu_seconds_total", _ => "anomaly_score" };
 
     private static async Task AppendStepAsync(SqliteTimeSeriesStore store, Labels[] labels, double[] level, Random random, long ts, int step)
     {
@@ -75,8 +103,7 @@ internal static class StoreMemory
                     1 => level[s] += random.Next(1, 8),
                     _ => random.NextDouble(),
                 };
-                batch.Add(new SeriesWrite((s % 3) switch { 0 => "node_load", 1 => "node_cpu_seconds_total", _ => "anomaly_score" },
-                    labels[s], [new Point(ts, value)]));
+                batch.Add(new SeriesWrite(Metric(s), labels[s], [new Point(ts, value)]));
             }
             var result = await store.AppendAsync("default", batch);
             if (result.PointsAccepted != batch.Count) throw new InvalidOperationException($"step {step}: {result.PointsAccepted} of {batch.Count} points accepted");

@@ -14,37 +14,71 @@ public sealed partial class SqliteTimeSeriesStore
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Writes the sealed chunks and changed heads to SQLite in one transaction, then deletes the log segments it covers.</summary>
+    /// <summary>Series a checkpoint takes per hold of the write lock.</summary>
+    internal const int CheckpointSlice = 4096;
+
+    /// <summary>For tests: called after each slice of a checkpoint, with the write lock released.</summary>
+    internal Action<int>? CheckpointSliceTaken { get; set; }
+
+    /// <summary>
+    /// Writes the sealed chunks and changed heads to SQLite in one transaction, then deletes the log segments it covers.
+    /// </summary>
+    /// <remarks>
+    /// The log is rotated first; the changed series are then taken <see cref="CheckpointSlice"/> at a time, each slice
+    /// under one short hold of the write lock (its sealed chunks moved to flushing, a copy of its head's bytes), and a
+    /// slice's copies are encoded with the lock released, so an append waits for one slice at most, never for the
+    /// whole fleet's encodes. This stays consistent with the rotation: every point of the closed segments was applied
+    /// to its series before the rotation (the log append and the head update share the lock), and points only move
+    /// from a head to sealed chunks, so whatever a slice takes later still holds it. A slice may also take points
+    /// written after the rotation; they are in the open segment too, and replaying it after a crash applies them
+    /// again in log order onto the snapshot, which changes nothing (the same value for the same timestamp, and for a
+    /// timestamp written twice the log's last write wins, since the head is the newest source a read merges).
+    /// </remarks>
     internal void Checkpoint()
     {
         lock (_checkpointLock)
         {
             var chunks = new List<(long, SealedChunk, long)>();
             var moved = new List<(SeriesState State, int Count)>();
-            var snapshots = new List<(long Id, HeadChunk? Head)>();
+            var heads = new List<(long Id, SealedChunk? Head)>();
+            var slice = new List<(long Id, HeadChunk? Head)>(CheckpointSlice);
             int closedSegment;
+            HashSet<SeriesState> taken;
             lock (_writeLock)
             {
                 closedSegment = _wal.Rotate();
-                foreach (var state in _dirty)
-                {
-                    if (state.Pending.Count > 0)
-                    {
-                        foreach (var c in state.Pending) chunks.Add((state.Info.Id, c, ++_nextChunkSeq));
-                        moved.Add((state, state.BeginFlush()));
-                    }
-                    if (state.HeadDirty)
-                    {
-                        snapshots.Add((state.Info.Id, state.SnapshotHead()));
-                        state.HeadDirty = false;
-                    }
-                }
-                _dirty.Clear();
+                (taken, _dirty, _dirtyTaken) = (_dirty, _dirtyTaken, _dirty);
             }
-            // Encoding the copies (a decode and ChunkCodec.Encode each) is most of a checkpoint's work: appends go on meanwhile.
-            var heads = snapshots.ConvertAll(static h => (h.Id, h.Head is null ? null : SeriesState.ToChunk(h.Head)));
             try
             {
+                using (var next = taken.GetEnumerator())
+                {
+                    var more = true;
+                    for (var sliceNumber = 0; more; sliceNumber++)
+                    {
+                        lock (_writeLock)
+                        {
+                            for (var n = 0; n < CheckpointSlice && (more = next.MoveNext()); n++)
+                            {
+                                var state = next.Current;
+                                if (state.Pending.Count > 0)
+                                {
+                                    foreach (var c in state.Pending) chunks.Add((state.Info.Id, c, ++_nextChunkSeq));
+                                    moved.Add((state, state.BeginFlush()));
+                                }
+                                if (state.HeadDirty)
+                                {
+                                    slice.Add((state.Info.Id, state.SnapshotHead()));
+                                    state.HeadDirty = false;
+                                }
+                            }
+                        }
+                        // Encoding the copies (a decode and ChunkCodec.Encode each) is most of a checkpoint's work.
+                        foreach (var (id, head) in slice) heads.Add((id, head is null ? null : SeriesState.ToChunk(head)));
+                        slice.Clear();
+                        CheckpointSliceTaken?.Invoke(sliceNumber);
+                    }
+                }
                 _db.WriteCheckpoint(chunks, heads, closedSegment);
             }
             catch
@@ -52,22 +86,18 @@ public sealed partial class SqliteTimeSeriesStore
                 // Nothing was committed: put everything back so the next checkpoint retries it.
                 lock (_writeLock)
                 {
-                    foreach (var (state, count) in moved)
+                    foreach (var (state, count) in moved) state.AbortFlush(count);
+                    foreach (var state in taken)
                     {
-                        state.AbortFlush(count);
+                        if (!_byId.ContainsKey(state.Info.Id)) continue;
+                        state.HeadDirty = true;
                         _dirty.Add(state);
                     }
-                    foreach (var (id, _) in heads)
-                    {
-                        if (_byId.TryGetValue(id, out var s))
-                        {
-                            s.HeadDirty = true;
-                            _dirty.Add(s);
-                        }
-                    }
                 }
+                taken.Clear();
                 throw;
             }
+            taken.Clear();
             lock (_writeLock)
             {
                 foreach (var (state, count) in moved) state.EndFlush(count);

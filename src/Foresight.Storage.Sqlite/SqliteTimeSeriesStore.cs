@@ -41,7 +41,9 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
     /// search does not wait for a batch being written; the write path takes it only to add or remove a series).</summary>
     private readonly SeriesIndex<SeriesState> _index = new();
     private readonly Lock _catalogLock = new();
-    private readonly HashSet<SeriesState> _dirty = [];
+    /// <summary>Series changed since the last checkpoint took its list; a checkpoint swaps it with <see cref="_dirtyTaken"/>.</summary>
+    private HashSet<SeriesState> _dirty = [];
+    private HashSet<SeriesState> _dirtyTaken = [];
     private readonly FileStream _lockFile;
     private long _nextSeriesId;
     private long _nextChunkSeq;

@@ -127,6 +127,59 @@ public sealed class SqliteHeadTests : IDisposable
             .Select(kv => new Point(kv.Key, kv.Value)));
     }
 
+    [Fact]
+    public async Task Writes_between_the_slices_of_a_checkpoint_survive_a_kill_with_the_newest_value()
+    {
+        var options = new StoreOptions { Time = _clock, ChunkPoints = 16, SyncWrites = false };
+        var count = 2 * SqliteTimeSeriesStore.CheckpointSlice + 100;
+        var t0 = NowMs - 3_600_000L;
+        var model = new Dictionary<string, SortedDictionary<long, double>>();
+        var store = SqliteTimeSeriesStore.Open(_dir.Path, options);
+        async Task WriteAsync(int series, int from, int to, Func<int, int, double> value, int? overwrite = null)
+        {
+            var batch = new List<SeriesWrite>();
+            for (var s = 0; s < series; s++)
+            {
+                var points = Enumerable.Range(from, to - from).Select(i => new Point(t0 + i * Step, value(s, i))).ToList();
+                if (overwrite is { } o) points.Add(new Point(t0 + o * Step, -value(s, o)));
+                var instance = $"i{s}";
+                var held = model.TryGetValue(instance, out var m) ? m : model[instance] = [];
+                foreach (var p in points) held[p.Timestamp] = p.Value;
+                batch.Add(new SeriesWrite("m", Labels.Of(("instance", instance)), points));
+            }
+            (await store.AppendAsync("t", batch)).PointsAccepted.Should().Be(batch.Sum(w => w.Points.Count));
+        }
+
+        await WriteAsync(count, 0, 20, (s, i) => s + i * 0.25);   // a sealed chunk and a head each
+        var slices = 0;
+        store.CheckpointSliceTaken = n =>
+        {
+            slices++;
+            // Between slices: every series (taken or not yet) seals a chunk and overwrites a point the checkpoint holds,
+            // and a new series appears.
+            WriteAsync(count + 1, 20 * (n + 1), 20 * (n + 1) + 17, (s, i) => s * 2 + i, overwrite: 3 + n).GetAwaiter().GetResult();
+        };
+        await store.CheckpointAsync();
+        store.CheckpointSliceTaken = null;
+        slices.Should().Be(3);
+        await WriteAsync(count + 1, 100, 103, (s, i) => i);
+        store.CloseWithoutCheckpoint();
+
+        for (var restart = 0; restart < 2; restart++)
+        {
+            store = SqliteTimeSeriesStore.Open(_dir.Path, options);
+            foreach (var info in await store.FindAsync("t", SeriesSelector.All))
+            {
+                var read = new List<Point>();
+                await store.ReadAsync("t", info.Id, long.MinValue, long.MaxValue, read);
+                read.Should().Equal(model[info.Labels.ToDictionary()["instance"]].Select(kv => new Point(kv.Key, kv.Value)),
+                    $"series {info.Labels.ToDictionary()["instance"]} after restart {restart}");
+            }
+            (await store.FindAsync("t", SeriesSelector.All)).Should().HaveCount(count + 1);
+            await store.DisposeAsync();
+        }
+    }
+
     /// <summary>The timestamps a head holds, by the store's rule: a point newer than every point so far seals a head
     /// that is full or spans the chunk span, then every point joins the head.</summary>
     private sealed class HeadModel(int chunkPoints, long spanMs)
