@@ -33,6 +33,7 @@ public static partial class RemoteWriteDecoder
     public const int DefaultMaxDecodedBytes = 32 << 20;
 
     [ThreadStatic] private static List<Point>? t_points;
+    [ThreadStatic] private static List<SeriesWrite>? t_series;
     [ThreadStatic] private static List<KeyValuePair<string, string>>? t_labels;
 
     /// <summary>
@@ -76,12 +77,18 @@ public static partial class RemoteWriteDecoder
         samples = 0;
         invalid = [];
         if (!TryDecompress(body, maxDecodedBytes, out var rented, out var length, out error)) return false;
+        // Decoded into a per-thread list, then copied once into one of the exact size: growing the result list from
+        // empty would allocate and copy arrays of 4, 8, ... 512 references for a 500-series request.
+        var decoded = t_series ??= new List<SeriesWrite>(64);
         try
         {
-            return TryDecodeRequest(rented.AsSpan(0, length), series, ref samples, invalid, out error);
+            if (!TryDecodeRequest(rented.AsSpan(0, length), decoded, ref samples, invalid, out error)) return false;
+            series = new List<SeriesWrite>(decoded);
+            return true;
         }
         finally
         {
+            decoded.Clear();
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
