@@ -149,6 +149,31 @@ public class BoundedStateTests
         for (var i = 0; i < 1_000; i++) copy.Touch(i).Should().Be(keys.Touch(Sparse(i)));
     }
 
+    [Theory]
+    [InlineData(300)]
+    [InlineData(15)]
+    public void The_default_ensemble_sharing_its_members_clock_and_window_scores_bit_for_bit_like_members_with_their_own(int stepSeconds)
+    {
+        var shared = new Ensemble();
+        var own = new Ensemble(
+        [
+            new SeasonalRobustZScore(), new SpectralResidual(), new ContextNovelty(new() { MaxEntries = 512 }),
+            new ContextNovelty(new() { Differences = false, MaxEntries = 512 }), new ForecastResidual(),
+        ]);
+        var rng = new Random(5);
+        var alarms = 0;
+        for (var i = 0; i < 3_000; i++)
+        {
+            var t = 1_700_000_000_000L + i * stepSeconds * 1000L + (i == 4 ? 7_000 : 0); // one odd spacing while the clock probes
+            var v = 100 + 20 * Math.Sin(2 * Math.PI * i / (86_400 / stepSeconds)) + rng.NextDouble() + (i % 997 == 500 ? 80 : 0);
+            var expected = own.Update(t, v);
+            BitConverter.DoubleToInt64Bits(shared.Update(t, v)).Should().Be(BitConverter.DoubleToInt64Bits(expected), $"point {i}");
+            if (expected >= 0.5) alarms++;
+        }
+        alarms.Should().BeGreaterThan(0, "the spikes are scored");
+        shared.Fired.Should().Equal(own.Fired);
+    }
+
     private sealed class Replay(Func<double> next) : IStreamingDetector
     {
         public double Update(long timestamp, double value) => next();

@@ -143,6 +143,7 @@ public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestora
     private readonly EnsembleOptions _options;
     private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
     private readonly RingBuffer? _recent;
+    private readonly SharedInput? _input; // the default members' clock and window, observed here before they run
     private long _seen;
     private int _rest;
     private int _rangeRest;
@@ -152,16 +153,28 @@ public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestora
     /// values, and forecast residual, with default options.
     /// </summary>
     public Ensemble(EnsembleOptions? options = null)
-        : this(DefaultMembers(options ?? EnsembleOptions.Default), options)
+        : this(DefaultInput(), options)
     {
     }
+
+    private Ensemble(SharedInput input, EnsembleOptions? options)
+        : this(DefaultMembers(options ?? EnsembleOptions.Default, input), options)
+    {
+        _input = input;
+    }
+
+    /// <summary>The default members' shared clock and window: the z-score's 64 recent values and the current one, of which
+    /// the spectral residual's 59 are the newest (<see cref="SharedInput"/>).</summary>
+    private static SharedInput DefaultInput() => new(
+        Math.Max(SeasonalRobustZScoreOptions.Default.RecentWindow + 1, SpectralResidualOptions.Default.Window),
+        SeasonalRobustZScoreOptions.Default.MaxPeriod);
 
     /// <summary>The context members' options for the last bound asked for: every series shares one pair instead of two records each.</summary>
     private static ContextOptions? s_contextOptions;
 
     private sealed record ContextOptions(int MaxEntries, ContextNoveltyOptions Differences, ContextNoveltyOptions Values);
 
-    private static IStreamingDetector[] DefaultMembers(EnsembleOptions options)
+    private static IStreamingDetector[] DefaultMembers(EnsembleOptions options, SharedInput input)
     {
         var context = s_contextOptions;
         if (context is null || context.MaxEntries != options.ContextMaxEntries)
@@ -172,8 +185,8 @@ public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestora
         }
         return
         [
-            new SeasonalRobustZScore(), new SpectralResidual(), new ContextNovelty(context.Differences),
-            new ContextNovelty(context.Values), new ForecastResidual(),
+            new SeasonalRobustZScore(null, input), new SpectralResidual(null, input), new ContextNovelty(context.Differences),
+            new ContextNovelty(context.Values), new ForecastResidual(null, input),
         ];
     }
 
@@ -193,6 +206,7 @@ public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestora
     /// <inheritdoc />
     public double Update(long timestamp, double value)
     {
+        _input?.Observe(timestamp, value);
         double score;
         if (_options.Combination == EnsembleCombination.Max)
         {
@@ -293,6 +307,8 @@ public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestora
     {
         writer.WriteTag("ensemble");
         writer.Write(_members.Length);
+        writer.Write(_input is not null);
+        _input?.WriteState(writer);
         for (var i = 0; i < _members.Length; i++)
         {
             writer.Write(_names[i]);
@@ -314,6 +330,8 @@ public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestora
     {
         reader.ExpectTag("ensemble");
         reader.ExpectCount(_members.Length, "members");
+        if (reader.ReadBoolean() != _input is not null) throw new InvalidDataException("the members' shared input differs from this ensemble's.");
+        _input?.ReadState(reader);
         for (var i = 0; i < _members.Length; i++)
         {
             var name = reader.ReadString();

@@ -40,6 +40,7 @@ public sealed class ForecastResidual : IStreamingDetector, IRestorableState
 {
     private readonly ForecastResidualOptions _options;
     private readonly CycleClock _clock;
+    private readonly bool _shared; // the clock is an ensemble's, observed before this member runs
     private double[] _season = [];
     private double _level = double.NaN;
     private double _scale = double.NaN;
@@ -47,15 +48,23 @@ public sealed class ForecastResidual : IStreamingDetector, IRestorableState
 
     /// <summary>Creates the detector with the given (or default) options.</summary>
     public ForecastResidual(ForecastResidualOptions? options = null)
+        : this(options, input: null)
+    {
+    }
+
+    /// <summary>A member of an ensemble that reads its clock from <paramref name="input"/>.</summary>
+    internal ForecastResidual(ForecastResidualOptions? options, SharedInput? input)
     {
         _options = options ?? ForecastResidualOptions.Default;
-        _clock = new CycleClock(_options.MaxPeriod);
+        if (input is not null && input.Clock.MaxPeriod != _options.MaxPeriod) throw new ArgumentException("The shared clock has another MaxPeriod.", nameof(input));
+        _shared = input is not null;
+        _clock = input?.Clock ?? new CycleClock(_options.MaxPeriod);
     }
 
     /// <inheritdoc />
     public double Update(long timestamp, double value)
     {
-        _clock.Observe(timestamp);
+        if (!_shared) _clock.Observe(timestamp);
         if (_clock.Ready && _clock.Period > 0 && _season.Length == 0) _season = new double[_clock.Period];
         _seen++;
         if (double.IsNaN(_level))
@@ -84,7 +93,7 @@ public sealed class ForecastResidual : IStreamingDetector, IRestorableState
     public void WriteState(BinaryWriter writer)
     {
         writer.WriteTag("forecast");
-        _clock.WriteState(writer);
+        if (!_shared) _clock.WriteState(writer);
         writer.WriteDoubles(_season);
         writer.Write(_level);
         writer.Write(_scale);
@@ -95,7 +104,7 @@ public sealed class ForecastResidual : IStreamingDetector, IRestorableState
     public void ReadState(BinaryReader reader)
     {
         reader.ExpectTag("forecast");
-        _clock.ReadState(reader);
+        if (!_shared) _clock.ReadState(reader);
         _season = reader.ReadDoubles(_options.MaxPeriod, "seasonal states");
         if (_season.Length != 0 && _season.Length != _clock.Period) throw new InvalidDataException($"{_season.Length} seasonal states for a period of {_clock.Period}.");
         _level = reader.ReadDouble();

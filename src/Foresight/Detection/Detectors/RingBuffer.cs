@@ -48,6 +48,12 @@ internal sealed class RingBuffer
         return Count;
     }
 
+    /// <summary>Copies the newest <paramref name="count"/> values (at most <see cref="Count"/>), oldest first, into <paramref name="destination"/>.</summary>
+    public void CopyLast(Span<double> destination, int count)
+    {
+        for (var i = 0; i < count; i++) destination[i] = this[Count - count + i];
+    }
+
     /// <summary>Writes the contents, oldest first (the capacity is checked on reading).</summary>
     public void WriteState(BinaryWriter writer)
     {

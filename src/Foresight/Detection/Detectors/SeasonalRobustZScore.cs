@@ -50,7 +50,8 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
 {
     private readonly SeasonalRobustZScoreOptions _options;
     private readonly CycleClock _clock;
-    private readonly RingBuffer _recent;
+    private readonly RingBuffer _recent; // with a shared input, its values: the recent window and the current value
+    private readonly SharedInput? _input;
     private readonly int _sampleSize;
     [ThreadStatic] private static double[]? t_sample, t_scratch;
     private double[] _phaseValues = [];
@@ -61,21 +62,30 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
 
     /// <summary>Creates the detector with the given (or default) options.</summary>
     public SeasonalRobustZScore(SeasonalRobustZScoreOptions? options = null)
+        : this(options, input: null)
+    {
+    }
+
+    /// <summary>A member of an ensemble that reads its clock and recent window from <paramref name="input"/> (which holds at least RecentWindow + 1 values).</summary>
+    internal SeasonalRobustZScore(SeasonalRobustZScoreOptions? options, SharedInput? input)
     {
         _options = options ?? SeasonalRobustZScoreOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Cycles, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(_options.Cycles, 60);
         ArgumentOutOfRangeException.ThrowIfNegative(_options.PhaseNeighbours);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.RecentWindow, 4);
-        _clock = new CycleClock(_options.MaxPeriod);
-        _recent = new RingBuffer(_options.RecentWindow);
-        _sampleSize = Math.Max(_options.RecentWindow, _options.Cycles * (2 * _options.PhaseNeighbours + 1));
+        _input = input;
+        if (input is not null && input.Clock.MaxPeriod != _options.MaxPeriod) throw new ArgumentException("The shared clock has another MaxPeriod.", nameof(input));
+        if (input is not null && input.Values.Capacity != _options.RecentWindow + 1) throw new ArgumentException("The shared window must hold the recent window and the current value.", nameof(input));
+        _clock = input?.Clock ?? new CycleClock(_options.MaxPeriod);
+        _recent = input?.Values ?? new RingBuffer(_options.RecentWindow);
+        _sampleSize = Math.Max(_recent.Capacity, _options.Cycles * (2 * _options.PhaseNeighbours + 1));
     }
 
     /// <inheritdoc />
     public double Update(long timestamp, double value)
     {
-        _clock.Observe(timestamp);
+        if (_input is null) _clock.Observe(timestamp);
         if (_clock.Ready && _clock.Period > 0 && _phaseCount.Length == 0)
         {
             _phaseValues = new double[_clock.Period * _options.Cycles];
@@ -84,7 +94,7 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
         }
 
         var score = 0.0;
-        if (_clock.Ready && _recent.Count >= _options.MinSamples)
+        if (_clock.Ready && RecentCount >= _options.MinSamples)
         {
             if (t_sample is null || t_sample.Length < _sampleSize) (t_sample, t_scratch) = (new double[_sampleSize], new double[_sampleSize]);
             var (z, insideFences) = RecentZ(value);
@@ -103,14 +113,18 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
             _meanAbsDiff = double.IsNaN(_meanAbsDiff) ? d : _meanAbsDiff + 0.01 * (d - _meanAbsDiff);
         }
         _previous = value;
-        _recent.Push(value);
+        if (_input is null) _recent.Push(value);
         if (_phaseCount.Length > 0) AddSeasonal(_clock.Phase(timestamp), value);
         return score;
     }
 
+    /// <summary>Values in the recent window, the current one not included.</summary>
+    private int RecentCount => _input is null ? _recent.Count : _recent.Count - 1;
+
     private (double Z, bool InsideFences) RecentZ(double value)
     {
-        var n = _recent.CopyTo(t_sample);
+        var n = RecentCount;
+        _recent.CopyTo(t_sample); // with a shared input the current value lands after the n recent ones and is not used
         return Standardize(t_sample.AsSpan(0, n), value);
     }
 
@@ -156,8 +170,11 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
     public void WriteState(BinaryWriter writer)
     {
         writer.WriteTag("zscore");
-        _clock.WriteState(writer);
-        _recent.WriteState(writer);
+        if (_input is null)
+        {
+            _clock.WriteState(writer);
+            _recent.WriteState(writer);
+        }
         writer.WriteDoubles(_phaseValues);
         writer.Write(_phaseCount.Length);
         writer.Write(_phaseCount);
@@ -170,8 +187,11 @@ public sealed class SeasonalRobustZScore : IStreamingDetector, IRestorableState
     public void ReadState(BinaryReader reader)
     {
         reader.ExpectTag("zscore");
-        _clock.ReadState(reader);
-        _recent.ReadState(reader, "recent window");
+        if (_input is null)
+        {
+            _clock.ReadState(reader);
+            _recent.ReadState(reader, "recent window");
+        }
         var phases = _clock.Ready ? _clock.Period : 0;
         _phaseValues = reader.ReadDoubles(phases * _options.Cycles, "seasonal values");
         reader.ExpectCount(_phaseValues.Length == 0 ? 0 : phases, "phases");

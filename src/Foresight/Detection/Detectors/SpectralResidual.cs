@@ -47,13 +47,20 @@ public sealed record SpectralResidualOptions
 public sealed class SpectralResidual : IStreamingDetector, IRestorableState
 {
     private readonly SpectralResidualOptions _options;
-    private readonly RingBuffer _window;
+    private readonly RingBuffer _window; // with a shared input, its values, of which the newest Window are this window
+    private readonly bool _shared;
     private readonly Fft _fft;
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Fft> Transforms = new();
     [ThreadStatic] private static double[]? t_scratch;
 
     /// <summary>Creates the detector with the given (or default) options.</summary>
     public SpectralResidual(SpectralResidualOptions? options = null)
+        : this(options, input: null)
+    {
+    }
+
+    /// <summary>A member of an ensemble that reads its window, the newest Window values, from <paramref name="input"/>.</summary>
+    internal SpectralResidual(SpectralResidualOptions? options, SharedInput? input)
     {
         _options = options ?? SpectralResidualOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.GradientPoints, 1);
@@ -62,14 +69,16 @@ public sealed class SpectralResidual : IStreamingDetector, IRestorableState
         if (_options.Window <= Math.Max(_options.GradientPoints, _options.LocalAverage))
             throw new ArgumentOutOfRangeException(nameof(options), "Window must exceed GradientPoints and LocalAverage.");
         _fft = Transforms.GetOrAdd(_options.Window + _options.ExtrapolatedPoints, length => new Fft(length));
-        _window = new RingBuffer(_options.Window);
+        if (input is not null && input.Values.Capacity < _options.Window) throw new ArgumentException("The shared window is shorter than this detector's.", nameof(input));
+        _shared = input is not null;
+        _window = input?.Values ?? new RingBuffer(_options.Window);
     }
 
     /// <inheritdoc />
     public double Update(long timestamp, double value)
     {
-        _window.Push(value);
-        if (!_window.IsFull) return 0;
+        if (!_shared) _window.Push(value);
+        if (_window.Count < _options.Window) return 0;
         var saliency = Saliency();
         var newest = _options.Window - 1;
         var mean = 0.0;
@@ -89,7 +98,7 @@ public sealed class SpectralResidual : IStreamingDetector, IRestorableState
         var im = t_scratch.AsSpan(len, len);
         var logAmplitude = t_scratch.AsSpan(2 * len, len);
         var n = _options.Window;
-        _window.CopyTo(re);
+        _window.CopyLast(re, n);
         var m = _options.GradientPoints;
         var g = 0.0;
         // The extrapolation is anchored on the point before the newest: anchored on the newest, a
@@ -134,13 +143,13 @@ public sealed class SpectralResidual : IStreamingDetector, IRestorableState
     public void WriteState(BinaryWriter writer)
     {
         writer.WriteTag("sr");
-        _window.WriteState(writer);
+        if (!_shared) _window.WriteState(writer);
     }
 
     /// <inheritdoc />
     public void ReadState(BinaryReader reader)
     {
         reader.ExpectTag("sr");
-        _window.ReadState(reader, "window");
+        if (!_shared) _window.ReadState(reader, "window");
     }
 }
