@@ -8,15 +8,19 @@ namespace Foresight.Ingestion;
 /// sender writes a series' labels the same way in every request (Prometheus keeps each series' label set and
 /// re-encodes it unchanged), so a request for a known series costs one hash and one byte comparison instead of
 /// decoding, validating and sorting its labels again, and the decoder hands back the same <see cref="Labels"/>
-/// instance each time (which the store then finds by reference). Direct-mapped: a slot per hash, the newest
-/// series wins a collision, so memory is bounded by the slot count (131,072: the label bytes and an entry per
-/// cached series, some 200 B beside the label set the store already holds) and a fleet larger than the cache
-/// only loses the shortcut for some of its series. Entries are immutable and a slot is replaced by one reference
-/// write, so concurrent requests share it without a lock.
+/// instance each time (which the store then finds by reference). Two-way set-associative: each hash names a set of
+/// two slots and a new series takes the place of the older of the two, so memory is bounded by the slot count
+/// (131,072: the label bytes and an entry per cached series, some 200 B beside the label set the store already
+/// holds) and a fleet larger than the cache only loses the shortcut for some of its series. A direct-mapped table
+/// of the same size (one slot per hash, the newest series winning) lost the shortcut to collisions for about 3.7%
+/// of 5,000 series, each then decoded in full on every request; with two ways a series is lost only where three
+/// share a set (a handful of 5,000). Entries are immutable and a slot is replaced by one reference write, so
+/// concurrent requests share the table without a lock (a race can lose an entry, which costs one full decode).
 /// </summary>
 internal sealed class RemoteWriteSeriesCache(int slots)
 {
-    private readonly Entry?[] _slots = new Entry?[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, slots))];
+    private const int Ways = 2;
+    private readonly Entry?[] _slots = new Entry?[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(Ways, slots))];
 
     /// <summary>The decoder's cache.</summary>
     public static RemoteWriteSeriesCache Shared { get; } = new(1 << 17);
@@ -24,25 +28,35 @@ internal sealed class RemoteWriteSeriesCache(int slots)
     /// <summary>The metric and labels decoded before from exactly these label bytes, if still cached.</summary>
     public bool TryGet(ReadOnlySpan<byte> labelBytes, out string metric, out Labels labels)
     {
-        var entry = _slots[Slot(labelBytes)];
-        if (entry is not null && labelBytes.SequenceEqual(entry.LabelBytes))
+        var set = Set(labelBytes);
+        for (var way = 0; way < Ways; way++)
         {
-            (metric, labels) = (entry.Metric, entry.Labels);
-            return true;
+            var entry = _slots[set + way];
+            if (entry is not null && labelBytes.SequenceEqual(entry.LabelBytes))
+            {
+                (metric, labels) = (entry.Metric, entry.Labels);
+                return true;
+            }
         }
         (metric, labels) = ("", Labels.Empty);
         return false;
     }
 
     /// <summary>Remembers a series decoded (and validated) from <paramref name="labelBytes"/>.</summary>
-    public void Add(ReadOnlySpan<byte> labelBytes, string metric, Labels labels) =>
-        _slots[Slot(labelBytes)] = new Entry(labelBytes.ToArray(), metric, labels);
+    public void Add(ReadOnlySpan<byte> labelBytes, string metric, Labels labels)
+    {
+        // The set's newer entry moves to the second way and the new one takes the first: the older one is dropped.
+        var set = Set(labelBytes);
+        _slots[set + 1] = _slots[set];
+        _slots[set] = new Entry(labelBytes.ToArray(), metric, labels);
+    }
 
-    private int Slot(ReadOnlySpan<byte> bytes)
+    /// <summary>The first slot of the set the bytes hash to.</summary>
+    private int Set(ReadOnlySpan<byte> bytes)
     {
         var hash = new HashCode();
         hash.AddBytes(bytes);
-        return hash.ToHashCode() & (_slots.Length - 1);
+        return hash.ToHashCode() & (_slots.Length - Ways);
     }
 
     private sealed record Entry(byte[] LabelBytes, string Metric, Labels Labels);
