@@ -14,12 +14,9 @@ internal sealed class SeriesState
 {
     private readonly HeadChunk _head = new();
 
-    public SeriesState(SeriesInfo info, string key) => (Info, Key) = (info, key);
+    public SeriesState(SeriesInfo info) => Info = info;
 
     public SeriesInfo Info { get; }
-
-    /// <summary>The store's in-memory key of the series (tenant, NUL, canonical metric{labels}).</summary>
-    public string Key { get; }
 
     /// <summary>Points in the head.</summary>
     public int HeadCount => _head.Count;

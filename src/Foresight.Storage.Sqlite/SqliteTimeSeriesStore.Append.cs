@@ -32,21 +32,16 @@ public sealed partial class SqliteTimeSeriesStore
         lock (_writeLock)
         {
             // Resolve every entry to its series (existing, or to be created if any of its points is stored).
-            var keys = new string[batch.Count];
+            // A known series is found by its label set (whose hash is computed once, and which a decoder that caches
+            // series hands back as the same instance) without building a key string.
+            var keys = new (string Tenant, string Metric, Labels Labels)[batch.Count];
             var targets = new SeriesState?[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
-                // A known series is found by its label set (whose hash is computed once, and which a decoder that caches
-                // series hands back as the same instance) without building its key string.
-                if (_byIdentity.TryGetValue((tenant, batch[i].Metric, batch[i].Labels), out targets[i]))
-                {
-                    keys[i] = targets[i]!.Key;
-                    continue;
-                }
-                keys[i] = StorageKey(tenant, batch[i].Metric, batch[i].Labels);
-                _byKey.TryGetValue(keys[i], out targets[i]);
+                keys[i] = (tenant, batch[i].Metric, batch[i].Labels);
+                _byIdentity.TryGetValue(keys[i], out targets[i]);
             }
-            verdict = _validator.Validate(batch, keys, key => _byKey.TryGetValue(key, out var s) ? s.MaxTimestamp : long.MinValue);
+            verdict = _validator.Validate(batch, keys, key => _byIdentity.TryGetValue(key, out var s) ? s.MaxTimestamp : long.MinValue);
             CreateSeries(tenant, batch, keys, targets, verdict);
 
             // One log record for the batch, then apply to the heads.
@@ -82,13 +77,14 @@ public sealed partial class SqliteTimeSeriesStore
     /// <paramref name="verdict"/>) and the others are created; a failure of the database as a whole (full disk,
     /// I/O error, read-only file) throws <see cref="StoreWriteException"/> with nothing of the batch stored.
     /// </summary>
-    private void CreateSeries(string tenant, IReadOnlyList<SeriesWrite> batch, string[] keys, SeriesState?[] targets, AppendVerdict verdict)
+    private void CreateSeries(string tenant, IReadOnlyList<SeriesWrite> batch, (string, string, Labels)[] keys, SeriesState?[] targets,
+        AppendVerdict verdict)
     {
         List<(int Entry, SeriesRow Row)>? created = null;
         for (var i = 0; i < batch.Count; i++)
         {
             if (targets[i] is not null || !verdict.StoresAny(batch, i)) continue;
-            if (_byKey.TryGetValue(keys[i], out var existing))
+            if (_byIdentity.TryGetValue(keys[i], out var existing))
             {
                 targets[i] = existing;
                 continue;
@@ -247,7 +243,6 @@ public sealed partial class SqliteTimeSeriesStore
     private void Unregister(long id)
     {
         if (!_byId.Remove(id, out var state)) return;
-        _byKey.Remove(state.Key);
         _byIdentity.Remove((state.Info.Tenant, state.Info.Metric, state.Info.Labels));
         lock (_catalogLock) _index.Remove(state.Info, state);
     }

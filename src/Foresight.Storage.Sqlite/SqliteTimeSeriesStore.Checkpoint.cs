@@ -43,41 +43,37 @@ public sealed partial class SqliteTimeSeriesStore
             var heads = new List<(long Id, SealedChunk? Head)>();
             var slice = new List<(long Id, HeadChunk? Head)>(CheckpointSlice);
             int closedSegment;
-            HashSet<SeriesState> taken;
+            SeriesState[] taken;
             lock (_writeLock)
             {
                 closedSegment = _wal.Rotate();
-                (taken, _dirty, _dirtyTaken) = (_dirty, _dirtyTaken, _dirty);
+                taken = [.. _dirty];
+                _dirty.Clear();
             }
             try
             {
-                using (var next = taken.GetEnumerator())
+                for (var first = 0; first < taken.Length; first += CheckpointSlice)
                 {
-                    var more = true;
-                    for (var sliceNumber = 0; more; sliceNumber++)
+                    lock (_writeLock)
                     {
-                        lock (_writeLock)
+                        foreach (var state in taken.AsSpan(first, Math.Min(CheckpointSlice, taken.Length - first)))
                         {
-                            for (var n = 0; n < CheckpointSlice && (more = next.MoveNext()); n++)
+                            if (state.Pending.Count > 0)
                             {
-                                var state = next.Current;
-                                if (state.Pending.Count > 0)
-                                {
-                                    foreach (var c in state.Pending) chunks.Add((state.Info.Id, c, ++_nextChunkSeq));
-                                    moved.Add((state, state.BeginFlush()));
-                                }
-                                if (state.HeadDirty)
-                                {
-                                    slice.Add((state.Info.Id, state.SnapshotHead()));
-                                    state.HeadDirty = false;
-                                }
+                                foreach (var c in state.Pending) chunks.Add((state.Info.Id, c, ++_nextChunkSeq));
+                                moved.Add((state, state.BeginFlush()));
+                            }
+                            if (state.HeadDirty)
+                            {
+                                slice.Add((state.Info.Id, state.SnapshotHead()));
+                                state.HeadDirty = false;
                             }
                         }
-                        // Encoding the copies (a decode and ChunkCodec.Encode each) is most of a checkpoint's work.
-                        foreach (var (id, head) in slice) heads.Add((id, head is null ? null : SeriesState.ToChunk(head)));
-                        slice.Clear();
-                        CheckpointSliceTaken?.Invoke(sliceNumber);
                     }
+                    // Encoding the copies (a decode and ChunkCodec.Encode each) is most of a checkpoint's work.
+                    foreach (var (id, head) in slice) heads.Add((id, head is null ? null : SeriesState.ToChunk(head)));
+                    slice.Clear();
+                    CheckpointSliceTaken?.Invoke(first / CheckpointSlice);
                 }
                 _db.WriteCheckpoint(chunks, heads, closedSegment);
             }
@@ -94,10 +90,8 @@ public sealed partial class SqliteTimeSeriesStore
                         _dirty.Add(state);
                     }
                 }
-                taken.Clear();
                 throw;
             }
-            taken.Clear();
             lock (_writeLock)
             {
                 foreach (var (state, count) in moved) state.EndFlush(count);

@@ -35,15 +35,12 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
     private readonly Lock _writeLock = new();
     private readonly Lock _checkpointLock = new();
     private readonly Dictionary<long, SeriesState> _byId = [];
-    private readonly Dictionary<string, SeriesState> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Tenant, string Metric, Labels Labels), SeriesState> _byIdentity = [];
     /// <summary>Series by label pair, for selectors; guarded by <see cref="_catalogLock"/> (not the write lock, so a
     /// search does not wait for a batch being written; the write path takes it only to add or remove a series).</summary>
     private readonly SeriesIndex<SeriesState> _index = new();
     private readonly Lock _catalogLock = new();
-    /// <summary>Series changed since the last checkpoint took its list; a checkpoint swaps it with <see cref="_dirtyTaken"/>.</summary>
-    private HashSet<SeriesState> _dirty = [];
-    private HashSet<SeriesState> _dirtyTaken = [];
+    private readonly HashSet<SeriesState> _dirty = [];
     private readonly FileStream _lockFile;
     private long _nextSeriesId;
     private long _nextChunkSeq;
@@ -249,15 +246,10 @@ public sealed partial class SqliteTimeSeriesStore : ITimeSeriesStore, IStoreMain
     private static Labels DeserializeLabels(string json) =>
         Labels.From(JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? []);
 
-    /// <summary>The in-memory key of a series (never stored: the database keys a series by its columns).</summary>
-    private static string StorageKey(string tenant, string metric, Labels labels) =>
-        tenant + "\u0000" + new SeriesKey(tenant, metric, labels).Canonical();
-
     private SeriesState Register(SeriesInfo info)
     {
-        var state = new SeriesState(info, StorageKey(info.Tenant, info.Metric, info.Labels));
+        var state = new SeriesState(info);
         _byId.Add(info.Id, state);
-        _byKey.Add(state.Key, state);
         _byIdentity.Add((info.Tenant, info.Metric, info.Labels), state);
         lock (_catalogLock) _index.Add(info, state);
         if (info.Id >= _nextSeriesId) _nextSeriesId = info.Id + 1;

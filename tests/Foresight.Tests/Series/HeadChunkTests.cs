@@ -95,6 +95,24 @@ public class HeadChunkTests
     }
 
     [Fact]
+    public void Decimal_values_keep_every_bit_as_the_scale_grows_and_when_a_value_has_none()
+    {
+        var head = new HeadChunk();
+        var model = new SortedDictionary<long, double>();
+        double[] values = [3, 4, 4.5, 4.25, 1e-9, -7.125, 9007199254740991, -0.0, 0.1, double.NaN, 2.5, 1.0 / 3];
+        for (var i = 0; i < values.Length; i++)
+        {
+            Add(head, model, Start + i * 15_000L, values[i]);
+            AssertHolds(head, model, $"after {values[i]}");
+        }
+        // A value overwritten in the buffer and merged back: the head may go back to decimal values.
+        for (var i = 0; i < values.Length; i++) Add(head, model, Start + i * 15_000L, i * 0.5);
+        for (var i = 0; i < HeadChunk.LateLimit; i++) Add(head, model, Start + i * 15_000L + 1, i);
+        Add(head, model, Start + values.Length * 15_000L, 0.75);
+        AssertHolds(head, model, "after the merge");
+    }
+
+    [Fact]
     public void A_full_buffer_is_merged_into_the_stream_and_appends_go_on_after_it()
     {
         var head = new HeadChunk();

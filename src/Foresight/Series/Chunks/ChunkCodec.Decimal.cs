@@ -9,7 +9,7 @@ public static partial class ChunkCodec
     // A run code ('111111' + 16 bits) pays off beyond 22 zero delta-of-deltas.
     private const int DecimalRunMin = 23;
 
-    private static readonly double[] s_pow10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+    internal static readonly double[] Pow10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
     /// <summary>
     /// The smallest k in 0..9 at which every value v satisfies <c>(double)m / 10^k == v</c> bit for
@@ -18,7 +18,7 @@ public static partial class ChunkCodec
     /// </summary>
     /// <remarks>k only grows, and each increase re-checks from the start, so the cost is
     /// O(n) for data whose first values already need the final k and at most O(10n) overall.</remarks>
-    private static int FindDecimalScale(ReadOnlySpan<double> values, Span<long> scaled)
+    internal static int FindDecimalScale(ReadOnlySpan<double> values, Span<long> scaled)
     {
         var k = 0;
         var p = 1.0;
@@ -32,7 +32,7 @@ public static partial class ChunkCodec
             do
             {
                 if (++k > ChunkHeader.MaxScale) return -1;
-                p = s_pow10[k];
+                p = Pow10[k];
             }
             while (!TryScale(values[i], p, out scaled[i]));
             i = 0;
@@ -41,7 +41,7 @@ public static partial class ChunkCodec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryScale(double value, double pow10, out long scaled)
+    internal static bool TryScale(double value, double pow10, out long scaled)
     {
         var r = Math.Round(value * pow10);
         if (!(Math.Abs(r) < TwoPow53))
@@ -108,7 +108,7 @@ public static partial class ChunkCodec
 
     /// <summary>Reads the payload after a prefix of <paramref name="ones"/> (0..5) one bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long ReadDecimalCode(ref BitReader reader, int ones)
+    internal static long ReadDecimalCode(ref BitReader reader, int ones)
     {
         if (ones == 0) return 0;
         if (ones == 5) return UnZigZag(reader.ReadBits64());
@@ -121,7 +121,7 @@ public static partial class ChunkCodec
     private static void DecodeDecimal(ref BitReader source, int scale, int total, Span<double> dst)
     {
         var reader = source; // a local copy can live in registers; written back below
-        var p = s_pow10[scale];
+        var p = Pow10[scale];
         var ones = reader.ReadPrefix(6);
         if (ones == 6) throw Corrupt("value", "starts with a run code instead of a first value");
         var m = ReadDecimalCode(ref reader, ones);

@@ -7,18 +7,26 @@ namespace Foresight.Series.Chunks;
 /// <summary>
 /// The open head chunk of one series, compressed as it is appended: the in-order points go into one growing bit
 /// stream, Gorilla style (T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", PVLDB
-/// 8(12), 2015, §4.1: delta-of-delta timestamps, XOR values), and a point that does not extend the stream (out of
+/// 8(12), 2015, §4.1: delta-of-delta timestamps, XOR values; or, while every value has one, the decimal-scaled
+/// integers of <see cref="ChunkCodec"/>'s decimal encoding), and a point that does not extend the stream (out of
 /// order, or a new value for a timestamp already held) waits in a small raw buffer that reads merge in.
 /// </summary>
 /// <remarks>
 /// <para>Stream layout: the first point as 64 bits of timestamp and 64 bits of value, then per point a timestamp
-/// delta-of-delta and a value, interleaved, with the codes of <see cref="ChunkCodec"/> (timestamps <c>0</c>,
-/// <c>10</c>+14, <c>110</c>+17, <c>1110</c>+20 or <c>11110</c>+64 bits of zigzag; values <c>0</c> for a repeat,
-/// <c>10</c> + the XOR's bits inside the previous leading/trailing-zero window, <c>11</c> + 5 bits of leading zeros +
-/// 6 bits of length + the bits) but no run code, since a run's length is not known while it grows. Appending keeps the
-/// encoder's running state (last timestamp, last delta, last value's bits, the current window), so a point costs one
-/// encode step and no decoding. The byte buffer grows by a quarter of its size (16 bytes at least), so it is at most a
-/// fifth larger than the bits it holds (a tenth on average); every double, NaN payloads such as Prometheus' staleness marker included, round-trips bit for bit.</para>
+/// delta-of-delta and a value, interleaved, with the codes of <see cref="ChunkCodec"/> but no run code, since a run's
+/// length is not known while it grows. Timestamps: <c>0</c>, <c>10</c>+14, <c>110</c>+17, <c>1110</c>+20 or
+/// <c>11110</c>+64 bits of zigzag. Values, in one of two modes chosen for the whole stream: XOR (<c>0</c> for a
+/// repeat, <c>10</c> + the XOR's bits inside the previous leading/trailing-zero window, <c>11</c> + 5 bits of leading
+/// zeros + 6 bits of length + the bits), or decimal at a scale k in 0..9 (the zigzag delta-of-delta of
+/// m = v·10^k: <c>0</c>, <c>10</c>+7, <c>110</c>+12, <c>1110</c>+20, <c>11110</c>+32 or <c>111110</c>+64 bits),
+/// used while every value v is exactly m/10^k (the check <see cref="ChunkCodec"/> makes). A head starts at the
+/// smallest scale of its first value; a value that needs a larger scale, or has none (NaN, a staleness marker,
+/// too many digits), re-encodes the head once at the scale all its values take, XOR when there is none. Rounded
+/// telemetry (3-decimal gauges, integer counters) then costs 1-3 bytes a point, where XOR costs 5-8.</para>
+/// <para>Appending keeps the encoder's running state (last timestamp and delta, last value's bits, the XOR window or
+/// the last scaled delta), so a point costs one encode step and no decoding. The byte buffer grows by a quarter of
+/// its size (16 bytes at least), so it is at most a fifth larger than the bits it holds (a tenth on average); every
+/// double, NaN payloads such as Prometheus' staleness marker included, round-trips bit for bit.</para>
 /// <para>The raw buffer holds at most <see cref="LateLimit"/> points, sorted by timestamp, the newest write of a
 /// timestamp winning over both the buffer's older value and the stream's; when it fills it is merged into the stream
 /// (the whole head re-encoded), and <see cref="Encode"/> merges it into the sealed chunk. Reads decode into the
@@ -38,6 +46,8 @@ internal sealed class HeadChunk
     private long _lastTs;
     private long _lastDelta;
     private ulong _lastValue;
+    private long _lastScaledDelta;
+    private sbyte _scale;        // decimal values at this scale, or -1: XOR values
     private byte _lead;
     private byte _meaningful;    // 0: no XOR window defined yet
     private Point[]? _late;      // sorted, unique timestamps, none after the stream's last
@@ -67,14 +77,14 @@ internal sealed class HeadChunk
         var bits = (ulong)BitConverter.DoubleToInt64Bits(value);
         if (_count == 0)
         {
-            WriteBits((ulong)ts, 64);
-            WriteBits(bits, 64);
-            (_lastTs, _lastDelta, _lastValue, _count) = (ts, 0, bits, 1);
+            Span<long> scaled = stackalloc long[1];
+            Start(ts, bits, ChunkCodec.FindDecimalScale([value], scaled));
             return;
         }
         if (ts > _lastTs)
         {
-            Append(ts, bits);
+            if (_scale >= 0 && !ChunkCodec.TryScale(value, ChunkCodec.Pow10[_scale], out _)) Rebuild(ts, value);
+            else Append(ts, bits);
             return;
         }
         if (ts == _lastTs && bits == _lastValue && (_lateCount == 0 || _late![_lateCount - 1].Timestamp != ts)) return;
@@ -86,7 +96,7 @@ internal sealed class HeadChunk
     {
         _bits = [];
         _late = null;
-        (_bitLength, _count, _lateCount, _shadowed, _lastDelta, _lead, _meaningful) = (0, 0, 0, 0, 0, 0, 0);
+        (_bitLength, _count, _lateCount, _shadowed, _lastDelta, _lastScaledDelta, _lead, _meaningful) = (0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /// <summary>Decodes the head, in timestamp order, into the destinations; returns <see cref="Count"/>.</summary>
@@ -152,17 +162,65 @@ internal sealed class HeadChunk
     private void Append(long ts, ulong bits)
     {
         var delta = unchecked(ts - _lastTs);
-        var zz = ChunkCodec.ZigZag(unchecked(delta - _lastDelta));
-        if (zz == 0) WriteBits(0, 1);
-        else if (zz < 1UL << 14) WriteBits((0b10UL << 14) | zz, 16);
-        else if (zz < 1UL << 17) WriteBits((0b110UL << 17) | zz, 20);
-        else if (zz < 1UL << 20) WriteBits((0b1110UL << 20) | zz, 24);
+        WriteCode(ChunkCodec.ZigZag(unchecked(delta - _lastDelta)), TimestampWidths);
+
+        if (_scale >= 0)
+        {
+            AppendDecimal(bits);
+        }
         else
         {
-            WriteBits(0b11110, 5);
-            WriteBits(zz, 64);
+            AppendXor(bits);
         }
+        (_lastTs, _lastDelta, _lastValue) = (ts, delta, bits);
+        _count++;
+    }
 
+    private void Start(long ts, ulong bits, int scale)
+    {
+        WriteBits((ulong)ts, 64);
+        WriteBits(bits, 64);
+        (_lastTs, _lastDelta, _lastValue, _lastScaledDelta, _scale, _count) = (ts, 0, bits, 0, (sbyte)scale, 1);
+    }
+
+    /// <summary>A value of a decimal head: the zigzag delta-of-delta of its scaled integer, with the codes of
+    /// <see cref="ChunkCodec"/>'s decimal encoding (no run code).</summary>
+    private void AppendDecimal(ulong bits)
+    {
+        var pow = ChunkCodec.Pow10[_scale];
+        ChunkCodec.TryScale(BitConverter.Int64BitsToDouble((long)bits), pow, out var m);
+        ChunkCodec.TryScale(BitConverter.Int64BitsToDouble((long)_lastValue), pow, out var previous);
+        var delta = m - previous; // |m| < 2^53: no overflow here or below
+        WriteCode(ChunkCodec.ZigZag(delta - _lastScaledDelta), DecimalWidths);
+        _lastScaledDelta = delta;
+    }
+
+    // The payload widths of ChunkCodec's buckets: bucket b is b + 1 one bits and a zero, then that many bits; past the
+    // last, one more one bit and 64 bits.
+    private static ReadOnlySpan<byte> TimestampWidths => [14, 17, 20];
+
+    private static ReadOnlySpan<byte> DecimalWidths => [7, 12, 20, 32];
+
+    /// <summary>Writes a zigzag value as <c>0</c> when zero, else in the first bucket of <paramref name="widths"/> it fits.</summary>
+    private void WriteCode(ulong zz, ReadOnlySpan<byte> widths)
+    {
+        if (zz == 0)
+        {
+            WriteBits(0, 1);
+            return;
+        }
+        for (var b = 0; b < widths.Length; b++)
+        {
+            if (zz >= 1UL << widths[b]) continue;
+            WriteBits((((1UL << (b + 2)) - 2) << widths[b]) | zz, b + 2 + widths[b]);
+            return;
+        }
+        WriteBits((1UL << (widths.Length + 2)) - 2, widths.Length + 2);
+        WriteBits(zz, 64);
+    }
+
+    private void AppendXor(ulong bits)
+    {
         var xor = bits ^ _lastValue;
         if (xor == 0)
         {
@@ -187,8 +245,6 @@ internal sealed class HeadChunk
                 WriteBits(xor >> t, _meaningful);
             }
         }
-        (_lastTs, _lastDelta, _lastValue) = (ts, delta, bits);
-        _count++;
     }
 
     private void AddLate(long ts, double value)
@@ -212,7 +268,7 @@ internal sealed class HeadChunk
     private bool StreamHolds(long ts)
     {
         if (ts == _lastTs) return true;
-        var cursor = new Cursor(StreamBytes, _count);
+        var cursor = new Cursor(StreamBytes, _count, _scale);
         while (cursor.Next())
         {
             if (cursor.Timestamp >= ts) return cursor.Timestamp == ts;
@@ -220,24 +276,31 @@ internal sealed class HeadChunk
         return false;
     }
 
-    /// <summary>Re-encodes the head with the raw buffer merged into the stream.</summary>
-    private void Merge()
+    private void Merge() => Rebuild(long.MinValue, 0);
+
+    /// <summary>Re-encodes the head with the raw buffer merged into the stream and, unless <paramref name="ts"/> is
+    /// long.MinValue, a newer point appended, at the decimal scale all the values take now (XOR when there is none).</summary>
+    private void Rebuild(long ts, double value)
     {
-        var n = Count;
-        var ts = ArrayPool<long>.Shared.Rent(n);
+        var n = Count + (ts == long.MinValue ? 0 : 1);
+        var timestamps = ArrayPool<long>.Shared.Rent(n);
         var values = ArrayPool<double>.Shared.Rent(n);
+        var scaled = ArrayPool<long>.Shared.Rent(n);
         try
         {
-            CopyTo(ts, values);
+            CopyTo(timestamps, values);
+            if (ts != long.MinValue) (timestamps[n - 1], values[n - 1]) = (ts, value);
             var capacity = _bits.Length;
             Clear();
             _bits = new byte[capacity];
-            for (var i = 0; i < n; i++) Add(ts[i], values[i]);
+            Start(timestamps[0], (ulong)BitConverter.DoubleToInt64Bits(values[0]), ChunkCodec.FindDecimalScale(values.AsSpan(0, n), scaled));
+            for (var i = 1; i < n; i++) Append(timestamps[i], (ulong)BitConverter.DoubleToInt64Bits(values[i]));
         }
         finally
         {
+            ArrayPool<long>.Shared.Return(scaled);
             ArrayPool<double>.Shared.Return(values);
-            ArrayPool<long>.Shared.Return(ts);
+            ArrayPool<long>.Shared.Return(timestamps);
         }
     }
 
@@ -277,12 +340,14 @@ internal sealed class HeadChunk
     }
 
     /// <summary>Decodes the stream point by point.</summary>
-    private ref struct Cursor(ReadOnlySpan<byte> stream, int count)
+    private ref struct Cursor(ReadOnlySpan<byte> stream, int count, int scale)
     {
         private BitReader _reader = new(stream, "head");
         private int _read;
         private long _delta;
         private ulong _value;
+        private long _scaled;
+        private long _scaledDelta;
         private int _lead;
         private int _meaningful;
 
@@ -297,6 +362,7 @@ internal sealed class HeadChunk
             {
                 Timestamp = (long)_reader.ReadBits64();
                 _value = _reader.ReadBits64();
+                if (scale >= 0) ChunkCodec.TryScale(Value, ChunkCodec.Pow10[scale], out _scaled);
                 return true;
             }
             var ones = _reader.ReadPrefix(5);
@@ -304,6 +370,13 @@ internal sealed class HeadChunk
             else if (ones == 4) _delta = unchecked(_delta + ChunkCodec.UnZigZag(_reader.ReadBits64()));
             Timestamp = unchecked(Timestamp + _delta);
 
+            if (scale >= 0)
+            {
+                _scaledDelta += ChunkCodec.ReadDecimalCode(ref _reader, _reader.ReadPrefix(6));
+                _scaled += _scaledDelta;
+                _value = (ulong)BitConverter.DoubleToInt64Bits(_scaled / ChunkCodec.Pow10[scale]);
+                return true;
+            }
             var control = _reader.ReadPrefix(2);
             if (control == 0) return true;
             if (control == 2)
@@ -328,7 +401,7 @@ internal sealed class HeadChunk
 
         public Reader(HeadChunk head)
         {
-            _stream = new Cursor(head.StreamBytes, head._count);
+            _stream = new Cursor(head.StreamBytes, head._count, head._scale);
             _late = head._late.AsSpan(0, head._lateCount);
             _hasStream = _stream.Next();
         }
