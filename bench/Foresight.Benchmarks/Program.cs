@@ -4,10 +4,11 @@ using Foresight.Benchmarks;
 // `--storage-report`: bytes per point of the demo fleet. `--remote-write-load URL [SECONDS] [SENDERS] [options]`: remote-write
 // throughput, latency and the receiver's memory against any remote-write receiver (URL `embedded`: a Foresight server started
 // in this process). `--soak [options]`: a scrape-like load on a `foresight serve` child for a duration, with a kill -9 in the
-// middle. `--help` lists the load and soak options. Otherwise BenchmarkDotNet: run all with
+// middle. `--score-chunks --data NAB`: bytes per point of the stored anomaly scores, unrounded and rounded. `--help` lists the load and soak options. Otherwise BenchmarkDotNet: run all with
 // `dotnet run -c Release --project bench/Foresight.Benchmarks -- --filter '*'`, or one class with e.g. `--filter '*StoreRead*'`.
 if (args is ["--storage-report"]) return await StorageReport.RunAsync();
 if (args is ["--detector-memory", ..]) return DetectorMemory.Run(args);
+if (args is ["--score-chunks", ..]) return ScoreEncoding.Run(args);
 if (args is ["--store-memory", ..]) return await StoreMemory.RunAsync(args);
 if (args is ["--help" or "-h"])
 {

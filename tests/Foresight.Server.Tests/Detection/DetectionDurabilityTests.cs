@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Foresight.Detection;
+using Foresight.Server.Detection;
 using Foresight.Tests.Support;
 
 namespace Foresight.Server.Tests.Detection;
@@ -58,7 +59,7 @@ public sealed class DetectionDurabilityTests
         // Scored exactly as by a detector that never stopped: a restarted cold one would score 0 for hundreds of points.
         var reference = Detectors.ScoreAll(Detectors.Create("ensemble"), t, db);
         var scores = await ScoresAsync(client, "db", t[Before]);
-        scores.Select(BitConverter.DoubleToInt64Bits).Should().Equal(reference[Before..].Select(BitConverter.DoubleToInt64Bits));
+        scores.Select(BitConverter.DoubleToInt64Bits).Should().Equal(reference[Before..].Select(s => BitConverter.DoubleToInt64Bits(DetectionOptions.StoredScore(s, 4))));
         scores[NewSpike - Before].Should().BeGreaterThanOrEqualTo(0.5, "the anomaly right after the restart is detected");
 
         using var incidents = JsonDocument.Parse(await IncidentsAsync(client));

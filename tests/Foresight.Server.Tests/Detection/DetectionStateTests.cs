@@ -53,7 +53,7 @@ public sealed class DetectionStateTests
         {
             var store = opened.Series;
             (await store.AppendAsync("default", [new SeriesWrite("latency_ms", labels, points[SavedUpTo..])])).Accepted.Should().BeTrue();
-            var scored = Enumerable.Range(SavedUpTo, ScoredUpTo - SavedUpTo).Select(i => new Point(points[i].Timestamp, reference[i])).ToList();
+            var scored = Enumerable.Range(SavedUpTo, ScoredUpTo - SavedUpTo).Select(i => new Point(points[i].Timestamp, DetectionOptions.StoredScore(reference[i], 4))).ToList();
             (await store.AppendAsync("default", [new SeriesWrite("anomaly_score", scoreLabels, scored)])).Accepted.Should().BeTrue();
         }
 
@@ -75,7 +75,7 @@ public sealed class DetectionStateTests
         var stored = new List<Point>();
         await second.Server.Store.ReadAsync("default", scoreSeries.Id, long.MinValue, long.MaxValue, stored);
         stored.Select(p => p.Timestamp).Should().Equal(points.Select(p => p.Timestamp));
-        stored.Select(p => BitConverter.DoubleToInt64Bits(p.Value)).Should().Equal(reference.Select(BitConverter.DoubleToInt64Bits),
+        stored.Select(p => BitConverter.DoubleToInt64Bits(p.Value)).Should().Equal(reference.Select(s => BitConverter.DoubleToInt64Bits(DetectionOptions.StoredScore(s, 4))),
             "the restored detector scores on exactly as one that never stopped");
 
         var incidents = second.Server.Services<IncidentTracker>().List("default");

@@ -10,7 +10,7 @@ namespace Foresight.Server.Tests.Detection;
 public sealed class StreamingEqualsBatchTests
 {
     [Fact]
-    public async Task Scores_of_a_series_ingested_point_by_point_equal_the_batch_scores_of_the_same_file()
+    public async Task Scores_of_a_series_ingested_point_by_point_equal_the_batch_scores_of_the_same_file_stored_to_four_decimals()
     {
         await using var server = await TestServer.StartAsync();
         using var http = server.Client();
@@ -34,7 +34,9 @@ public sealed class StreamingEqualsBatchTests
         var stored = new List<Point>();
         await server.Server.Store.ReadAsync("default", scoreSeries.Id, long.MinValue, long.MaxValue, stored);
         var batch = Detectors.ScoreAll(Detectors.Create("ensemble"), points.Select(p => p.Timestamp).ToArray(), points.Select(p => p.Value).ToArray());
-        stored.Select(p => p.Value).Should().Equal(batch);
+        // Stored rounded down to 4 decimals; the threshold and the anomalies see the score itself.
+        stored.Select(p => p.Value).Should().Equal(batch.Select(s => Math.Floor(s * 10_000) / 10_000));
+        stored.Select(p => p.Value).Should().Contain(v => v > 0 && v != Math.Round(v, 3), "four decimals are kept");
         stored.Select(p => p.Timestamp).Should().Equal(points.Select(p => p.Timestamp));
 
         var incidents = await http.GetFromJsonAsync<JsonElement>("/api/v1/incidents");
@@ -45,6 +47,15 @@ public sealed class StreamingEqualsBatchTests
         incident.GetProperty("series")[0].GetProperty("series").GetString().Should().Be("latency_ms{service=\"api\"}");
         var anomalies = await http.GetFromJsonAsync<JsonElement>($"/api/v1/anomalies?from={start}");
         anomalies.GetProperty("anomalies").GetArrayLength().Should().BeGreaterThan(0);
+        var byTime = points.Select((p, i) => (p.Timestamp, Score: batch[i])).ToDictionary(x => x.Timestamp, x => x.Score);
+        foreach (var a in anomalies.GetProperty("anomalies").EnumerateArray())
+        {
+            var score = byTime[a.GetProperty("timestamp").GetInt64()];
+            a.GetProperty("score").GetDouble().Should().Be(score, "an anomaly reports the unrounded score");
+            score.Should().BeGreaterThanOrEqualTo(0.5);
+        }
+        stored.Where(p => p.Value >= 0.5).Select(p => p.Timestamp).Should().Equal(
+            points.Where((_, i) => batch[i] >= 0.5).Select(p => p.Timestamp), "a stored score reaches the threshold exactly when the score does");
         (await http.GetAsync("/api/v1/anomalies?severity=urgent")).StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest);
         var reversed = await http.GetAsync("/api/v1/anomalies?from=10&to=5");
         reversed.StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest);
