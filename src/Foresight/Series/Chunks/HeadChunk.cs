@@ -24,8 +24,9 @@ namespace Foresight.Series.Chunks;
 /// too many digits), re-encodes the head once at the scale all its values take, XOR when there is none. Rounded
 /// telemetry (3-decimal gauges, integer counters) then costs 1-3 bytes a point, where XOR costs 5-8.</para>
 /// <para>Appending keeps the encoder's running state (last timestamp and delta, last value's bits, the XOR window or
-/// the last scaled delta), so a point costs one encode step and no decoding. The byte buffer grows by a quarter of
-/// its size (16 bytes at least), so it is at most a fifth larger than the bits it holds (a tenth on average); every
+/// the last scaled delta), so a point costs one encode step and no decoding. The byte buffer grows by half its
+/// size, so it is at most half again the bytes it holds (a fifth on average), and is kept for the next chunk (see
+/// <see cref="Clear"/>), so a series at a steady cadence allocates nothing after its first chunk; every
 /// double, NaN payloads such as Prometheus' staleness marker included, round-trips bit for bit.</para>
 /// <para>The raw buffer holds at most <see cref="LateLimit"/> points, sorted by timestamp, the newest write of a
 /// timestamp winning over both the buffer's older value and the stream's; when it fills it is merged into the stream
@@ -38,7 +39,7 @@ internal sealed class HeadChunk
     /// <summary>Points the raw buffer holds before it is merged into the stream.</summary>
     public const int LateLimit = 32;
 
-    private const int InitialBytes = 32;
+    private const int InitialBytes = 16;
 
     private byte[] _bits = [];
     private int _bitLength;
@@ -91,10 +92,16 @@ internal sealed class HeadChunk
         AddLate(ts, value);
     }
 
-    /// <summary>Empties the head and lets go of its buffers.</summary>
+    /// <summary>
+    /// Empties the head. Its byte buffer is kept (zeroed) for the next chunk, which at a steady cadence needs about as
+    /// many bytes, so a series stops allocating after its first chunk; a buffer more than four times the bytes this chunk
+    /// used (grown by a burst of out-of-order points, or a chunk sealed early) is let go and the next chunk grows its own.
+    /// </summary>
     public void Clear()
     {
-        _bits = [];
+        var used = (_bitLength + 7) >> 3;
+        if (_bits.Length > 4 * used) _bits = [];
+        else Array.Clear(_bits, 0, used);
         _late = null;
         (_bitLength, _count, _lateCount, _shadowed, _lastDelta, _lastScaledDelta, _lead, _meaningful) = (0, 0, 0, 0, 0, 0, 0, 0);
     }
@@ -290,9 +297,7 @@ internal sealed class HeadChunk
         {
             CopyTo(timestamps, values);
             if (ts != long.MinValue) (timestamps[n - 1], values[n - 1]) = (ts, value);
-            var capacity = _bits.Length;
             Clear();
-            _bits = new byte[capacity];
             Start(timestamps[0], (ulong)BitConverter.DoubleToInt64Bits(values[0]), ChunkCodec.FindDecimalScale(values.AsSpan(0, n), scaled));
             for (var i = 1; i < n; i++) Append(timestamps[i], (ulong)BitConverter.DoubleToInt64Bits(values[i]));
         }
@@ -318,7 +323,7 @@ internal sealed class HeadChunk
         }
         var end = _bitLength + n;
         var need = (end + 7) >> 3;
-        if (need > _bits.Length) Array.Resize(ref _bits, Math.Max(need, _bits.Length + Math.Max(InitialBytes / 2, _bits.Length >> 2)));
+        if (need > _bits.Length) Array.Resize(ref _bits, Math.Max(need, Math.Max(InitialBytes, _bits.Length + (_bits.Length >> 1))));
         var pos = _bitLength >> 3;
         var word = value << (64 - (_bitLength & 7) - n); // at most 7 + 32 bits: one 64-bit word from pos holds them
         if (pos + 8 <= _bits.Length)
