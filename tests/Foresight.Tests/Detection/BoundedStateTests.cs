@@ -120,7 +120,7 @@ public class BoundedStateTests
     }
 
     [Fact]
-    public void A_table_of_tags_keeps_and_drops_exactly_the_keys_a_table_of_32_bit_entries_does()
+    public void A_table_of_packed_tags_keeps_and_drops_exactly_the_keys_a_table_of_32_bit_entries_does()
     {
         // Dense keys 0..19,999 stand for sparse ones spread over 24 bits; 512 entries, so the sets overflow and drop keys.
         static long Sparse(int i) => (long)i * 761 + 13;
@@ -142,7 +142,8 @@ public class BoundedStateTests
 
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) tags.WriteState(writer);
-        stream.Length.Should().Be(8 + 2 * 512, "a tag is 2 bytes");
+        layout.TagBits.Should().BeLessThan(16, "a set of 20,000 / 64 keys is numbered in fewer bits");
+        stream.Length.Should().Be(8 + 512 / 8 * layout.TagBits, "a set of 8 tags is TagBits bytes");
         stream.Position = 0;
         var copy = new RecencySet(layout);
         using (var reader = new BinaryReader(stream)) copy.ReadState(reader, "keys");

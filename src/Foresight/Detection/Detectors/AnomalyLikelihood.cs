@@ -96,7 +96,7 @@ public sealed class AnomalyLikelihood : IStreamingDetector, IRestorableState
     private int _shortHead, _shortCount;
     private long _shortSum; // exact: the sum of the units in the ring
     private long _seen;
-    private long _sinceEstimate;
+    private int _sinceEstimate;
     private double _mean = double.NaN, _stdev;
     private bool _previousRed;
 
@@ -226,7 +226,7 @@ public sealed class AnomalyLikelihood : IStreamingDetector, IRestorableState
         _shortHead = _shortCount % _short.Length;
         _historic.ReadState(reader, "historic window");
         _seen = reader.ReadInt64();
-        _sinceEstimate = reader.ReadInt64();
+        _sinceEstimate = reader.ReadInt32();
         _mean = reader.ReadDouble();
         _stdev = reader.ReadDouble();
         _previousRed = reader.ReadBoolean();

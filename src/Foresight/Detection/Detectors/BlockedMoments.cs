@@ -19,9 +19,9 @@ internal sealed class BlockedMoments
 {
     private readonly float[] _moments; // mean, M2 of block i at 2i, 2i + 1
     private int _head; // index of the oldest kept block
-    private long _closed; // blocks closed since the start, the dropped ones included
-    private long _firstCount, _laterCount;
-    private long _openCount;
+    private int _closed; // blocks closed since the start, the dropped ones included
+    private int _firstCount, _laterCount;
+    private int _openCount;
     private double _openMean, _openM2;
 
     public BlockedMoments(int capacity)
@@ -67,7 +67,7 @@ internal sealed class BlockedMoments
     }
 
     /// <summary>Values in the open block.</summary>
-    public long OpenCount => _openCount;
+    public int OpenCount => _openCount;
 
     /// <summary>Count, mean and population variance (M2/n) of the closed blocks and the open one; (0, NaN, NaN) when all are empty.</summary>
     public (long Count, double Mean, double Variance) Estimate()
@@ -118,9 +118,9 @@ internal sealed class BlockedMoments
         reader.ExpectSetting(Capacity, $"{what} length in blocks");
         Blocks = reader.ReadCount(Capacity, $"blocks in the {what}");
         _head = 0;
-        _closed = reader.ReadInt64();
-        _firstCount = reader.ReadInt64();
-        _laterCount = reader.ReadInt64();
+        _closed = reader.ReadInt32();
+        _firstCount = reader.ReadInt32();
+        _laterCount = reader.ReadInt32();
         if (_closed < Blocks || (_closed > 0 && _firstCount < 1) || (_closed > 1 && _laterCount < 1))
             throw new InvalidDataException($"{_closed} blocks closed of {_firstCount} then {_laterCount} values, with {Blocks} kept, in the {what}.");
         for (var i = 0; i < Blocks; i++)
@@ -128,7 +128,7 @@ internal sealed class BlockedMoments
             _moments[2 * i] = reader.ReadSingle();
             _moments[2 * i + 1] = reader.ReadSingle();
         }
-        _openCount = reader.ReadInt64();
+        _openCount = reader.ReadInt32();
         if (_openCount < 0) throw new InvalidDataException($"an open block of {_openCount} values in the {what}.");
         _openMean = reader.ReadDouble();
         _openM2 = reader.ReadDouble();

@@ -43,7 +43,7 @@ public sealed record ContextNoveltyOptions
 
     /// <summary>
     /// Bound on the contexts and transitions stored together, rounded up to a power of two, 8 to 2²⁸. Up to 4,096 the
-    /// table is allocated at its bound with 2-byte entries (when the levels and order give at most 2²¹ keys, as the
+    /// table is allocated at its bound with entries of at most 2 bytes, 13 bits at 512 (when the levels and order give at most 2²¹ keys, as the
     /// defaults do); a larger one has 4-byte entries, allocated as needed from 64. Once a part of the table is full, a
     /// new context or transition there replaces the least recently seen one (<see cref="RecencySet"/>), so the detector
     /// forgets patterns it has not met for a long time. 2¹⁷ (512 KB at most) on its own, where its raw score is used as
@@ -64,9 +64,10 @@ public sealed record ContextNoveltyOptions
 /// Unlike CAD, the contexts are fixed-order symbol histories (a variable-order Markov model, cf.
 /// Begleiter, El-Yaniv &amp; Yona, JAIR 2004) rather than CAD's crossed semi-contexts, so each point
 /// costs O(MaxOrder) look-ups; memory is bounded by <see cref="ContextNoveltyOptions.MaxEntries"/> (the least recently
-/// seen forgotten first, where CAD keeps every context): 4 bytes an entry, or 2 for a table of at most 4,096 entries
-/// over at most 2²¹ contexts and transitions (the defaults' 294,060 are), numbered densely and placed by a shared layout
-/// (<see cref="RecencySet.Layout"/>) exactly where the 4-byte entries would be, so the scores do not depend on it.
+/// seen forgotten first, where CAD keeps every context): 4 bytes an entry, or at most 2 (13 bits for 512 entries of the
+/// defaults) for a table of at most 4,096 entries over at most 2²¹ contexts and transitions (the defaults' 294,060 are),
+/// numbered densely and placed by a shared layout (<see cref="RecencySet.Layout"/>) exactly where the 4-byte entries would
+/// be, so the scores do not depend on it.
 /// The range is learnt online (CAD reads the file's min and max in advance); a value outside it
 /// widens it, which changes the quantization for the points that follow.
 /// </summary>

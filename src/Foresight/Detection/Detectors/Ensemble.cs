@@ -80,7 +80,7 @@ public sealed record EnsembleOptions
 
     /// <summary>
     /// <see cref="ContextNoveltyOptions.MaxEntries"/> of the two context members of the default ensemble: 512
-    /// contexts and transitions, 1 KB per member (2-byte tags allocated at once, see <see cref="ContextNovelty"/>; a standalone <see cref="ContextNovelty"/> keeps up to 2¹⁷,
+    /// contexts and transitions, 832 bytes per member (13-bit tags allocated at once, see <see cref="ContextNovelty"/>; a standalone <see cref="ContextNovelty"/> keeps up to 2¹⁷,
     /// and on a noisy series reached ~3,300 in 3,000 points, ~100 KB as hash sets). The least recently seen are
     /// forgotten first. Whole NAB corpus, standard profile, with the likelihood's blocked window: 1,024 entries
     /// 72.3009 at the tuned θ and 71.8732 at θ = 0.5, 512 entries 73.1653 and 72.6359, against 72.4434 and 72.1294
@@ -169,6 +169,9 @@ public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestora
         Math.Max(SeasonalRobustZScoreOptions.Default.RecentWindow + 1, SpectralResidualOptions.Default.Window),
         SeasonalRobustZScoreOptions.Default.MaxPeriod);
 
+    /// <summary>The member names of the last ensemble built: every series of the same members shares one array.</summary>
+    private static string[]? s_names;
+
     /// <summary>The context members' options for the last bound asked for: every series shares one pair instead of two records each.</summary>
     private static ContextOptions? s_contextOptions;
 
@@ -198,7 +201,9 @@ public sealed class Ensemble : IStreamingDetector, IExplainingDetector, IRestora
         var list = members.ToList();
         _members = list.Select(m => new AnomalyLikelihood(m, _options.Likelihood)).ToArray();
         if (_members.Length == 0) throw new ArgumentException("An ensemble needs at least one member.", nameof(members));
-        _names = list.Select(NameOf).ToArray();
+        var names = list.Select(NameOf).ToArray();
+        var shared = s_names;
+        _names = shared is not null && shared.AsSpan().SequenceEqual(names) ? shared : s_names = names; // never changed, so shared
         _lastScores = new double[_members.Length];
         if (_options.Refractory > 0) _recent = new RingBuffer(_options.Refractory);
     }

@@ -12,10 +12,11 @@ namespace Foresight.Detection;
 /// probability about entries / 2³²). Cost per call: one multiply and a scan of 8 entries, O(1).
 /// <para>When the keys are the numbers of a known, dense key space and the table is allocated at its bound, a shared
 /// <see cref="Layout"/> says for each key its set and its tag, the key's rank among the keys of that set (what a
-/// minimal perfect hash of each set would give): entries are then 16-bit tags instead of 32-bit keys, and since the
+/// minimal perfect hash of each set would give): entries are then tags of at most 16 bits instead of 32-bit keys, and since the
 /// set comes from the same hash of the same key as above, a table that holds tags touches, keeps and drops exactly the
 /// keys a table of 32-bit entries would (a table that grows holds, at its bound, what one allocated at its bound holds:
-/// nothing is dropped before). 512 entries are then 1 KB instead of 2 KB.</para>
+/// nothing is dropped before). A tag takes as many bits as the fullest set needs (<see cref="Layout.TagBits"/>), so a
+/// set of 8 is that many bytes: 512 entries of the default context detector (13-bit tags) are 832 bytes instead of 2 KB.</para>
 /// </summary>
 internal sealed class RecencySet
 {
@@ -23,7 +24,7 @@ internal sealed class RecencySet
     private const int InitialEntries = 64;
     private readonly int _maxEntries;
     private uint[] _entries; // 0 is an empty entry; empty when the table holds tags
-    private readonly ushort[]? _tags; // the entries when a layout gives each key its set and tag; 0 is an empty entry
+    private readonly byte[]? _tags; // the entries when a layout gives each key its set and tag: a set is TagBits bytes, 8 tags of TagBits bits; 0 is an empty entry
     private readonly Layout? _layout;
     private int _bits; // log2 of the number of sets
 
@@ -37,14 +38,14 @@ internal sealed class RecencySet
 
     /// <summary>
     /// A table of <paramref name="layout"/>'s bound, allocated at once, whose keys are the numbers in [0, layout.Keys):
-    /// 2 bytes an entry.
+    /// <see cref="Layout.TagBits"/> bits an entry.
     /// </summary>
     public RecencySet(Layout layout)
     {
         _layout = layout ?? throw new ArgumentNullException(nameof(layout));
         _maxEntries = layout.Entries;
         _entries = [];
-        _tags = new ushort[layout.Entries];
+        _tags = new byte[layout.Entries / Ways * layout.TagBits + TagPadding];
         _bits = System.Numerics.BitOperations.Log2((uint)(layout.Entries / Ways));
     }
 
@@ -52,7 +53,7 @@ internal sealed class RecencySet
     public int Count { get; private set; }
 
     /// <summary>Entries allocated (a power of two, at most the bound).</summary>
-    public int Allocated => _tags?.Length ?? _entries.Length;
+    public int Allocated => _layout?.Entries ?? _entries.Length;
 
     /// <summary>True when <paramref name="key"/> was present; either way it is now the most recent key of its set.</summary>
     /// <remarks>With a <see cref="Layout"/>, the key is a number in [0, <see cref="Layout.Keys"/>).</remarks>
@@ -61,7 +62,7 @@ internal sealed class RecencySet
         if (_layout is not null)
         {
             var slot = _layout.SlotOf(key);
-            return TouchTag(_tags.AsSpan((int)(slot >> 16) * Ways, Ways), (ushort)slot);
+            return TouchTag((int)(slot >> 16), (ushort)slot);
         }
         var entry = Entry(key);
         var set = Set(entry);
@@ -83,19 +84,59 @@ internal sealed class RecencySet
         return false;
     }
 
-    private bool TouchTag(Span<ushort> set, ushort tag)
+    /// <summary>Bytes after the last set, so that reading or writing a tag always has the 3 bytes a tag of up to 16 bits can span.</summary>
+    private const int TagPadding = 2;
+
+    private bool TouchTag(int setIndex, ushort tag)
     {
+        Span<ushort> set = stackalloc ushort[Ways];
+        UnpackSet(setIndex, set);
+        var found = false;
         for (var i = 0; i < Ways && set[i] != 0; i++)
         {
             if (set[i] != tag) continue;
             set[..i].CopyTo(set[1..]);
-            set[0] = tag;
-            return true;
+            found = true;
+            break;
         }
-        if (set[Ways - 1] == 0) Count++;
-        set[..(Ways - 1)].CopyTo(set[1..]);
+        if (!found)
+        {
+            if (set[Ways - 1] == 0) Count++;
+            set[..(Ways - 1)].CopyTo(set[1..]);
+        }
         set[0] = tag;
-        return false;
+        PackSet(setIndex, set);
+        return found;
+    }
+
+    private void UnpackSet(int setIndex, Span<ushort> set)
+    {
+        var bits = _layout!.TagBits;
+        var mask = (1 << bits) - 1;
+        var start = setIndex * bits * Ways;
+        for (var i = 0; i < Ways; i++)
+        {
+            var bit = start + i * bits;
+            var at = bit >> 3;
+            var word = _tags![at] | _tags[at + 1] << 8 | _tags[at + 2] << 16;
+            set[i] = (ushort)((word >> (bit & 7)) & mask);
+        }
+    }
+
+    private void PackSet(int setIndex, ReadOnlySpan<ushort> set)
+    {
+        var bits = _layout!.TagBits;
+        var mask = (1 << bits) - 1;
+        var start = setIndex * bits * Ways;
+        for (var i = 0; i < Ways; i++)
+        {
+            var bit = start + i * bits;
+            var at = bit >> 3;
+            var shift = bit & 7;
+            var word = _tags![at] | _tags[at + 1] << 8 | _tags[at + 2] << 16;
+            word = (word & ~(mask << shift)) | (set[i] << shift);
+            (_tags[at], _tags[at + 1], _tags[at + 2]) = ((byte)word, (byte)(word >> 8), (byte)(word >> 16));
+        }
     }
 
     private static uint Entry(long key)
@@ -140,7 +181,7 @@ internal sealed class RecencySet
     {
         writer.Write(_maxEntries);
         writer.Write(Allocated);
-        if (_tags is not null) foreach (var e in _tags) writer.Write(e);
+        if (_tags is not null) writer.Write(_tags.AsSpan(0, _tags.Length - TagPadding));
         else foreach (var e in _entries) writer.Write(e);
     }
 
@@ -169,14 +210,19 @@ internal sealed class RecencySet
 
     private void ReadTags(BinaryReader reader, string what)
     {
-        reader.ExpectSetting(_tags!.Length, $"entries allocated for the {what}");
+        reader.ExpectSetting(_layout!.Entries, $"entries allocated for the {what}");
+        var length = _tags!.Length - TagPadding;
+        if (reader.Read(_tags, 0, length) != length) throw new EndOfStreamException($"the state ends in the {what}.");
         Count = 0;
-        for (var i = 0; i < _tags.Length; i++)
+        Span<ushort> set = stackalloc ushort[Ways];
+        for (var s = 0; s < _layout.Entries / Ways; s++)
         {
-            var tag = reader.ReadUInt16();
-            if (tag > _layout!.KeysInSet(i / Ways)) throw new InvalidDataException($"a tag of the {what} beyond the keys of its set.");
-            _tags[i] = tag;
-            if (tag != 0) Count++;
+            UnpackSet(s, set);
+            foreach (var tag in set)
+            {
+                if (tag > _layout.KeysInSet(s)) throw new InvalidDataException($"a tag of the {what} beyond the keys of its set.");
+                if (tag != 0) Count++;
+            }
         }
     }
 
@@ -191,7 +237,14 @@ internal sealed class RecencySet
         private readonly uint[] _slots; // set << 16 | tag
         private readonly int[] _keysInSet;
 
-        private Layout(int entries, uint[] slots, int[] keysInSet) => (Entries, _slots, _keysInSet) = (entries, slots, keysInSet);
+        private Layout(int entries, uint[] slots, int[] keysInSet)
+        {
+            (Entries, _slots, _keysInSet) = (entries, slots, keysInSet);
+            TagBits = Math.Max(1, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)keysInSet.Max()));
+        }
+
+        /// <summary>Bits of a tag: enough for the most keys any set has (13 for the default context detector's 512 entries).</summary>
+        public int TagBits { get; }
 
         /// <summary>Entries of a table of this layout (its bound, a power of two).</summary>
         public int Entries { get; }

@@ -4,13 +4,14 @@ namespace Foresight.Detection.State;
 public static class DetectorSnapshot
 {
     /// <summary>
-    /// The framing of a detector snapshot: magic <c>FSDT</c>, format version 7 (the ensemble's members' shared clock and window written once;
-    /// the likelihood's window as blocks
-    /// without per-block counts, 11 of 800 averages, its averaging window as 2-byte scores; the context tables as bounded recency sets, the ensemble's as 2-byte
-    /// tags, a seasonal detector's phase counters as bytes; version 6 had a clock and a window per member, 5 the averaging window as doubles, 4 had 4-byte context keys, 3 had 87 blocks of 100,
-    /// version 2 a count per block; versions 1 to 6 are refused and those series start cold).
+    /// The framing of a detector snapshot: magic <c>FSDT</c>, format version 8: the ensemble's members' shared clock and
+    /// window written once; the context tables as bounded recency sets, the ensemble's as tags packed in as many bits as
+    /// their layout needs; the likelihood's window as 11 blocks of 800 averages without per-block counts and its averaging
+    /// window as 2-byte scores; a seasonal detector's phase counters as bytes. Version 7 had 16-bit tags and 64-bit block
+    /// counts, 6 a clock and a window per member, 5 the averaging window as doubles, 4 4-byte context keys, 3 87 blocks of
+    /// 100, 2 a count per block; versions 1 to 7 are refused and those series start cold.
     /// </summary>
-    public static SnapshotFormat Format { get; } = new("FSDT", 7, "detector snapshot");
+    public static SnapshotFormat Format { get; } = new("FSDT", 8, "detector snapshot");
 
     /// <summary>A snapshot of <paramref name="state"/>.</summary>
     /// <exception cref="NotSupportedException">Part of the state (a wrapped detector) cannot be saved.</exception>
