@@ -23,8 +23,8 @@ public sealed class SeriesIndex<T> where T : class
         ArgumentNullException.ThrowIfNull(info);
         if (!_tenants.TryGetValue(info.Tenant, out var tenant)) _tenants[info.Tenant] = tenant = new TenantIndex();
         tenant.All.Add(item);
-        tenant.Posting(SeriesNames.MetricNameLabel, info.Metric).Add(item);
-        foreach (var (name, value) in info.Labels) tenant.Posting(name, value).Add(item);
+        tenant.Post(SeriesNames.MetricNameLabel, info.Metric, item);
+        foreach (var (name, value) in info.Labels) tenant.Post(name, value, item);
         Count++;
     }
 
@@ -52,12 +52,13 @@ public sealed class SeriesIndex<T> where T : class
         ArgumentNullException.ThrowIfNull(infoOf);
         var result = new List<T>();
         if (!_tenants.TryGetValue(tenant, out var index)) return result;
-        var candidates = index.All;
+        IReadOnlyList<T> candidates = index.All;
         foreach (var m in selector.Matchers)
         {
             if (m.Op != MatchOp.Equal || m.Value.Length == 0) continue;
-            if (!index.Postings.TryGetValue((m.Name, m.Value), out var posting)) return result;
-            if (posting.Count < candidates.Count) candidates = posting;
+            if (index.Singles.TryGetValue((m.Name, m.Value), out var single)) candidates = [single];
+            else if (!index.Postings.TryGetValue((m.Name, m.Value), out var posting)) return result;
+            else if (posting.Count < candidates.Count) candidates = posting;
         }
         foreach (var item in candidates)
         {
@@ -71,19 +72,32 @@ public sealed class SeriesIndex<T> where T : class
     {
         public List<T> All { get; } = [];
 
+        /// <summary>Label pairs that two or more series carry.</summary>
         public Dictionary<(string Name, string Value), List<T>> Postings { get; } = [];
 
-        public List<T> Posting(string name, string value)
+        /// <summary>Label pairs that one series carries (an instance, a pod: most pairs of a large fleet), without a list
+        /// each (a list of one was 64 B a series).</summary>
+        public Dictionary<(string Name, string Value), T> Singles { get; } = [];
+
+        public void Post(string name, string value, T item)
         {
-            if (!Postings.TryGetValue((name, value), out var list)) Postings[(name, value)] = list = new List<T>(1);
-            return list;
+            if (Postings.TryGetValue((name, value), out var list)) list.Add(item);
+            else if (Singles.Remove((name, value), out var first)) Postings[(name, value)] = [first, item];
+            else Singles[(name, value)] = item;
         }
 
         public void Unpost(string name, string value, T item)
         {
+            if (Singles.TryGetValue((name, value), out var single))
+            {
+                if (ReferenceEquals(single, item)) Singles.Remove((name, value));
+                return;
+            }
             if (!Postings.TryGetValue((name, value), out var list)) return;
             list.Remove(item);
-            if (list.Count == 0) Postings.Remove((name, value));
+            if (list.Count > 1) return;
+            Postings.Remove((name, value));
+            if (list.Count == 1) Singles[(name, value)] = list[0];
         }
     }
 }

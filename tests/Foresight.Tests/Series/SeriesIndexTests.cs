@@ -46,6 +46,37 @@ public sealed class SeriesIndexTests
     }
 
     [Fact]
+    public void A_label_pair_finds_its_series_as_the_series_that_carry_it_come_and_go()
+    {
+        // One series, two, three, then back down to none and up again: a pair moves between one series and a list.
+        var index = new SeriesIndex<Item>();
+        var items = Enumerable.Range(0, 3).Select(id => new Item(new SeriesInfo(id, "t", "up", Labels.Of(("job", "a"), ("pod", $"p{id}"))))).ToList();
+        SeriesSelector.TryParse("{job=\"a\"}", out var job, out _).Should().BeTrue();
+        SeriesSelector.TryParse("{pod=\"p1\"}", out var pod, out _).Should().BeTrue();
+        var held = new List<Item>();
+        void Check(string when)
+        {
+            index.Find("t", job!, i => i.Info).Should().Equal(held, when);
+            index.Find("t", pod!, i => i.Info).Should().Equal(held.Where(i => i.Info.Id == 1), when);
+        }
+        foreach (var item in items)
+        {
+            index.Add(item.Info, item);
+            held.Add(item);
+            Check($"after adding {item.Info.Id}");
+        }
+        foreach (var id in new[] { 1, 0, 2 })
+        {
+            index.Remove(items[id].Info, items[id]);
+            held.Remove(items[id]);
+            Check($"after removing {id}");
+        }
+        index.Add(items[1].Info, items[1]);
+        held.Add(items[1]);
+        Check("after adding 1 again");
+    }
+
+    [Fact]
     public void A_selector_with_an_equality_matcher_looks_only_at_that_label_pairs_series()
     {
         var index = new SeriesIndex<Item>();
