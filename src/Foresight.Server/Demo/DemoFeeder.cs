@@ -12,9 +12,9 @@ namespace Foresight.Server.Demo;
 
 /// <summary>
 /// Feeds the demo fleet into the <c>default</c> tenant: backfills <see cref="DemoFleet.Backfill"/>
-/// of history (continuing from the newest stored point after a restart) at the pace the feed's consumers take it
-/// (<see cref="IngestWriter.WritePacedAsync"/>, so detection scores all of it and none is shed), then appends a
-/// sample per series every 15 seconds.
+/// of history (continuing from the newest stored point after a restart) into the store, hands it to the ingest feed's
+/// consumers at the pace they take it (so detection scores all of it and none is shed), then appends a sample per
+/// series every 15 seconds through the <see cref="IngestWriter"/>.
 /// </summary>
 internal sealed class DemoFeeder(IngestWriter writer, TimeProvider time, ServerMetrics metrics, ILogger<DemoFeeder> logger) : BackgroundService
 {
@@ -41,7 +41,7 @@ internal sealed class DemoFeeder(IngestWriter writer, TimeProvider time, ServerM
 
     private static string Selector(string metric, DemoService s) => $"{metric}{{service=\"{s.Name}\",env=\"demo\"}}";
 
-    /// <summary>Set once the backfill is stored and handed to the feed's consumers (or the server stops first).</summary>
+    /// <summary>Set once the backfill is stored (its hand-over to the feed's consumers follows).</summary>
     public TaskCompletionSource BackfillDone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,29 +53,31 @@ internal sealed class DemoFeeder(IngestWriter writer, TimeProvider time, ServerM
         var next = Math.Max(origin, await NewestStoredAsync(now, CancellationToken.None) + 1);
 
         var sw = Stopwatch.StartNew();
+        var backfillFrom = next;
         long points = 0;
         if (next <= now - StepMs)
         {
-            try
+            // Into the store at once; the feed's consumers are handed it below, at their pace.
+            foreach (var (end, batch) in fleet.Batches(next, now))
             {
-                foreach (var (end, batch) in fleet.Batches(next, now))
-                {
-                    stoppingToken.ThrowIfCancellationRequested();
-                    // At detection's pace: two weeks arrive in seconds, faster than it scores them, and the live feed would shed most.
-                    points += Count(await writer.WritePacedAsync(TenantResolution.DefaultTenant, batch, stoppingToken));
-                    next = end;
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                BackfillDone.TrySetResult();
-                return;
+                if (stoppingToken.IsCancellationRequested) break;
+                points += Count(await writer.Store.AppendAsync(TenantResolution.DefaultTenant, batch, CancellationToken.None));
+                next = end;
             }
         }
         BackfillDone.TrySetResult();
         // The workload classifier trains on first use (seconds); do it now so the first recommendation does not wait.
         _ = Task.Run(() => Foresight.Classification.WorkloadClassifier.Default, stoppingToken);
         Log.DemoBackfilled(logger, points, DemoFleet.Services.Count * DemoFleet.Metrics.Count, sw.Elapsed.TotalSeconds, DemoFleet.Interval);
+        try
+        {
+            // Before the first live point, which would leave the history older than what detection has scored.
+            if (points > 0) await HandOverAsync(backfillFrom, next, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
 
         using var timer = new PeriodicTimer(DemoFleet.Interval, time);
         try
@@ -92,6 +94,27 @@ internal sealed class DemoFeeder(IngestWriter writer, TimeProvider time, ServerM
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Hands the backfill stored in [<paramref name="from"/>, <paramref name="to"/>) to the feed's consumers, read back from
+    /// the store a <see cref="DemoFleet.BatchSpan"/> at a time, at the pace they take it (<see cref="IIngestFeed.PublishPacedAsync"/>):
+    /// two weeks of 30 series would reach the live feed in seconds, faster than detection scores them, and most would be shed.
+    /// </summary>
+    private async Task HandOverAsync(long from, long to, CancellationToken cancellationToken)
+    {
+        var store = writer.Store;
+        if (!SeriesSelector.TryParse("{env=\"demo\"}", out var selector, out _)) return;
+        var series = (await store.FindAsync(TenantResolution.DefaultTenant, selector, cancellationToken))
+            .Where(s => DemoFleet.Metrics.Contains(s.Metric)).ToDictionary(s => s.Id);
+        var ids = series.Keys.ToList();
+        var span = (long)DemoFleet.BatchSpan.TotalMilliseconds;
+        for (var t = from; t < to; t += span)
+        {
+            var read = await store.ReadManyAsync(TenantResolution.DefaultTenant, ids, t, Math.Min(t + span, to), cancellationToken);
+            var stored = read.Where(r => r.Points.Count > 0).Select(r => new AppendedSeries(series[r.SeriesId], r.Points)).ToList();
+            if (stored.Count > 0) await writer.Feed.PublishPacedAsync(new IngestBatch(TenantResolution.DefaultTenant, stored), cancellationToken);
         }
     }
 

@@ -68,7 +68,7 @@ public sealed class ForesightServer : IAsyncDisposable
     public IReadOnlyList<string> Urls =>
         _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
 
-    /// <summary>Completes when the demo backfill is stored and handed to the ingest feed's consumers (immediately when not in demo mode).</summary>
+    /// <summary>Completes when the demo backfill is stored (immediately when not in demo mode).</summary>
     public Task DemoBackfilled =>
         _app.Services.GetServices<IHostedService>().OfType<DemoFeeder>().FirstOrDefault()?.BackfillDone.Task ?? Task.CompletedTask;
 
