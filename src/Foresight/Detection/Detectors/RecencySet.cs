@@ -111,32 +111,27 @@ internal sealed class RecencySet
 
     private void UnpackSet(int setIndex, Span<ushort> set)
     {
-        var bits = _layout!.TagBits;
-        var mask = (1 << bits) - 1;
-        var start = setIndex * bits * Ways;
-        for (var i = 0; i < Ways; i++)
-        {
-            var bit = start + i * bits;
-            var at = bit >> 3;
-            var word = _tags![at] | _tags[at + 1] << 8 | _tags[at + 2] << 16;
-            set[i] = (ushort)((word >> (bit & 7)) & mask);
-        }
+        var mask = (1 << _layout!.TagBits) - 1;
+        for (var i = 0; i < Ways; i++) set[i] = (ushort)((TagWord(setIndex, i, out _, out var shift) >> shift) & mask);
     }
 
     private void PackSet(int setIndex, ReadOnlySpan<ushort> set)
     {
-        var bits = _layout!.TagBits;
-        var mask = (1 << bits) - 1;
-        var start = setIndex * bits * Ways;
+        var mask = (1 << _layout!.TagBits) - 1;
         for (var i = 0; i < Ways; i++)
         {
-            var bit = start + i * bits;
-            var at = bit >> 3;
-            var shift = bit & 7;
-            var word = _tags![at] | _tags[at + 1] << 8 | _tags[at + 2] << 16;
+            var word = TagWord(setIndex, i, out var at, out var shift);
             word = (word & ~(mask << shift)) | (set[i] << shift);
-            (_tags[at], _tags[at + 1], _tags[at + 2]) = ((byte)word, (byte)(word >> 8), (byte)(word >> 16));
+            (_tags![at], _tags[at + 1], _tags[at + 2]) = ((byte)word, (byte)(word >> 8), (byte)(word >> 16));
         }
+    }
+
+    /// <summary>The 3 bytes that hold tag <paramref name="i"/> of a set, from byte <paramref name="at"/>, the tag <paramref name="shift"/> bits up.</summary>
+    private int TagWord(int setIndex, int i, out int at, out int shift)
+    {
+        var bit = (setIndex * Ways + i) * _layout!.TagBits;
+        (at, shift) = (bit >> 3, bit & 7);
+        return _tags![at] | _tags[at + 1] << 8 | _tags[at + 2] << 16;
     }
 
     private static uint Entry(long key)
