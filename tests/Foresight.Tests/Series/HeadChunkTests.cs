@@ -16,6 +16,33 @@ public class HeadChunkTests
     }
 
     [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.125)]
+    public void A_resend_of_points_the_head_holds_changes_nothing_and_a_changed_value_still_wins(double fraction)
+    {
+        // 3-decimal gauges take the decimal stream, values with a fraction of 1/8 and noise the XOR one.
+        var head = new HeadChunk();
+        var model = new SortedDictionary<long, double>();
+        var rng = new Random(7);
+        for (var i = 0; i < 200; i++)
+        {
+            var v = fraction == 0 ? Math.Round(rng.NextDouble() * 100, 3) : rng.NextDouble() + fraction;
+            head.Add(Start + i * 15_000L, v);
+            model[Start + i * 15_000L] = v;
+        }
+        var before = head.Encode();
+
+        foreach (var (ts, v) in model) head.Add(ts, v);
+
+        head.LateCount.Should().Be(0, "every resent point repeats one the stream holds");
+        head.Encode().Should().Equal(before);
+        head.Add(Start + 50 * 15_000L, -1.5);
+        model[Start + 50 * 15_000L] = -1.5;
+        head.LateCount.Should().Be(1);
+        AssertHolds(head, model, $"fraction {fraction}");
+    }
+
+    [Theory]
     [MemberData(nameof(Seeds))]
     public void In_order_points_read_back_bit_exactly_and_seal_into_the_same_chunk(int seed)
     {

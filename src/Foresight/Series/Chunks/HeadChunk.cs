@@ -263,22 +263,32 @@ internal sealed class HeadChunk
             _late[i] = new Point(ts, value);
             return;
         }
+        // A sender's resend (Prometheus after a refused or timed-out batch) repeats points the stream holds with the same
+        // value: nothing changes, so they take no buffer slot and never force the whole head to be re-encoded.
+        var held = StreamHolds(ts, out var heldBits);
+        if (held && heldBits == (ulong)BitConverter.DoubleToInt64Bits(value)) return;
         i = ~i;
         if (_lateCount == _late.Length) Array.Resize(ref _late, Math.Min(LateLimit, _late.Length * 2));
         Array.Copy(_late, i, _late, i + 1, _lateCount - i);
         _late[i] = new Point(ts, value);
         _lateCount++;
-        if (StreamHolds(ts)) _shadowed++;
+        if (held) _shadowed++;
         if (_lateCount == LateLimit) Merge();
     }
 
-    private bool StreamHolds(long ts)
+    /// <summary>Points waiting in the raw buffer to be merged into the stream.</summary>
+    internal int LateCount => _lateCount;
+
+    private bool StreamHolds(long ts, out ulong bits)
     {
+        bits = _lastValue;
         if (ts == _lastTs) return true;
         var cursor = new Cursor(StreamBytes, _count, _scale);
         while (cursor.Next())
         {
-            if (cursor.Timestamp >= ts) return cursor.Timestamp == ts;
+            if (cursor.Timestamp < ts) continue;
+            bits = (ulong)BitConverter.DoubleToInt64Bits(cursor.Value);
+            return cursor.Timestamp == ts;
         }
         return false;
     }
