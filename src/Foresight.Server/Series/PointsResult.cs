@@ -12,12 +12,11 @@ internal sealed class PointsResult(SeriesInfo series, IReadOnlyList<Point> point
 {
     /// <summary>Describes the body for the OpenAPI document as <see cref="SeriesApi.PointsResponse"/>.</summary>
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(SeriesApi.PointsResponse), ["application/json"]));
+        StreamedJson.Describe<SeriesApi.PointsResponse>(builder);
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        httpContext.Response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter.AsStream());
+        await using var writer = StreamedJson.Open(httpContext);
         writer.WriteStartObject();
         writer.WritePropertyName("series");
         SeriesListResult.WriteSeries(writer, series);

@@ -16,12 +16,11 @@ internal sealed class SeriesListResult(IReadOnlyList<SeriesInfo> series) : IResu
 {
     /// <summary>Describes the body for the OpenAPI document as <see cref="SeriesApi.SeriesListResponse"/>.</summary>
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(SeriesApi.SeriesListResponse), ["application/json"]));
+        StreamedJson.Describe<SeriesApi.SeriesListResponse>(builder);
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        httpContext.Response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter.AsStream());
+        await using var writer = StreamedJson.Open(httpContext);
         writer.WriteStartObject();
         writer.WritePropertyName("series");
         writer.WriteStartArray();
