@@ -189,7 +189,9 @@ internal sealed class NamespaceGraph
                     il.Offset += 8;
                     break;
                 case OperandType.InlineSwitch:
-                    il.Offset += 4 * il.ReadInt32();
+                    // The count first: `il.Offset += 4 * il.ReadInt32()` would read the offset before the count moved it.
+                    var targets = il.ReadInt32();
+                    il.Offset += 4 * targets;
                     break;
                 case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineTok or OperandType.InlineType:
                     tokens.Add(MetadataTokens.EntityHandle(il.ReadInt32()));
