@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Foresight.Benchmarks;
 
 /// <summary>
-/// <c>--detection-throughput [series] [seconds] [step-ms]</c>: how many points per second live detection scores on one
-/// worker, with batches shaped like <see cref="RemoteWriteLoad"/>'s (500 series x 4 points, timestamps
+/// <c>--detection-throughput [series] [seconds] [step-ms] [points-per-series]</c>: how many points per second live detection
+/// scores on one worker, with batches shaped like <see cref="RemoteWriteLoad"/>'s (500 series x 4 points, or 1 point for a
+/// scrape-like cadence, timestamps
 /// advancing by the step), through <see cref="DetectionPipeline.ProcessAsync"/> on a real store in a temporary
 /// directory (score writes included). Prints the rate over each second, the managed heap and the allocation rate,
 /// so the cost of a series' first points (warm-up) and of its steady state are both visible.
@@ -18,9 +19,7 @@ namespace Foresight.Benchmarks;
 internal static class DetectionThroughput
 {
     private const int SeriesPerBatch = 500;
-    private const int PointsPerSeries = 4;
-
-    public static async Task<int> RunAsync(int seriesTotal, int seconds, long stepMs)
+    public static async Task<int> RunAsync(int seriesTotal, int seconds, long stepMs, int pointsPerSeries = 4)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"foresight-detect-{Environment.ProcessId}");
         try
@@ -36,6 +35,7 @@ internal static class DetectionThroughput
             long points = 0, lastPoints = 0;
             var lastTick = 0.0;
             var allocated = GC.GetTotalAllocatedBytes();
+            var allocatedAtStart = allocated;
             for (var b = 0; sw.Elapsed.TotalSeconds < seconds; b++)
             {
                 var round = b / rounds;
@@ -43,11 +43,11 @@ internal static class DetectionThroughput
                 var writes = new List<SeriesWrite>(SeriesPerBatch);
                 for (var s = first; s < Math.Min(first + SeriesPerBatch, seriesTotal); s++)
                 {
-                    var pts = new Point[PointsPerSeries];
-                    for (var k = 0; k < PointsPerSeries; k++)
+                    var pts = new Point[pointsPerSeries];
+                    for (var k = 0; k < pointsPerSeries; k++)
                     {
-                        var t = start + ((long)round * PointsPerSeries + k) * stepMs;
-                        pts[k] = new Point(t, 1000 + s + Math.Sin((round * PointsPerSeries + k) / 20.0) * 10 + k);
+                        var t = start + ((long)round * pointsPerSeries + k) * stepMs;
+                        pts[k] = new Point(t, 1000 + s + Math.Sin((round * pointsPerSeries + k) / 20.0) * 10 + k);
                     }
                     writes.Add(new SeriesWrite("node_cpu_seconds_total", labels[s], pts));
                 }
@@ -63,7 +63,8 @@ internal static class DetectionThroughput
                     (lastTick, lastPoints, allocated) = (now, points, alloc);
                 }
             }
-            Console.WriteLine($"{points:N0} points scored in {sw.Elapsed.TotalSeconds:0.0} s = {points / sw.Elapsed.TotalSeconds:N0} points/s on one worker ({seriesTotal:N0} series, step {stepMs} ms)");
+            Console.WriteLine($"{points:N0} points scored in {sw.Elapsed.TotalSeconds:0.0} s = {points / sw.Elapsed.TotalSeconds:N0} points/s on one worker ({seriesTotal:N0} series, step {stepMs} ms, {pointsPerSeries} per series per batch); " +
+                              $"{(GC.GetTotalAllocatedBytes() - allocatedAtStart) / (double)points:N0} B allocated per point");
             return 0;
         }
         finally

@@ -28,7 +28,7 @@ if (args is ["--ingest-stages", ..]) return await IngestPathStages.RunAsync(args
 if (args is ["--detection-throughput", ..])
 {
     return await DetectionThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 5000, args.Length > 2 ? int.Parse(args[2]) : 20,
-        args.Length > 3 ? long.Parse(args[3]) : 150);
+        args.Length > 3 ? long.Parse(args[3]) : 150, args.Length > 4 ? int.Parse(args[4]) : 4);
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

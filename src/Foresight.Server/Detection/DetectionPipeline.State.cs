@@ -242,7 +242,7 @@ public sealed partial class DetectionPipeline
     private async Task<long> ReplayTenantAsync(string tenant, List<AppendedSeries> pending, Dictionary<long, long> announcedUntil, CancellationToken cancellationToken)
     {
         var points = pending.SelectMany((s, i) => s.Points.Select(p => (Series: i, Point: p))).OrderBy(x => x.Point.Timestamp).ThenBy(x => x.Series).ToList();
-        var scores = new Dictionary<long, (SeriesInfo Series, List<Point> Points)>();
+        var scores = _scores;
         var gathered = 0;
         for (var i = 0; i < points.Count;)
         {
@@ -252,11 +252,10 @@ public sealed partial class DetectionPipeline
             Score(tenant, batch, announcedUntil, scores);
             gathered += batch.Count;
             if (gathered < ReplayWriteBatch) continue;
-            await WriteScoresAsync(tenant, scores.Values, cancellationToken);
-            scores.Clear();
+            await WriteScoresAsync(tenant, scores, cancellationToken);
             gathered = 0;
         }
-        await WriteScoresAsync(tenant, scores.Values, cancellationToken);
+        await WriteScoresAsync(tenant, scores, cancellationToken);
         return points.Count;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Foresight.Detection;
@@ -130,6 +131,15 @@ public sealed partial class DetectionPipeline : BackgroundService
     private readonly Dictionary<(string Tenant, string Service), ServiceCorrelationDetector> _services = [];
     private readonly ConcurrentQueue<TenantAnomaly> _anomalies = new();
     private readonly IStateStore? _state;
+
+    // The worker's scratch, reused batch after batch (one worker scores, and the restore runs before it starts): the
+    // scores of a batch, their point lists, the writes built from them, and the observations of cross-metric detection.
+    private readonly Dictionary<long, (SeriesDetector State, List<Point> Points)> _scores = [];
+    private readonly Stack<List<Point>> _pointLists = new();
+    private readonly List<SeriesWrite> _scoreWrites = [];
+    private readonly List<SeriesDetector> _scoreWriters = [];
+    private readonly List<Observation> _observed = [];
+    private readonly Dictionary<string, int> _serviceRank = new(StringComparer.Ordinal);
     private long _scored;
     private long _skipped;
 
@@ -227,10 +237,9 @@ public sealed partial class DetectionPipeline : BackgroundService
     public async Task ProcessAsync(string tenant, IReadOnlyList<AppendedSeries> batch, CancellationToken cancellationToken = default)
     {
         await WakeAsync(tenant, batch, cancellationToken);
-        var scores = new Dictionary<long, (SeriesInfo, List<Point>)>(batch.Count);
-        Score(tenant, batch, null, scores);
+        Score(tenant, batch, null, _scores);
         CountSeries();
-        await WriteScoresAsync(tenant, scores.Values, cancellationToken);
+        await WriteScoresAsync(tenant, _scores, cancellationToken);
     }
 
     /// <summary>
@@ -239,12 +248,14 @@ public sealed partial class DetectionPipeline : BackgroundService
     /// the detectors and incidents on again, but is neither announced nor has its score stored again.
     /// </summary>
     private void Score(string tenant, IReadOnlyList<AppendedSeries> batch, IReadOnlyDictionary<long, long>? announcedUntil,
-        Dictionary<long, (SeriesInfo Series, List<Point> Points)> scores)
+        Dictionary<long, (SeriesDetector State, List<Point> Points)> scores)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var observed = new List<Observation>();
-        foreach (var (series, points) in batch)
+        var observed = _observed;
+        observed.Clear();
+        for (var b = 0; b < batch.Count; b++)
         {
+            var (series, points) = batch[b];
             if (DetectorOf(tenant, series) is not { } state)
             {
                 Interlocked.Add(ref _skipped, points.Count);
@@ -253,8 +264,9 @@ public sealed partial class DetectionPipeline : BackgroundService
             state.LastFed = now;
             var until = announcedUntil is not null && announcedUntil.TryGetValue(series.Id, out var u) ? u : long.MinValue;
             List<Point>? scored = null;
-            foreach (var p in points)
+            for (var k = 0; k < points.Count; k++)
             {
+                var p = points[k];
                 var value = p.Value;
                 if (state.IsCounter && !state.Rate.TryNext(p.Timestamp, p.Value, out value))
                 {
@@ -264,11 +276,11 @@ public sealed partial class DetectionPipeline : BackgroundService
                 if (!state.Scorer.TryScore(p.Timestamp, value, out var result)) continue;
                 var (score, low, high) = result;
                 var announce = p.Timestamp > until;
-                if (_options.CrossMetric) observed.Add(new Observation(state.Service, p.Timestamp, series.Id, state.Name, value, low, high, announce));
+                if (_options.CrossMetric) observed.Add(new Observation(state, p.Timestamp, value, low, high, announce));
                 Interlocked.Increment(ref _scored);
                 if (announce)
                 {
-                    scored ??= ScoresOf(scores, series);
+                    scored ??= ScoresOf(scores, series.Id, state);
                     scored.Add(new Point(p.Timestamp, _options.ScoreDecimals is { } decimals ? DetectionOptions.StoredScore(score, decimals) : score));
                 }
                 if (score >= _options.Threshold && double.IsFinite(low))
@@ -286,6 +298,7 @@ public sealed partial class DetectionPipeline : BackgroundService
             _dirtySeries.Add((tenant, series.Id));
         }
         if (observed.Count > 0) ScoreServices(tenant, observed, now);
+        observed.Clear();
     }
 
     /// <summary>The series' detector, created on its first point; null for a series the policy does not score.</summary>
@@ -306,22 +319,67 @@ public sealed partial class DetectionPipeline : BackgroundService
         return state;
     }
 
-    /// <summary>The scores to store for <paramref name="series"/>, added to <paramref name="scores"/> when missing.</summary>
-    private static List<Point> ScoresOf(Dictionary<long, (SeriesInfo Series, List<Point> Points)> scores, SeriesInfo series)
+    /// <summary>The scores to store for a series, added to <paramref name="scores"/> when missing.</summary>
+    private List<Point> ScoresOf(Dictionary<long, (SeriesDetector State, List<Point> Points)> scores, long seriesId, SeriesDetector state)
     {
-        if (!scores.TryGetValue(series.Id, out var entry)) scores[series.Id] = entry = (series, []);
+        if (!scores.TryGetValue(seriesId, out var entry)) scores[seriesId] = entry = (state, _pointLists.TryPop(out var list) ? list : new List<Point>(4));
         return entry.Points;
     }
 
     /// <summary>The labels of a series' score series: its own, and its metric name as <c>metric</c>.</summary>
     private static Labels ScoreLabels(SeriesInfo series) => Labels.From(series.Labels.Where(l => l.Key != "metric").Append(new("metric", series.Metric)));
 
-    private async Task WriteScoresAsync(string tenant, IEnumerable<(SeriesInfo Series, List<Point> Points)> scores, CancellationToken cancellationToken)
+    /// <summary>Stores the scores gathered in <paramref name="scores"/>, then empties it (its point lists go back to the pool).</summary>
+    private async Task WriteScoresAsync(string tenant, Dictionary<long, (SeriesDetector State, List<Point> Points)> scores, CancellationToken cancellationToken)
     {
-        var writes = scores.Where(s => s.Points.Count > 0).Select(s => new SeriesWrite(_options.ScoreMetric, ScoreLabels(s.Series), s.Points)).ToList();
-        if (writes.Count == 0) return;
-        var result = await _store.AppendAsync(tenant, writes, cancellationToken);
-        if (!result.Accepted) Log.ScoreRejected(_logger, result.Rejections[0].Reason);
+        var (writes, writers) = (_scoreWrites, _scoreWriters);
+        var fresh = false;
+        try
+        {
+            foreach (var (state, points) in scores.Values)
+            {
+                if (points.Count == 0) continue;
+                // A series' score labels are built once per detector, and then replaced by the store's own instance.
+                if (state.ScoreLabels is null)
+                {
+                    state.ScoreLabels = ScoreLabels(state.Series);
+                    fresh = true;
+                }
+                writes.Add(new SeriesWrite(_options.ScoreMetric, state.ScoreLabels, points));
+                writers.Add(state);
+            }
+            if (writes.Count == 0) return;
+            var result = await _store.AppendAsync(tenant, writes, cancellationToken);
+            if (!result.Accepted) Log.ScoreRejected(_logger, result.Rejections[0].Reason);
+            if (fresh) ShareStoredLabels(writes, writers, result.Stored);
+        }
+        finally
+        {
+            writes.Clear();
+            writers.Clear();
+            foreach (var (_, points) in scores.Values)
+            {
+                points.Clear();
+                if (points.Capacity <= 64) _pointLists.Push(points);
+            }
+            scores.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Points each writer's score labels at the instance the store holds for that series (which the store then finds
+    /// by reference), so a detector keeps no copy of labels the store already has.
+    /// </summary>
+    private static void ShareStoredLabels(List<SeriesWrite> writes, List<SeriesDetector> writers, IReadOnlyList<AppendedSeries> stored)
+    {
+        // Stored follows the writes' order, leaving out the writes of which nothing was stored.
+        var w = 0;
+        foreach (var s in stored)
+        {
+            while (w < writes.Count && !writes[w].Labels.Equals(s.Series.Labels)) w++;
+            if (w == writes.Count) return;
+            writers[w++].ScoreLabels = s.Series.Labels;
+        }
     }
 
     /// <summary>
@@ -331,28 +389,79 @@ public sealed partial class DetectionPipeline : BackgroundService
     /// </summary>
     private void ScoreServices(string tenant, List<Observation> observed, long now)
     {
-        foreach (var group in observed.GroupBy(o => o.Service))
+        // The observations in order of service (as each first appears), then timestamp, then as observed: the groups
+        // of a stable group-by, without its allocations.
+        _serviceRank.Clear();
+        var keys = ArrayPool<ObservationKey>.Shared.Rent(observed.Count);
+        try
         {
-            if (_wideServices.Contains((tenant, group.Key))) continue;
-            if (!_services.TryGetValue((tenant, group.Key), out var detector)) _services[(tenant, group.Key)] = detector = new ServiceCorrelationDetector();
-            _dirtyServices.Add((tenant, group.Key));
-            foreach (var at in group.GroupBy(o => o.Timestamp).OrderBy(g => g.Key))
+            for (var i = 0; i < observed.Count; i++)
             {
-                foreach (var o in at) detector.Set(o.SeriesId, o.Value);
-                if (detector.Series > _options.CrossMetricMaxSeries)
-                {
-                    MarkWide(tenant, group.Key);
-                    break;
-                }
-                var score = detector.Score(at.Key);
-                if (score < _options.Threshold) continue;
-                var worst = at.Where(o => double.IsFinite(o.Low)).OrderByDescending(o => Distance(o.Value, o.Low, o.High)).FirstOrDefault();
-                if (worst.Name is null) continue;
-                var point = new AnomalyPoint(worst.SeriesId, worst.Name, group.Key, at.Key, worst.Value, score, worst.Low, worst.High, ["isolation-forest"]);
-                _tracker.Add(tenant, point, now, worst.Announce);
-                Remember(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, worst.Value, worst.Low, worst.High)));
+                var service = observed[i].State.Service;
+                if (!_serviceRank.TryGetValue(service, out var rank)) _serviceRank[service] = rank = _serviceRank.Count;
+                keys[i] = new ObservationKey(rank, observed[i].Timestamp, i);
+            }
+            var sorted = keys.AsSpan(0, observed.Count);
+            sorted.Sort();
+            for (var g = 0; g < sorted.Length;)
+            {
+                var end = g;
+                while (end < sorted.Length && sorted[end].Rank == sorted[g].Rank) end++;
+                ScoreService(tenant, observed, sorted[g..end], now);
+                g = end;
             }
         }
+        finally
+        {
+            ArrayPool<ObservationKey>.Shared.Return(keys);
+        }
+    }
+
+    /// <summary>One service's observations of a batch (<paramref name="group"/>, by timestamp), timestamp by timestamp.</summary>
+    private void ScoreService(string tenant, List<Observation> observed, ReadOnlySpan<ObservationKey> group, long now)
+    {
+        var service = observed[group[0].Index].State.Service;
+        if (_wideServices.Contains((tenant, service))) return;
+        if (!_services.TryGetValue((tenant, service), out var detector)) _services[(tenant, service)] = detector = new ServiceCorrelationDetector();
+        _dirtyServices.Add((tenant, service));
+        for (var t = 0; t < group.Length;)
+        {
+            var at = group[t].Timestamp;
+            var end = t;
+            while (end < group.Length && group[end].Timestamp == at) end++;
+            for (var k = t; k < end; k++) detector.Set(observed[group[k].Index].State.Series.Id, observed[group[k].Index].Value);
+            if (detector.Series > _options.CrossMetricMaxSeries)
+            {
+                MarkWide(tenant, service);
+                return;
+            }
+            var score = detector.Score(at);
+            var worst = score >= _options.Threshold ? Worst(observed, group[t..end]) : -1;
+            t = end;
+            if (worst < 0) continue;
+            var o = observed[worst];
+            var point = new AnomalyPoint(o.State.Series.Id, o.State.Name, service, at, o.Value, score, o.Low, o.High, ["isolation-forest"]);
+            _tracker.Add(tenant, point, now, o.Announce);
+            Remember(new TenantAnomaly(tenant, point, IncidentTracker.Classify(score, o.Value, o.Low, o.High)));
+        }
+    }
+
+    /// <summary>
+    /// The observation (index into <paramref name="observed"/>) furthest outside its expected range, the first of
+    /// equals; -1 when none has a finite range.
+    /// </summary>
+    private static int Worst(List<Observation> observed, ReadOnlySpan<ObservationKey> at)
+    {
+        var (worst, furthest) = (-1, double.NegativeInfinity);
+        foreach (var key in at)
+        {
+            var o = observed[key.Index];
+            if (!double.IsFinite(o.Low)) continue;
+            var distance = Distance(o.Value, o.Low, o.High);
+            if (double.IsNaN(distance)) distance = double.NegativeInfinity;
+            if (worst < 0 || distance > furthest) (worst, furthest) = (key.Index, distance);
+        }
+        return worst;
     }
 
     /// <summary>Stops cross-metric detection for a service that has grown past the limit, and forgets its detector (saved state included).</summary>
@@ -383,6 +492,12 @@ public sealed partial class DetectionPipeline : BackgroundService
 
     private sealed class SeriesDetector(IStreamingDetector detector, SeriesInfo series, bool isCounter)
     {
+        /// <summary>The series scored.</summary>
+        public SeriesInfo Series { get; } = series;
+
+        /// <summary>The labels of its score series, once scores were written (the store's instance after the first write).</summary>
+        public Labels? ScoreLabels;
+
         /// <summary>The counter's previous sample (a field: the struct is updated in place).</summary>
         public CounterRate Rate;
 
@@ -393,8 +508,16 @@ public sealed partial class DetectionPipeline : BackgroundService
 
         public SeriesScorer Scorer { get; set; } = new(detector);
         public string Service { get; } = ServiceOf(series);
-        public string Name { get; } = series.Metric + series.Labels;
+        /// <summary>The series' name with its labels, for anomalies (built when one is reported, not kept).</summary>
+        public string Name => Series.Metric + Series.Labels;
     }
 
-    private readonly record struct Observation(string Service, long Timestamp, long SeriesId, string Name, double Value, double Low, double High, bool Announce);
+    private readonly record struct Observation(SeriesDetector State, long Timestamp, double Value, double Low, double High, bool Announce);
+
+    /// <summary>An observation's place in <see cref="ScoreServices"/>' order.</summary>
+    private readonly record struct ObservationKey(int Rank, long Timestamp, int Index) : IComparable<ObservationKey>
+    {
+        public int CompareTo(ObservationKey other) =>
+            Rank != other.Rank ? Rank.CompareTo(other.Rank) : Timestamp != other.Timestamp ? Timestamp.CompareTo(other.Timestamp) : Index.CompareTo(other.Index);
+    }
 }

@@ -54,6 +54,32 @@ public sealed class AppendValidator(StoreOptions options)
         ArgumentNullException.ThrowIfNull(seriesKeys);
         ArgumentNullException.ThrowIfNull(storedNewest);
         if (seriesKeys.Count != batch.Count) throw new ArgumentException("one key per entry of the batch is needed", nameof(seriesKeys));
+        var verdict = new AppendVerdict(this);
+
+        // Pass 1: the series themselves. The table is the validator's own between calls: a store validates batches of
+        // thousands of series, and a fresh table that size, per request, is a large-object allocation.
+        var newest = Interlocked.Exchange(ref _newest, null) as Dictionary<TKey, long> ?? new Dictionary<TKey, long>(batch.Count);
+        try
+        {
+            Check(batch, seriesKeys, storedNewest, verdict, newest);
+        }
+        finally
+        {
+            newest.Clear();
+            if (newest.EnsureCapacity(0) <= MaxKeptEntries) _newest = newest;
+        }
+        return verdict;
+    }
+
+    /// <summary>Series tables larger than this are not kept between batches.</summary>
+    private const int MaxKeptEntries = 1 << 16;
+
+    private object? _newest;
+
+    private void Check<TKey>(IReadOnlyList<SeriesWrite> batch, IReadOnlyList<TKey> seriesKeys, Func<TKey, long> storedNewest, AppendVerdict verdict,
+        Dictionary<TKey, long> newest)
+        where TKey : notnull
+    {
         var now = Options.Time.GetUtcNow().ToUnixTimeMilliseconds();
         var futureMs = (long)Options.FutureTolerance.TotalMilliseconds;
         var futureLimit = now + futureMs;
@@ -61,10 +87,6 @@ public sealed class AppendValidator(StoreOptions options)
         var oldestAllowed = retentionMs > 0 ? now - retentionMs : long.MinValue;
         var windowMs = (long)Options.OutOfOrderWindow.TotalMilliseconds;
         var rejectNonFinite = Options.NonFinite == NonFinitePolicy.Reject;
-        var verdict = new AppendVerdict(this);
-
-        // Pass 1: the series themselves.
-        var newest = new Dictionary<TKey, long>();
         for (var i = 0; i < batch.Count; i++)
         {
             var w = batch[i];
@@ -114,16 +136,20 @@ public sealed class AppendValidator(StoreOptions options)
                 {
                     newestTs = p.Timestamp;
                 }
-                if (reason is not null) verdict.RefusePoint(i, j, () => new PointRejection(i, Describe(w), j, reason));
+                if (reason is not null) Refuse(verdict, i, w, j, reason);
             }
             newest[seriesKeys[i]] = newestTs;
         }
-        return verdict;
     }
+
+    /// <summary>Refuses one point (apart, so that the loop above allocates no closure for the points it accepts).</summary>
+    private static void Refuse(AppendVerdict verdict, int entry, SeriesWrite write, int point, string reason) =>
+        verdict.RefusePoint(entry, point, () => new PointRejection(entry, Describe(write), point, reason));
 
     /// <summary>
     /// The points of a batch as stored: per entry with at least one point <paramref name="verdict"/> stores,
-    /// its series (from <paramref name="seriesOf"/>, by entry index) and those points.
+    /// its series (from <paramref name="seriesOf"/>, by entry index) and those points: the entry's own list when it
+    /// stores all of them, so a caller must not change a batch's lists while it uses the result.
     /// </summary>
     public static List<AppendedSeries> Stored(IReadOnlyList<SeriesWrite> batch, AppendVerdict verdict, Func<int, SeriesInfo> seriesOf)
     {
@@ -135,6 +161,14 @@ public sealed class AppendValidator(StoreOptions options)
         {
             if (!verdict.StoresAny(batch, i)) continue;
             var source = batch[i].Points;
+            var all = true;
+            for (var j = 0; j < source.Count && all; j++) all = verdict.Stores(i, j, source[j].Value);
+            if (all)
+            {
+                // The common case: the entry's own list, not copied.
+                result.Add(new AppendedSeries(seriesOf(i), source));
+                continue;
+            }
             var points = new List<Point>(source.Count);
             for (var j = 0; j < source.Count; j++)
             {
