@@ -100,11 +100,9 @@ internal sealed class SeriesState
     }
 
     /// <summary>A copy of the head for a checkpoint snapshot (a copy of its bytes, cheap under the write lock; the
-    /// checkpoint encodes it with <see cref="ToChunk"/> after releasing the lock), or null when empty.</summary>
+    /// checkpoint encodes it with <see cref="HeadChunk.Encode"/> after releasing the lock), or null when empty.</summary>
     public HeadChunk? SnapshotHead() => HeadCount == 0 ? null : _head.Clone();
 
-    /// <summary>A head (or a copy of one) as a sealed chunk.</summary>
-    public static SealedChunk ToChunk(HeadChunk head) => new(head.First, head.Last, head.Count, head.Encode());
 
     /// <summary>Restores the head from a snapshot taken by <see cref="SnapshotHead"/>.</summary>
     public void LoadHead(ReadOnlySpan<long> ts, ReadOnlySpan<double> values)
@@ -113,5 +111,5 @@ internal sealed class SeriesState
         HeadDirty = false;
     }
 
-    private SealedChunk Encode() => ToChunk(_head);
+    private SealedChunk Encode() => new(_head.First, _head.Last, _head.Count, _head.Encode());
 }

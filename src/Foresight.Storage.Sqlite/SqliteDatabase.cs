@@ -201,10 +201,10 @@ internal sealed partial class SqliteDatabase : IDisposable
 
     /// <summary>
     /// Writes one checkpoint atomically: the chunks sealed since the last one, the current heads
-    /// (null data deletes a head) and the number of the last WAL segment the checkpoint covers.
+    /// (null data deletes a head; read once, as they are written) and the number of the last WAL segment the checkpoint covers.
     /// </summary>
     public void WriteCheckpoint(IReadOnlyList<(long SeriesId, SealedChunk Chunk, long Seq)> chunks,
-        IReadOnlyList<(long SeriesId, SealedChunk? Head)> heads, int walSegment)
+        IEnumerable<(long SeriesId, byte[]? Data)> heads, int walSegment)
     {
         lock (_writerLock)
         {
@@ -250,7 +250,7 @@ internal sealed partial class SqliteDatabase : IDisposable
                     else
                     {
                         pS.Value = id;
-                        pD.Value = head.Data;
+                        pD.Value = head;
                         put.ExecuteNonQuery();
                     }
                 }
@@ -375,8 +375,8 @@ internal sealed partial class SqliteDatabase : IDisposable
         return keys;
     }
 
-    /// <summary>Stores and deletes state entries in one transaction.</summary>
-    public void PutState(IReadOnlyList<(string Key, byte[] Value)> entries, IReadOnlyList<string> delete)
+    /// <summary>Stores and deletes state entries in one transaction, reading <paramref name="entries"/> once as it writes them.</summary>
+    public void PutState(IEnumerable<(string Key, byte[] Value)> entries, IReadOnlyList<string> delete)
     {
         lock (_writerLock)
         {

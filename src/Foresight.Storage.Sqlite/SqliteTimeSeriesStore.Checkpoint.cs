@@ -17,6 +17,9 @@ public sealed partial class SqliteTimeSeriesStore
     /// <summary>Series a checkpoint takes per hold of the write lock.</summary>
     internal const int CheckpointSlice = 4096;
 
+    /// <summary>The checkpoint's encoded heads (used under <see cref="_checkpointLock"/>).</summary>
+    private readonly CheckpointArena _checkpointArena = new();
+
     /// <summary>For tests: called after each slice of a checkpoint, with the write lock released.</summary>
     internal Action<int>? CheckpointSliceTaken { get; set; }
 
@@ -40,7 +43,8 @@ public sealed partial class SqliteTimeSeriesStore
         {
             var chunks = new List<(long, SealedChunk, long)>();
             var moved = new List<(SeriesState State, int Count)>();
-            var heads = new List<(long Id, SealedChunk? Head)>();
+            var heads = new List<(long Id, CheckpointArena.Place? Head)>();
+            var arena = _checkpointArena;
             var slice = new List<(long Id, HeadChunk? Head)>(CheckpointSlice);
             int closedSegment;
             SeriesState[] taken;
@@ -71,11 +75,12 @@ public sealed partial class SqliteTimeSeriesStore
                         }
                     }
                     // Encoding the copies (a decode and ChunkCodec.Encode each) is most of a checkpoint's work.
-                    foreach (var (id, head) in slice) heads.Add((id, head is null ? null : SeriesState.ToChunk(head)));
+                    // Each into the arena: the encoded arrays die young instead of waiting for the write below.
+                    foreach (var (id, head) in slice) heads.Add((id, head is null ? null : arena.Add(head.Encode())));
                     slice.Clear();
                     CheckpointSliceTaken?.Invoke(first / CheckpointSlice);
                 }
-                _db.WriteCheckpoint(chunks, heads, closedSegment);
+                _db.WriteCheckpoint(chunks, heads.Select(h => (h.Id, h.Head is { } place ? arena[place].ToArray() : null)), closedSegment);
             }
             catch
             {
@@ -91,6 +96,10 @@ public sealed partial class SqliteTimeSeriesStore
                     }
                 }
                 throw;
+            }
+            finally
+            {
+                arena.Reset();
             }
             lock (_writeLock)
             {

@@ -24,12 +24,12 @@ public sealed partial class SqliteTimeSeriesStore : IStateStore
     }
 
     /// <inheritdoc />
-    public ValueTask PutStateAsync(IReadOnlyList<StateEntry> entries, IReadOnlyList<string>? delete = null, CancellationToken cancellationToken = default)
+    public ValueTask PutStateAsync(IEnumerable<StateEntry> entries, IReadOnlyList<string>? delete = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
-        _db.PutState([.. entries.Select(e => (e.Key, e.Value))], delete ?? []);
+        _db.PutState(entries.Select(e => (e.Key, e.Value)), delete ?? []);
         return ValueTask.CompletedTask;
     }
 }

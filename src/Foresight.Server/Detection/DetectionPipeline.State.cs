@@ -109,34 +109,54 @@ public sealed partial class DetectionPipeline
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var entries = new List<StateEntry>();
-            foreach (var (tenant, id) in _dirtySeries)
-            {
-                if (_detectors.TryGetValue((tenant, id), out var detector) && detector.Scorer.CanSave)
-                {
-                    entries.Add(new StateEntry(SeriesKey(tenant, id), SaveSeries(tenant, id, detector.Scorer)));
-                }
-            }
-            foreach (var (tenant, service) in _dirtyServices)
-            {
-                entries.Add(new StateEntry(ServiceKey(tenant, service), SaveService(tenant, service, _services[(tenant, service)])));
-            }
-            if (_anomaliesChanged) entries.Add(new StateEntry(AnomaliesKey, SaveAnomalies()));
-            entries.Add(new StateEntry(IncidentsKey, _tracker.Export()));
-            entries.Add(new StateEntry(ManifestKey, SaveManifest()));
+            // The entries are produced one at a time as the store writes them, so a save of every series (some 3 KB each)
+            // never holds them all: at 100,000 series that was some 260 MB more resident memory for a while.
+            var tally = new SaveTally();
             var scored = Scored;
-            await _state!.PutStateAsync(entries, _staleKeys, cancellationToken);
+            await _state!.PutStateAsync(Entries(tally), _staleKeys, cancellationToken);
             _staleKeys.Clear();
             _dirtySeries.Clear();
             _dirtyServices.Clear();
             _anomaliesChanged = false;
             Interlocked.Exchange(ref _savedScored, scored);
             Interlocked.Increment(ref _saves);
-            Log.StateSaved(_logger, entries.Count, entries.Sum(e => (long)e.Value.Length), Stopwatch.GetElapsedTime(started).TotalSeconds);
+            Log.StateSaved(_logger, tally.Entries, tally.Bytes, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.StateSaveFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>What changed since the last save, as state entries, counted into <paramref name="tally"/> as they are read.</summary>
+    private IEnumerable<StateEntry> Entries(SaveTally tally)
+    {
+        foreach (var (tenant, id) in _dirtySeries)
+        {
+            if (_detectors.TryGetValue((tenant, id), out var detector) && detector.Scorer.CanSave)
+            {
+                yield return tally.Count(new StateEntry(SeriesKey(tenant, id), SaveSeries(tenant, id, detector.Scorer)));
+            }
+        }
+        foreach (var (tenant, service) in _dirtyServices)
+        {
+            yield return tally.Count(new StateEntry(ServiceKey(tenant, service), SaveService(tenant, service, _services[(tenant, service)])));
+        }
+        if (_anomaliesChanged) yield return tally.Count(new StateEntry(AnomaliesKey, SaveAnomalies()));
+        yield return tally.Count(new StateEntry(IncidentsKey, _tracker.Export()));
+        yield return tally.Count(new StateEntry(ManifestKey, SaveManifest()));
+    }
+
+    private sealed class SaveTally
+    {
+        public int Entries { get; private set; }
+        public long Bytes { get; private set; }
+
+        public StateEntry Count(StateEntry entry)
+        {
+            Entries++;
+            Bytes += entry.Value.Length;
+            return entry;
         }
     }
 

@@ -18,9 +18,12 @@ public interface IStateStore
 
     /// <summary>
     /// Stores every entry (replacing what a key held) and removes every key in <paramref name="delete"/>,
-    /// all in one transaction: after a crash either all of it or none of it is there.
+    /// all in one transaction: after a crash either all of it or none of it is there. <paramref name="entries"/> is
+    /// read once, in order, inside the transaction, and an entry may be written before the next is read: a caller
+    /// with many large entries can produce them one at a time instead of holding them all. An exception thrown
+    /// while they are read leaves none of it stored.
     /// </summary>
-    ValueTask PutStateAsync(IReadOnlyList<StateEntry> entries, IReadOnlyList<string>? delete = null, CancellationToken cancellationToken = default);
+    ValueTask PutStateAsync(IEnumerable<StateEntry> entries, IReadOnlyList<string>? delete = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One key and its value in an <see cref="IStateStore"/>.</summary>

@@ -14,9 +14,10 @@ public sealed class MemoryStateStore : IStateStore
     public ValueTask<IReadOnlyList<string>> ListStateKeysAsync(string prefix, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<string>>([.. _entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)]);
 
-    public ValueTask PutStateAsync(IReadOnlyList<StateEntry> entries, IReadOnlyList<string>? delete = null, CancellationToken cancellationToken = default)
+    public ValueTask PutStateAsync(IEnumerable<StateEntry> entries, IReadOnlyList<string>? delete = null, CancellationToken cancellationToken = default)
     {
-        foreach (var e in entries) _entries[e.Key] = e.Value;
+        // All or nothing, as the contract asks: read every entry before any is applied.
+        foreach (var e in entries.ToList()) _entries[e.Key] = e.Value;
         foreach (var k in delete ?? []) _entries.TryRemove(k, out _);
         return ValueTask.CompletedTask;
     }

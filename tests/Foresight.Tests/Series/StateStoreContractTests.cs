@@ -75,4 +75,33 @@ public abstract class StateStoreContractTests
         await failing.Should().ThrowAsync<Exception>();
         (await state.ListStateKeysAsync("t/")).Should().Equal("t/kept");
     }
+
+    [Fact]
+    public async Task Entries_are_read_once_as_they_are_written_and_a_failure_while_reading_them_stores_none()
+    {
+        var (state, owner) = await OpenAsync();
+        await using var _ = owner;
+        var reads = 0;
+        IEnumerable<StateEntry> Produced(bool fail)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                reads++;
+                yield return new StateEntry($"p/{i}", [(byte)i]);
+            }
+            if (fail) throw new InvalidOperationException("the producer failed");
+        }
+
+        await state.PutStateAsync(Produced(fail: false));
+        reads.Should().Be(3);
+        (await state.ListStateKeysAsync("p/")).Should().Equal("p/0", "p/1", "p/2");
+        (await state.GetStateAsync("p/2")).Should().Equal(2);
+
+        reads = 0;
+        var failing = async () => await state.PutStateAsync(Produced(fail: true).Select(e => e with { Key = "q" + e.Key[1..] }), ["p/0"]);
+        await failing.Should().ThrowAsync<InvalidOperationException>();
+        reads.Should().Be(3);
+        (await state.ListStateKeysAsync("q/")).Should().BeEmpty();
+        (await state.ListStateKeysAsync("p/")).Should().Equal("p/0", "p/1", "p/2");
+    }
 }
