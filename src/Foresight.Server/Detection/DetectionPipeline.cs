@@ -6,6 +6,7 @@ using Foresight.Detection.Incidents;
 using Foresight.Detection.Multivariate;
 using Foresight.Ingestion;
 using Foresight.Series;
+using Foresight.Server.Concurrency;
 using Foresight.Server.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -208,7 +209,8 @@ public sealed partial class DetectionPipeline : BackgroundService
                 }
                 if (interval != Timeout.InfiniteTimeSpan && _time.GetUtcNow() >= nextSave)
                 {
-                    await SaveStateAsync(stoppingToken);
+                    // Seconds of synchronous work at fleet size: not on a thread the requests need.
+                    await DedicatedThread.RunAsync(() => SaveStateAsync(stoppingToken));
                     ReleaseIdle();
                     nextSave = _time.GetUtcNow() + interval;
                     continue;

@@ -8,7 +8,7 @@ namespace Foresight.Server.Hosting;
 /// <summary>
 /// Background housekeeping of the store: a checkpoint every <see cref="ForesightServerOptions.CheckpointInterval"/>
 /// (sooner when the write-ahead log grows past its threshold) and retention every
-/// <see cref="ForesightServerOptions.RetentionInterval"/>.
+/// <see cref="ForesightServerOptions.RetentionInterval"/>, each on a thread of its own (<see cref="DedicatedThread"/>).
 /// </summary>
 internal sealed class StoreMaintenance(IStoreMaintenance store, ForesightServerOptions options, ILogger<StoreMaintenance> logger)
     : BackgroundService
@@ -29,7 +29,7 @@ internal sealed class StoreMaintenance(IStoreMaintenance store, ForesightServerO
                     nextRetention = time.GetUtcNow() + options.RetentionInterval;
                     try
                     {
-                        var removed = await store.EnforceRetentionAsync(stoppingToken);
+                        var removed = await DedicatedThread.RunAsync(() => store.EnforceRetentionAsync(stoppingToken).AsTask());
                         if (removed > 0) Log.RetentionRemoved(logger, removed);
                     }
                     catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -47,7 +47,7 @@ internal sealed class StoreMaintenance(IStoreMaintenance store, ForesightServerO
                 }
                 try
                 {
-                    await Task.Run(() => store.CheckpointAsync(CancellationToken.None).AsTask(), CancellationToken.None);
+                    await DedicatedThread.RunAsync(() => store.CheckpointAsync(CancellationToken.None).AsTask());
                 }
                 catch (Exception ex)
                 {
