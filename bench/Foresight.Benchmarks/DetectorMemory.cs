@@ -12,7 +12,8 @@ namespace Foresight.Benchmarks;
 /// seasonal members' MaxPeriod of 1,440, so they keep none), and prints GC.GetTotalMemory(true) after minus before, divided
 /// by N: for the whole ensemble (<see cref="Detectors.Create"/> <c>ensemble</c>), for each member wrapped in
 /// <see cref="AnomalyLikelihood"/> with the options the ensemble gives it, and for each member alone with its own defaults; then the mean snapshot size
-/// (<see cref="DetectorSnapshot.Save"/>) of the ensemble. Memory is measured after construction too, so eager
+/// (<see cref="DetectorSnapshot.Save"/>) of the ensemble and what its detectors hold once restored from those snapshots
+/// (as after a restart). Memory is measured after construction too, so eager
 /// allocations show; one detector of each kind is built and fed before, so what all series share (FFT tables, the
 /// context members' layout, per-thread buffers) is not counted per series. Deterministic (seeded), single-threaded; a noisy machine changes the time, not the bytes.
 /// </summary>
@@ -48,14 +49,15 @@ internal static class DetectorMemory
         foreach (var (name, create) in kinds)
         {
             var sw = Stopwatch.StartNew();
-            var (constructed, fed, snapshot) = Measure(create, series, signal);
+            var (constructed, fed, snapshot, restored) = Measure(create, series, signal);
             Console.WriteLine($"{name,-32} {constructed,12:N0} {fed,12:N0} {sw.Elapsed.TotalSeconds,8:0.0}");
             if (snapshot > 0) Console.WriteLine($"{"  snapshot of the ensemble",-32} {"",12} {snapshot,12:N0}");
+            if (restored > 0) Console.WriteLine($"{"  the ensemble restored from it",-32} {"",12} {restored,12:N0}");
         }
         return 0;
     }
 
-    private static (long Constructed, long Fed, long Snapshot) Measure(Func<IStreamingDetector> create, int series, Signal signal)
+    private static (long Constructed, long Fed, long Snapshot, long Restored) Measure(Func<IStreamingDetector> create, int series, Signal signal)
     {
         var detectors = new IStreamingDetector[series];
         // One detector first, so tables shared by every series (transforms, context layouts, per-thread buffers) are
@@ -72,15 +74,25 @@ internal static class DetectorMemory
             for (var i = 0; i < values.Length; i++) detectors[s].Update(signal.Timestamps[i], values[i]);
         }
         var fed = (GC.GetTotalMemory(forceFullCollection: true) - before) / series;
-        long snapshot = 0;
+        long snapshot = 0, restored = 0;
         if (detectors[0] is Ensemble)
         {
             var sampled = Math.Min(series, 100);
             for (var s = 0; s < sampled; s++) snapshot += DetectorSnapshot.Save((IRestorableState)detectors[s]).Length;
             snapshot /= sampled;
+            // What a restart holds: every detector restored from its snapshot (the fed ones dropped first).
+            var snapshots = detectors.Select(d => DetectorSnapshot.Save((IRestorableState)d)).ToArray();
+            Array.Clear(detectors);
+            var beforeRestore = GC.GetTotalMemory(forceFullCollection: true);
+            for (var s = 0; s < series; s++)
+            {
+                detectors[s] = create();
+                if (!DetectorSnapshot.TryRestore(snapshots[s], (IRestorableState)detectors[s], out var error)) throw new InvalidOperationException(error);
+            }
+            restored = (GC.GetTotalMemory(forceFullCollection: true) - beforeRestore) / series;
         }
         GC.KeepAlive(detectors);
-        return (constructed, fed, snapshot);
+        return (constructed, fed, snapshot, restored);
     }
 
     private sealed record Signal(long[] Timestamps, double[][] Values);
