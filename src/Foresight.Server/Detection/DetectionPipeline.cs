@@ -254,7 +254,7 @@ public sealed partial class DetectionPipeline : BackgroundService
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var observed = _observed;
-        observed.Clear();
+        observed.Clear();   // at the start, so a batch that failed part way leaves nothing behind for the next
         for (var b = 0; b < batch.Count; b++)
         {
             var (series, points) = batch[b];
@@ -282,7 +282,7 @@ public sealed partial class DetectionPipeline : BackgroundService
                 Interlocked.Increment(ref _scored);
                 if (announce)
                 {
-                    scored ??= ScoresOf(scores, series.Id, state);
+                    scored ??= ScoresOf(scores, state);
                     scored.Add(new Point(p.Timestamp, _options.ScoreDecimals is { } decimals ? DetectionOptions.StoredScore(score, decimals) : score));
                 }
                 if (score >= _options.Threshold && double.IsFinite(low))
@@ -300,7 +300,6 @@ public sealed partial class DetectionPipeline : BackgroundService
             _dirtySeries.Add((tenant, series.Id));
         }
         if (observed.Count > 0) ScoreServices(tenant, observed, now);
-        observed.Clear();
     }
 
     /// <summary>The series' detector, created on its first point; null for a series the policy does not score.</summary>
@@ -322,9 +321,10 @@ public sealed partial class DetectionPipeline : BackgroundService
     }
 
     /// <summary>The scores to store for a series, added to <paramref name="scores"/> when missing.</summary>
-    private List<Point> ScoresOf(Dictionary<long, (SeriesDetector State, List<Point> Points)> scores, long seriesId, SeriesDetector state)
+    private List<Point> ScoresOf(Dictionary<long, (SeriesDetector State, List<Point> Points)> scores, SeriesDetector state)
     {
-        if (!scores.TryGetValue(seriesId, out var entry)) scores[seriesId] = entry = (state, _pointLists.TryPop(out var list) ? list : new List<Point>(4));
+        var id = state.Series.Id;
+        if (!scores.TryGetValue(id, out var entry)) scores[id] = entry = (state, _pointLists.TryPop(out var list) ? list : new List<Point>(4));
         return entry.Points;
     }
 
